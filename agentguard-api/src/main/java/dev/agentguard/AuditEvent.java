@@ -1,0 +1,521 @@
+package dev.agentguard;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One record of the audit trail. Every field has an accessor named as its JSON field; fields that do
+ * not apply to an event's type are {@code null} (empty for lists and maps).
+ *
+ * <p>Callers build events with {@link #builder(String)}; the audit pipeline assigns {@code v},
+ * {@code seq}, {@code id}, {@code ts}, {@code parent}, {@code prev} and {@code hash}.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class AuditEvent {
+  /** Current format version. */
+  public static final int FORMAT_VERSION = 1;
+
+  /** A task started and received its credential. */
+  public static final String TASK_STARTED = "task.started";
+  /** A tool call was decided (allow or deny). */
+  public static final String TOOL_DECISION = "tool.decision";
+  /** An allowed tool call finished (success or failure). */
+  public static final String TOOL_COMPLETED = "tool.completed";
+  /** A task ended; always the task's last event. */
+  public static final String TASK_COMPLETED = "task.completed";
+  /** A credential was revoked (task close, or revocation by credential, task or agent). */
+  public static final String CREDENTIAL_REVOKED = "credential.revoked";
+  /** A policy set was loaded and is now live. */
+  public static final String POLICY_LOADED = "policy.loaded";
+  /** A policy document was rejected; the previous set stays live. */
+  public static final String POLICY_REJECTED = "policy.rejected";
+  /** Events that could not be written; {@link #count()} says how many. */
+  public static final String AUDIT_GAP = "audit.gap";
+  /** A signed checkpoint over the chain head. */
+  public static final String AUDIT_CHECKPOINT = "audit.checkpoint";
+  private final int v;
+  private final long seq;
+  private final String id;
+  private final String ts;
+  private final String type;
+  private final String agent;
+  private final String onBehalfOf;
+  private final String task;
+  private final String credential;
+  private final String tool;
+  private final String action;
+  private final String risk;
+  private final Map<String, Object> attributes;
+  private final String decision;
+  private final String code;
+  private final List<String> reasons;
+  private final List<String> policies;
+  private final String policyVersion;
+  private final String outcome;
+  private final String error;
+  private final Long durationMicros;
+  private final Long count;
+  private final String signature;
+  private final String keyId;
+  private final String parent;
+  private final String prev;
+  private final String hash;
+
+  private AuditEvent(Builder b) {
+    this.v = b.v;
+    this.seq = b.seq;
+    this.id = b.id;
+    this.ts = b.ts;
+    this.type = b.type;
+    this.agent = b.agent;
+    this.onBehalfOf = b.onBehalfOf;
+    this.task = b.task;
+    this.credential = b.credential;
+    this.tool = b.tool;
+    this.action = b.action;
+    this.risk = b.risk;
+    this.attributes = b.attributes;
+    this.decision = b.decision;
+    this.code = b.code;
+    this.reasons = b.reasons;
+    this.policies = b.policies;
+    this.policyVersion = b.policyVersion;
+    this.outcome = b.outcome;
+    this.error = b.error;
+    this.durationMicros = b.durationMicros;
+    this.count = b.count;
+    this.signature = b.signature;
+    this.keyId = b.keyId;
+    this.parent = b.parent;
+    this.prev = b.prev;
+    this.hash = b.hash;
+  }
+
+  /** Starts an event of the given type (one of the constants of this class). */
+  public static Builder builder(String type) {
+    return new Builder().type(type);
+  }
+
+  /** A builder holding every field of this event. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.v = v;
+    b.seq = seq;
+    b.id = id;
+    b.ts = ts;
+    b.type = type;
+    b.agent = agent;
+    b.onBehalfOf = onBehalfOf;
+    b.task = task;
+    b.credential = credential;
+    b.tool = tool;
+    b.action = action;
+    b.risk = risk;
+    b.attributes = attributes;
+    b.decision = decision;
+    b.code = code;
+    b.reasons = reasons;
+    b.policies = policies;
+    b.policyVersion = policyVersion;
+    b.outcome = outcome;
+    b.error = error;
+    b.durationMicros = durationMicros;
+    b.count = count;
+    b.signature = signature;
+    b.keyId = keyId;
+    b.parent = parent;
+    b.prev = prev;
+    b.hash = hash;
+    return b;
+  }
+
+  /** Format version, currently 1. */
+  public int v() {
+    return v;
+  }
+
+  /** Gap-free sequence number, starting at 1 per chain. */
+  public long seq() {
+    return seq;
+  }
+
+  /** Unique event id. */
+  public String id() {
+    return id;
+  }
+
+  /** ISO-8601 UTC time of the event. */
+  public String ts() {
+    return ts;
+  }
+
+  /** The event type's wire name, e.g. {@code "tool.decision"}. */
+  public String type() {
+    return type;
+  }
+
+  /** The agent id, or {@code null}. */
+  public String agent() {
+    return agent;
+  }
+
+  /** The principal the agent acted for, or {@code null}. */
+  public String onBehalfOf() {
+    return onBehalfOf;
+  }
+
+  /** The task id, or {@code null}. */
+  public String task() {
+    return task;
+  }
+
+  /** The credential id ({@code jti}, never the token), or {@code null}. */
+  public String credential() {
+    return credential;
+  }
+
+  /** The tool name, or {@code null}. */
+  public String tool() {
+    return tool;
+  }
+
+  /** The tool's action, or {@code null}. */
+  public String action() {
+    return action;
+  }
+
+  /** The tool's risk wire name, or {@code null}. */
+  public String risk() {
+    return risk;
+  }
+
+  /** Request attributes keyed by path; redacted values replaced by {@code sha256:<hex>} digests. */
+  public Map<String, Object> attributes() {
+    return attributes;
+  }
+
+  /** {@code "ALLOW"} or {@code "DENY"}, or {@code null} for events that record no decision. */
+  public String decision() {
+    return decision;
+  }
+
+  /** The deny code's name, or {@code null}. */
+  public String code() {
+    return code;
+  }
+
+  /** The decision's reasons (empty when none). */
+  public List<String> reasons() {
+    return reasons;
+  }
+
+  /** Ids of the rules that decided (empty when none). */
+  public List<String> policies() {
+    return policies;
+  }
+
+  /** Version of the policy set used, or {@code null}. */
+  public String policyVersion() {
+    return policyVersion;
+  }
+
+  /** {@code "success"} or {@code "failure"} for {@code tool.completed}, else {@code null}. */
+  public String outcome() {
+    return outcome;
+  }
+
+  /** The failure's exception type and message, or the load error, or {@code null}. */
+  public String error() {
+    return error;
+  }
+
+  /** The tool body's duration in microseconds (monotonic clock), or {@code null}. */
+  public Long durationMicros() {
+    return durationMicros;
+  }
+
+  /** For {@code audit.gap}: how many events were not written; else {@code null}. */
+  public Long count() {
+    return count;
+  }
+
+  /** For {@code audit.checkpoint}: base64url Ed25519 signature over the checkpoint; else {@code null}. */
+  public String signature() {
+    return signature;
+  }
+
+  /** For {@code audit.checkpoint}: RFC 7638 thumbprint of the signing key; else {@code null}. */
+  public String keyId() {
+    return keyId;
+  }
+
+  /** Id of the previous event of the same task, or {@code null}. */
+  public String parent() {
+    return parent;
+  }
+
+  /** Hash of the previous event in the chain. */
+  public String prev() {
+    return prev;
+  }
+
+  /** SHA-256 over {@code prev} and the canonical bytes of this event without {@code hash}. */
+  public String hash() {
+    return hash;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof AuditEvent)) {
+      return false;
+    }
+    AuditEvent e = (AuditEvent) o;
+    return v == e.v
+        && seq == e.seq
+        && Objects.equals(id, e.id)
+        && Objects.equals(ts, e.ts)
+        && Objects.equals(type, e.type)
+        && Objects.equals(agent, e.agent)
+        && Objects.equals(onBehalfOf, e.onBehalfOf)
+        && Objects.equals(task, e.task)
+        && Objects.equals(credential, e.credential)
+        && Objects.equals(tool, e.tool)
+        && Objects.equals(action, e.action)
+        && Objects.equals(risk, e.risk)
+        && Objects.equals(attributes, e.attributes)
+        && Objects.equals(decision, e.decision)
+        && Objects.equals(code, e.code)
+        && Objects.equals(reasons, e.reasons)
+        && Objects.equals(policies, e.policies)
+        && Objects.equals(policyVersion, e.policyVersion)
+        && Objects.equals(outcome, e.outcome)
+        && Objects.equals(error, e.error)
+        && Objects.equals(durationMicros, e.durationMicros)
+        && Objects.equals(count, e.count)
+        && Objects.equals(signature, e.signature)
+        && Objects.equals(keyId, e.keyId)
+        && Objects.equals(parent, e.parent)
+        && Objects.equals(prev, e.prev)
+        && Objects.equals(hash, e.hash);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(seq, id, hash);
+  }
+
+  @Override
+  public String toString() {
+    return "AuditEvent{seq=" + seq + ", type=" + type + ", task=" + task + ", tool=" + tool
+        + ", decision=" + decision + ", code=" + code + "}";
+  }
+
+  /** Builds an {@link AuditEvent}. Not thread-safe. */
+  public static final class Builder {
+    private int v = FORMAT_VERSION;
+    private long seq;
+    private String id;
+    private String ts;
+    private String type;
+    private String agent;
+    private String onBehalfOf;
+    private String task;
+    private String credential;
+    private String tool;
+    private String action;
+    private String risk;
+    private Map<String, Object> attributes = Map.of();
+    private String decision;
+    private String code;
+    private List<String> reasons = List.of();
+    private List<String> policies = List.of();
+    private String policyVersion;
+    private String outcome;
+    private String error;
+    private Long durationMicros;
+    private Long count;
+    private String signature;
+    private String keyId;
+    private String parent;
+    private String prev;
+    private String hash;
+
+    private Builder() {}
+
+    /** Sets {@code v}: format version, currently 1. */
+    public Builder v(int v) {
+      this.v = v;
+      return this;
+    }
+
+    /** Sets {@code seq}: gap-free sequence number, starting at 1 per chain. */
+    public Builder seq(long seq) {
+      this.seq = seq;
+      return this;
+    }
+
+    /** Sets {@code id}: unique event id. */
+    public Builder id(String id) {
+      this.id = id;
+      return this;
+    }
+
+    /** Sets {@code ts}: ISO-8601 UTC time of the event. */
+    public Builder ts(String ts) {
+      this.ts = ts;
+      return this;
+    }
+
+    /** Sets {@code type}: the event type's wire name, e.g. {@code "tool.decision"}. */
+    public Builder type(String type) {
+      this.type = Objects.requireNonNull(type, "type");
+      return this;
+    }
+
+    /** Sets {@code agent}: the agent id, or {@code null}. */
+    public Builder agent(String agent) {
+      this.agent = agent;
+      return this;
+    }
+
+    /** Sets {@code onBehalfOf}: the principal the agent acted for, or {@code null}. */
+    public Builder onBehalfOf(String onBehalfOf) {
+      this.onBehalfOf = onBehalfOf;
+      return this;
+    }
+
+    /** Sets {@code task}: the task id, or {@code null}. */
+    public Builder task(String task) {
+      this.task = task;
+      return this;
+    }
+
+    /** Sets {@code credential}: the credential id ({@code jti}, never the token), or {@code null}. */
+    public Builder credential(String credential) {
+      this.credential = credential;
+      return this;
+    }
+
+    /** Sets {@code tool}: the tool name, or {@code null}. */
+    public Builder tool(String tool) {
+      this.tool = tool;
+      return this;
+    }
+
+    /** Sets {@code action}: the tool's action, or {@code null}. */
+    public Builder action(String action) {
+      this.action = action;
+      return this;
+    }
+
+    /** Sets {@code risk}: the tool's risk wire name, or {@code null}. */
+    public Builder risk(String risk) {
+      this.risk = risk;
+      return this;
+    }
+
+    /** Sets {@code attributes}: request attributes keyed by path; redacted values replaced by {@code sha256:<hex>} digests. */
+    public Builder attributes(Map<String, Object> attributes) {
+      this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+      return this;
+    }
+
+    /** Sets {@code decision}: {@code "ALLOW"} or {@code "DENY"}, or {@code null} for events that record no decision. */
+    public Builder decision(String decision) {
+      this.decision = decision;
+      return this;
+    }
+
+    /** Sets {@code code}: the deny code's name, or {@code null}. */
+    public Builder code(String code) {
+      this.code = code;
+      return this;
+    }
+
+    /** Sets {@code reasons}: the decision's reasons (empty when none). */
+    public Builder reasons(List<String> reasons) {
+      this.reasons = List.copyOf(reasons);
+      return this;
+    }
+
+    /** Sets {@code policies}: ids of the rules that decided (empty when none). */
+    public Builder policies(List<String> policies) {
+      this.policies = List.copyOf(policies);
+      return this;
+    }
+
+    /** Sets {@code policyVersion}: version of the policy set used, or {@code null}. */
+    public Builder policyVersion(String policyVersion) {
+      this.policyVersion = policyVersion;
+      return this;
+    }
+
+    /** Sets {@code outcome}: {@code "success"} or {@code "failure"} for {@code tool.completed}, else {@code null}. */
+    public Builder outcome(String outcome) {
+      this.outcome = outcome;
+      return this;
+    }
+
+    /** Sets {@code error}: the failure's exception type and message, or the load error, or {@code null}. */
+    public Builder error(String error) {
+      this.error = error;
+      return this;
+    }
+
+    /** Sets {@code durationMicros}: the tool body's duration in microseconds (monotonic clock), or {@code null}. */
+    public Builder durationMicros(Long durationMicros) {
+      this.durationMicros = durationMicros;
+      return this;
+    }
+
+    /** Sets {@code count}: for {@code audit.gap}: how many events were not written; else {@code null}. */
+    public Builder count(Long count) {
+      this.count = count;
+      return this;
+    }
+
+    /** Sets {@code signature}: for {@code audit.checkpoint}: base64url Ed25519 signature over the checkpoint; else {@code null}. */
+    public Builder signature(String signature) {
+      this.signature = signature;
+      return this;
+    }
+
+    /** Sets {@code keyId}: for {@code audit.checkpoint}: RFC 7638 thumbprint of the signing key; else {@code null}. */
+    public Builder keyId(String keyId) {
+      this.keyId = keyId;
+      return this;
+    }
+
+    /** Sets {@code parent}: id of the previous event of the same task, or {@code null}. */
+    public Builder parent(String parent) {
+      this.parent = parent;
+      return this;
+    }
+
+    /** Sets {@code prev}: hash of the previous event in the chain. */
+    public Builder prev(String prev) {
+      this.prev = prev;
+      return this;
+    }
+
+    /** Sets {@code hash}: SHA-256 over {@code prev} and the canonical bytes of this event without {@code hash}. */
+    public Builder hash(String hash) {
+      this.hash = hash;
+      return this;
+    }
+
+    /** Builds the event. */
+    public AuditEvent build() {
+      return new AuditEvent(this);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.agentguard;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The verified claims of a task credential.
+ *
+ * @param issuer {@code iss}
+ * @param subject {@code sub}: the agent id
+ * @param audience {@code aud}
+ * @param credentialId {@code jti}
+ * @param taskId {@code tid}
+ * @param scopes {@code scp}: tool-name globs
+ * @param onBehalfOf {@code obo}, or {@code null}
+ * @param issuedAt {@code iat}
+ * @param notBefore {@code nbf}
+ * @param expiresAt {@code exp}
+ * @param keyId the {@code kid} header: the RFC 7638 thumbprint of the signing key
+ * @since 0.1.0
+ */
+public record CredentialClaims(
+    String issuer,
+    String subject,
+    String audience,
+    String credentialId,
+    String taskId,
+    List<String> scopes,
+    String onBehalfOf,
+    Instant issuedAt,
+    Instant notBefore,
+    Instant expiresAt,
+    String keyId) {
+  /** Validates and copies. */
+  public CredentialClaims {
+    Objects.requireNonNull(issuer, "issuer");
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(audience, "audience");
+    Objects.requireNonNull(credentialId, "credentialId");
+    Objects.requireNonNull(taskId, "taskId");
+    Objects.requireNonNull(expiresAt, "expiresAt");
+    scopes = List.copyOf(scopes);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.agentguard;
+
+/**
+ * Machine-readable reason for a denied call. Every deny carries exactly one.
+ *
+ * @since 0.1.0
+ */
+public enum DenyCode {
+  /** No task is bound to the calling thread, or the bound task is closed. */
+  NO_TASK,
+  /** The task credential's lifetime has ended (or has not begun). */
+  CREDENTIAL_EXPIRED,
+  /** The credential, its task or its agent was revoked. */
+  CREDENTIAL_REVOKED,
+  /** The credential's scopes do not cover the tool. */
+  OUT_OF_SCOPE,
+  /** A forbid rule matched. */
+  FORBIDDEN,
+  /** No permit rule matched (default deny). */
+  NO_MATCHING_PERMIT,
+  /** A forbid rule's condition could not be evaluated, or a step of the guard failed. */
+  EVALUATION_ERROR,
+  /** A call budget or rate limit is used up. */
+  LIMIT_EXCEEDED,
+  /** An obligation asked for human approval and none was available. */
+  APPROVAL_REQUIRED,
+  /** The approval handler refused the call. */
+  APPROVAL_DENIED,
+  /** The audit trail could not take the record of a call that needs one first. */
+  AUDIT_UNAVAILABLE,
+  /** No valid policy has been loaded. */
+  POLICY_UNAVAILABLE
+}
