@@ -109,6 +109,22 @@ class Ed25519VectorTest {
   }
 
   @Test
+  void explicitScalarCheckRejectsSAtAndAboveTheOrder() {
+    // BC rejects S >= L as well; this pins our own explicit check at its boundaries.
+    byte[] sig = new byte[64];
+    System.arraycopy(toLittleEndian(L.subtract(BigInteger.ONE)), 0, sig, 32, 32);
+    assertTrue(Ed25519.isScalarBelowOrder(sig, 32));
+    System.arraycopy(toLittleEndian(L), 0, sig, 32, 32);
+    assertFalse(Ed25519.isScalarBelowOrder(sig, 32));
+    System.arraycopy(toLittleEndian(L.add(BigInteger.ONE)), 0, sig, 32, 32);
+    assertFalse(Ed25519.isScalarBelowOrder(sig, 32));
+    System.arraycopy(toLittleEndian(BigInteger.TWO.pow(253)), 0, sig, 32, 32);
+    assertFalse(Ed25519.isScalarBelowOrder(sig, 32));
+    System.arraycopy(new byte[32], 0, sig, 32, 32);
+    assertTrue(Ed25519.isScalarBelowOrder(sig, 32));
+  }
+
+  @Test
   void rejectsAllZeroSignature() {
     assertFalse(Ed25519.verify(x, signingInput, new byte[64]));
   }
@@ -150,10 +166,17 @@ class Ed25519VectorTest {
       for (int sign = 0; sign < 2; sign++) {
         byte[] pk = HexFormat.of().parseHex(hex);
         pk[31] |= (byte) (sign << 7);
+        assertTrue(Ed25519.isSmallOrder(pk), hex + " sign " + sign); // our explicit list
         assertNull(Ed25519.parsePublicKey(pk), hex + " sign " + sign);
         assertFalse(Ed25519.verify(pk, signingInput, signature));
       }
     }
+  }
+
+  @Test
+  void smallOrderListDoesNotMatchOrdinaryKeys() {
+    assertFalse(Ed25519.isSmallOrder(x));
+    assertTrue(Ed25519.parsePublicKey(x) != null);
   }
 
   @Test

@@ -139,8 +139,15 @@ public final class Ed25519 {
     return acc == 0;
   }
 
-  /** Whether the little-endian 32-byte scalar at {@code off} is strictly less than L. */
-  static boolean isScalarBelowOrder(byte[] bytes, int off) {
+  /**
+   * Whether the little-endian 32-byte scalar at {@code off} is strictly less than the group order
+   * L (the explicit malleability check on a signature's S half).
+   *
+   * @param bytes the bytes holding the scalar
+   * @param off offset of the scalar
+   * @return true when the scalar is below L
+   */
+  public static boolean isScalarBelowOrder(byte[] bytes, int off) {
     for (int i = 31; i >= 0; i--) {
       int s = bytes[off + i] & 0xff;
       int l = L[i] & 0xff;
@@ -151,8 +158,14 @@ public final class Ed25519 {
     return false; // equal to L
   }
 
-  /** Whether the encoding is one of the small-order points (any sign bit, non-canonical too). */
-  static boolean isSmallOrder(byte[] publicKey) {
+  /**
+   * Whether a 32-byte encoding is one of the small-order points, with either sign bit, including
+   * the non-canonical encodings y = p and y = p + 1.
+   *
+   * @param publicKey 32 bytes
+   * @return true for a small-order encoding
+   */
+  public static boolean isSmallOrder(byte[] publicKey) {
     for (byte[] y : SMALL_ORDER_Y) {
       boolean same = true;
       for (int i = 0; i < 31 && same; i++) {
