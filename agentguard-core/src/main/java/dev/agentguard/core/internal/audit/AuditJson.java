@@ -26,8 +26,8 @@ import java.util.Map;
  * durationMicros, count, signature, keyId, parent, prev}. Members whose value is {@code null} and
  * {@code attributes}, {@code reasons}, {@code policies} when empty are omitted. Attribute members keep
  * the map's iteration order. Strings escape {@code "} and {@code \} with a backslash and write every
- * character below U+0020, U+007F, U+0085, U+2028, U+2029 and every unpaired surrogate as a lower-case
- * {@code \}{@code uXXXX} escape; everything else is written as UTF-8. Longs (and ints, shorts, bytes)
+ * character below U+0020, U+007F, U+0085, U+2028 and U+2029 as a lower-case {@code \}{@code uXXXX} escape; an unpaired
+ * surrogate (not valid Unicode text) becomes U+FFFD; everything else is written as UTF-8. Longs (and ints, shorts, bytes)
  * are decimal; doubles use {@link Double#toString(double)}, except NaN and the infinities, which are
  * written as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}; {@link Risk} and
  * {@link Sensitivity} are written as their wire names; other enums by name; lists as arrays; any
@@ -265,7 +265,9 @@ public final class AuditJson {
           out.put(0x80 | ((cp >> 6) & 0x3f));
           out.put(0x80 | (cp & 0x3f));
         } else {
-          escape(out, c);
+          out.put(0xef);
+          out.put(0xbf);
+          out.put(0xbd);
         }
       } else if (c == 0x2028 || c == 0x2029) {
         escape(out, c);
