@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The built-in audit sinks. See {@code docs/audit.md} for the record format.
+ * The built-in audit sinks. See {@code docs/audit.md} for the record format. The factories are
+ * thread-safe; each returned sink is meant for one pipeline.
  *
  * @since 0.1.0
  */

@@ -339,7 +339,12 @@ public final class AuditPipeline implements AutoCloseable {
           if (drainRequested && queue.isEmpty() && pendingGap.get() == 0) {
             break;
           }
-          Object o = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+          Object o;
+          try {
+            o = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+          } catch (InterruptedException e) {
+            o = null; // the writer is not stopped by interrupts, only by close()
+          }
           if (o != null) {
             batch.add(o);
             queue.drainTo(batch, MAX_BATCH - 1);
