@@ -413,4 +413,63 @@ class AuditPipelineTest {
     assertThrows(IllegalArgumentException.class, () -> config(AuditSinks.inMemory()).withQueueCapacity(0));
     assertThrows(IllegalArgumentException.class, () -> AuditConfig.defaults(List.of()));
   }
+
+  @Test
+  void failingFlushFailsWriteAheadClosedUntilItRecovers() {
+    ControllableSink sink = new ControllableSink();
+    try (AuditPipeline p = AuditPipeline.start(config(sink))) {
+      sink.failFlushes = true;
+      assertFalse(p.recordDurably(decision("t", 1), Duration.ofMillis(100)));
+      assertTrue(sink.flushed().isEmpty());
+      sink.failFlushes = false;
+      assertTrue(p.recordDurably(decision("t", 2), Duration.ofSeconds(5)));
+      assertEquals(2, sink.flushed().size(), "the timed-out record was already taken and is written");
+    }
+  }
+
+  @Test
+  void gapEventsVerifyInTheFile() throws Exception {
+    Path file = dir.resolve("audit.jsonl");
+    ControllableSink gate = new ControllableSink();
+    gate.gate = new CountDownLatch(1);
+    AuditConfig cfg = config(gate, AuditSinks.jsonLines(file)).withQueueCapacity(2)
+        .withOverflow(AuditOverflow.GAP, Duration.ZERO);
+    try (AuditPipeline p = AuditPipeline.start(cfg)) {
+      p.record(decision("t", 0));
+      assertTrue(gate.entered.await(5, TimeUnit.SECONDS));
+      for (int i = 1; i <= 5; i++) {
+        p.record(decision("t", i));
+      }
+      gate.gate.countDown();
+    }
+    VerificationReport r = AuditLog.verify(file);
+    assertTrue(r.ok(), r.toString());
+    assertEquals(3L, AuditLog.read(file).stream().filter(e -> e.type().equals(AuditEvent.AUDIT_GAP))
+        .findFirst().orElseThrow().count());
+  }
+
+  @Test
+  void failingCheckpointSignerIsLoggedOnceAndEventsStillFlow() throws Exception {
+    InMemoryAuditSink mem = AuditSinks.inMemory();
+    dev.agentguard.core.internal.audit.CheckpointSigner broken = new dev.agentguard.core.internal.audit.CheckpointSigner() {
+      @Override
+      public String keyId() {
+        return "k";
+      }
+
+      @Override
+      public byte[] sign(byte[] message) {
+        throw new IllegalStateException("hsm offline");
+      }
+    };
+    String log = captureStderr(() -> {
+      try (AuditPipeline p = AuditPipeline.start(config(mem).withCheckpoints(broken, 2, Duration.ZERO))) {
+        for (int i = 0; i < 10; i++) {
+          assertTrue(p.record(decision("t", i)));
+        }
+      }
+    });
+    assertEquals(10, mem.events().size());
+    assertEquals(1, count(log, "checkpoint signer failed"), log);
+  }
 }
