@@ -60,7 +60,6 @@ public final class DocumentReader {
   private static final JsonFactory JSON = JsonFactory.builder()
       .streamReadConstraints(CONSTRAINTS)
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
       .build();
 
   private static final YAMLFactory YAML;
@@ -309,6 +308,8 @@ public final class DocumentReader {
     final String source;
     final String text;
     String[] lines;
+    /** Compiled conditions by text: trees are immutable, so identical conditions share one. */
+    final Map<String, Expr.Cond> compiled = new java.util.HashMap<>();
 
     Validator(String source, String text) {
       this.source = source;
@@ -461,7 +462,11 @@ public final class DocumentReader {
       if (wn != null) {
         when = string(wn, "when");
         try {
-          cond = ExprCompiler.compile(when);
+          cond = compiled.get(when);
+          if (cond == null) {
+            cond = ExprCompiler.compile(when);
+            compiled.put(when, cond);
+          }
         } catch (ExprCompiler.ExprError e) {
           throw whenError(wn, when, e);
         }
