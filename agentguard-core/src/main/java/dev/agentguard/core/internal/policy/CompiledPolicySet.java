@@ -61,6 +61,7 @@ public final class CompiledPolicySet implements PolicySet {
     final Rule rule;
     final String id;
     final Expr.Cond cond;
+    final boolean expires;
     final long expiresAt;
     final Decision decision;
 
@@ -68,6 +69,7 @@ public final class CompiledPolicySet implements PolicySet {
       this.rule = rule;
       this.id = rule.id;
       this.cond = rule.cond;
+      this.expires = rule.expires != null;
       this.expiresAt = rule.expiresAtMillis;
       this.decision = rule.forbid
           ? Decision.deny(DenyCode.FORBIDDEN, List.of("forbidden by " + rule.id), List.of(rule.id), version)
@@ -338,7 +340,7 @@ public final class CompiledPolicySet implements PolicySet {
   private static int firstForbid(Entry[] es, boolean checkAgent, AgentIdentity a, ToolRequest r, TaskState t, long now) {
     for (int i = 0; i < es.length; i++) {
       Entry e = es[i];
-      if (e.expiresAt <= now || (checkAgent && !e.rule.agentMatches(a.id()))) {
+      if ((e.expires && e.expiresAt <= now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
         continue;
       }
       int v = e.cond.test(a, r, t, now);
@@ -354,7 +356,7 @@ public final class CompiledPolicySet implements PolicySet {
     boolean err = false;
     for (int i = 0; i < es.length; i++) {
       Entry e = es[i];
-      if (e.expiresAt <= now || (checkAgent && !e.rule.agentMatches(a.id()))) {
+      if ((e.expires && e.expiresAt <= now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
         continue;
       }
       int v = e.cond.test(a, r, t, now);
@@ -390,7 +392,7 @@ public final class CompiledPolicySet implements PolicySet {
   private static void collectErrors(Entry[] es, boolean checkAgent, Map<String, String> out, AgentIdentity a,
       ToolRequest r, TaskState t, long now) {
     for (Entry e : es) {
-      if (e.expiresAt <= now || (checkAgent && !e.rule.agentMatches(a.id()))) {
+      if ((e.expires && e.expiresAt <= now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
         continue;
       }
       if (e.cond.test(a, r, t, now) == Expr.ERROR) {
