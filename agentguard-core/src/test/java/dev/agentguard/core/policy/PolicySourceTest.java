@@ -90,6 +90,14 @@ class PolicySourceTest {
       assertEquals(rejectedSoFar, rec.rejected.size());
       assertEquals(1, rec.loaded.size());
 
+      // an alias bomb and a deeply nested document (SECURITY-CASES 2): rejected, v1 stays live
+      atomicWrite(file, "version: 1\na: &a [x, x, x]\nb: &b [*a, *a, *a]\npolicies: [*b]\n");
+      src.reload();
+      atomicWrite(file, "version: 1\npolicies: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n");
+      src.reload();
+      assertEquals(v1, src.current());
+      assertEquals(rejectedSoFar + 2, rec.rejected.size());
+
       // a valid new version by atomic rename
       atomicWrite(file, v2text);
       src.reload();

@@ -90,7 +90,7 @@ public final class CompiledPolicySet implements PolicySet {
       List<Entry> ap = new ArrayList<>();
       List<Entry> gf = new ArrayList<>();
       List<Entry> gp = new ArrayList<>();
-      Map<String, List<Entry>[]> ex = new HashMap<>();
+      Map<String, List<List<Entry>>> ex = new HashMap<>();
       for (Entry e : entries) {
         Rule r = e.rule;
         if (r.agentGlobs == null) {
@@ -103,9 +103,7 @@ public final class CompiledPolicySet implements PolicySet {
           if (r.agentGlobs[i].isLiteral()) {
             String a = r.agents.get(i);
             if (seen.add(a)) {
-              @SuppressWarnings("unchecked")
-              List<Entry>[] g = ex.computeIfAbsent(a, k -> new List[] {new ArrayList<>(), new ArrayList<>()});
-              g[r.forbid ? 0 : 1].add(e);
+              ex.computeIfAbsent(a, k -> List.of(new ArrayList<>(), new ArrayList<>())).get(r.forbid ? 0 : 1).add(e);
             }
           } else {
             hasGlob = true;
@@ -120,8 +118,8 @@ public final class CompiledPolicySet implements PolicySet {
       globForbid = sorted(gf);
       globPermit = sorted(gp);
       Map<String, Entry[][]> m = new HashMap<>();
-      for (Map.Entry<String, List<Entry>[]> me : ex.entrySet()) {
-        m.put(me.getKey(), new Entry[][] {sorted(me.getValue()[0]), sorted(me.getValue()[1])});
+      for (Map.Entry<String, List<List<Entry>>> me : ex.entrySet()) {
+        m.put(me.getKey(), new Entry[][] {sorted(me.getValue().get(0)), sorted(me.getValue().get(1))});
       }
       exact = m;
     }

@@ -227,8 +227,9 @@ public final class DocumentReader {
     }
     if (p instanceof YAMLParser) {
       YAMLParser y = (YAMLParser) p;
-      if (y.isCurrentAlias() || y.getCurrentAnchor() != null) {
-        throw new PolicyException(source, line, col, y.isCurrentAlias() ? "*" + y.getText() : "&" + y.getCurrentAnchor(),
+      String anchor = y.getObjectId();
+      if (y.isCurrentAlias() || anchor != null) {
+        throw new PolicyException(source, line, col, y.isCurrentAlias() ? "*" + y.getText() : "&" + anchor,
             "YAML anchors and aliases are not allowed in policies");
       }
       String tag = y.getTypeId();
