@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -42,6 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CompiledPolicySet implements PolicySet {
   /** Most tool names whose candidate lists are cached; beyond that candidates are computed per call. */
   public static final int MAX_CACHED_TOOLS = 4096;
+  /** Most agent ids per tool whose agent-dependent limit lists are cached. */
+  public static final int MAX_CACHED_AGENTS_PER_TOOL = 4096;
 
   private static final Entry[] NONE = new Entry[0];
 
@@ -139,6 +140,7 @@ public final class CompiledPolicySet implements PolicySet {
     final List<PolicyLimit> anyAgent;
     final List<Limit> all;
     final boolean agentDependent;
+    final ConcurrentHashMap<String, List<PolicyLimit>> byAgent = new ConcurrentHashMap<>();
 
     LimitCandidates(List<Limit> matching) {
       List<Limit> sorted = new ArrayList<>(matching);
@@ -454,13 +456,21 @@ public final class CompiledPolicySet implements PolicySet {
     if (!lc.agentDependent) {
       return lc.anyAgent;
     }
+    List<PolicyLimit> cached = lc.byAgent.get(agentId);
+    if (cached != null) {
+      return cached;
+    }
     List<PolicyLimit> out = new ArrayList<>();
     for (Limit l : lc.all) {
       if (l.agentMatches(agentId)) {
         out.add(l);
       }
     }
-    return Collections.unmodifiableList(out);
+    List<PolicyLimit> result = List.copyOf(out);
+    if (lc.byAgent.size() < MAX_CACHED_AGENTS_PER_TOOL) {
+      lc.byAgent.putIfAbsent(agentId, result);
+    }
+    return result;
   }
 
   @Override
