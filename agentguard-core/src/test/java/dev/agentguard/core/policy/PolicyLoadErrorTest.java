@@ -72,6 +72,17 @@ class PolicyLoadErrorTest {
   }
 
   @Test
+  void yamlBooleansAndNumbersAreNotTurnedIntoStrings() {
+    for (String bad : new String[] {"no", "on", "yes", "off", "True", "0x1F", "1_000", ".inf", "~"}) {
+      PolicyException e = fails(HEAD + "  - id: a\n    effect: permit\n    tools: [x]\n    description: " + bad + "\n");
+      at(e, 6, 18);
+      assertTrue(e.problem().startsWith("'description' must be a string"), e.getMessage());
+    }
+    assertEquals("no", PolicySet.parse(HEAD + "  - id: a\n    effect: permit\n    tools: [x]\n    description: 'no'\n")
+        .ruleIds().size() == 1 ? "no" : "?");
+  }
+
+  @Test
   void wrongTypes() {
     at(fails(HEAD + "  - id: 123\n    effect: permit\n    tools: [x]\n"), 3, 9);
     at(fails(HEAD + "  - id: a\n    effect: permit\n    tools: x\n"), 5, 12);

@@ -344,7 +344,9 @@ public final class DocumentReader {
 
     String string(Node n, String field) {
       if (n.kind != Node.SCALAR || n.token != JsonToken.VALUE_STRING) {
-        throw err(n, "'" + field + "' must be a string, found " + n.describe());
+        boolean bare = n.kind == Node.SCALAR && n.token != JsonToken.VALUE_NULL;
+        throw err(n, "'" + field + "' must be a string, found " + n.describe()
+            + (bare ? "; quote the value if you meant the text" : ""));
       }
       return n.text;
     }
