@@ -41,6 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CompiledPolicySet implements PolicySet {
   /** Most tool names whose candidate lists are cached; beyond that candidates are computed per call. */
   public static final int MAX_CACHED_TOOLS = 4096;
+  /** Most (tool, agent id) pairs, over all tools, whose wildcard-agent rule lists are cached. */
+  public static final int MAX_CACHED_AGENT_ENTRIES = 65_536;
   /** Most agent ids per tool whose agent-dependent limit lists are cached. */
   public static final int MAX_CACHED_AGENTS_PER_TOOL = 4096;
 
@@ -56,6 +58,7 @@ public final class CompiledPolicySet implements PolicySet {
   private final Decision noMatch;
   private final ConcurrentHashMap<String, Candidates> toolCache = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LimitCandidates> limitCache = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger cachedAgentEntries = new java.util.concurrent.atomic.AtomicInteger();
 
   /** A rule with its precomputed decision. */
   private static final class Entry {
@@ -84,6 +87,8 @@ public final class CompiledPolicySet implements PolicySet {
     final Entry[] anyPermit;
     final Entry[] globForbid;
     final Entry[] globPermit;
+    /** Per agent id: {forbids, permits} among the wildcard-agent rules that match it (bounded). */
+    final ConcurrentHashMap<String, Entry[][]> globByAgent = new ConcurrentHashMap<>();
     final Map<String, Entry[][]> exact; // agent id -> {forbids, permits}
 
     Candidates(List<Entry> entries) {
@@ -275,6 +280,17 @@ public final class CompiledPolicySet implements PolicySet {
     Candidates c = candidates(request.tool());
     String aid = agent.id();
     Entry[][] ex = c.exact.isEmpty() ? null : c.exact.get(aid);
+    Entry[] gf = c.globForbid;
+    Entry[] gp = c.globPermit;
+    boolean checkGlob = true;
+    if (gf.length + gp.length > 0) {
+      Entry[][] g = globFor(c, aid);
+      if (g != null) {
+        gf = g[0];
+        gp = g[1];
+        checkGlob = false;
+      }
+    }
 
     // forbids first: the smallest qualifying id wins; a forbid that errors qualifies
     Entry bestF = null;
@@ -291,9 +307,9 @@ public final class CompiledPolicySet implements PolicySet {
         bestFErr = (f & 1) != 0;
       }
     }
-    f = firstForbid(c.globForbid, true, agent, request, task, now);
-    if (f >= 0 && (bestF == null || c.globForbid[f >> 1].id.compareTo(bestF.id) < 0)) {
-      bestF = c.globForbid[f >> 1];
+    f = firstForbid(gf, checkGlob, agent, request, task, now);
+    if (f >= 0 && (bestF == null || gf[f >> 1].id.compareTo(bestF.id) < 0)) {
+      bestF = gf[f >> 1];
       bestFErr = (f & 1) != 0;
     }
     if (bestF != null) {
@@ -319,10 +335,10 @@ public final class CompiledPolicySet implements PolicySet {
         anyErr = true;
       }
     }
-    p = firstPermit(c.globPermit, true, agent, request, task, now);
+    p = firstPermit(gp, checkGlob, agent, request, task, now);
     if (p >= 0) {
-      if (bestP == null || c.globPermit[p].id.compareTo(bestP.id) < 0) {
-        bestP = c.globPermit[p];
+      if (bestP == null || gp[p].id.compareTo(bestP.id) < 0) {
+        bestP = gp[p];
       }
     } else if (p == -2) {
       anyErr = true;
@@ -334,6 +350,32 @@ public final class CompiledPolicySet implements PolicySet {
       return noMatch;
     }
     return noPermitWithErrors(c, ex, agent, request, task, now);
+  }
+
+  /**
+   * The wildcard-agent rules of a tool that match an agent id, cached per agent while the global
+   * bound allows; null when over the bound (the caller then checks the agent globs per rule).
+   */
+  private Entry[][] globFor(Candidates c, String aid) {
+    Entry[][] g = c.globByAgent.get(aid);
+    if (g != null || cachedAgentEntries.get() >= MAX_CACHED_AGENT_ENTRIES) {
+      return g;
+    }
+    g = new Entry[][] {filterAgent(c.globForbid, aid), filterAgent(c.globPermit, aid)};
+    if (c.globByAgent.putIfAbsent(aid, g) == null) {
+      cachedAgentEntries.incrementAndGet();
+    }
+    return g;
+  }
+
+  private static Entry[] filterAgent(Entry[] es, String aid) {
+    List<Entry> out = new ArrayList<>();
+    for (Entry e : es) {
+      if (e.rule.agentMatches(aid)) {
+        out.add(e);
+      }
+    }
+    return out.isEmpty() ? NONE : out.toArray(NONE); // keeps the id order
   }
 
   /** Index of the first qualifying forbid, shifted left by one, low bit set when it errored; -1 for none. */
