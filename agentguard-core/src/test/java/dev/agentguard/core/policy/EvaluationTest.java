@@ -226,4 +226,55 @@ class EvaluationTest {
     assertEquals(DenyCode.FORBIDDEN, set.evaluate(AgentIdentity.of("agent-1"), t3).code());
     assertEquals(DenyCode.EVALUATION_ERROR, set.evaluate(a, ToolRequest.builder("t3").build()).code());
   }
+
+  @Test
+  void twoArgumentEvaluateUsesTheSystemClockForExpiry() {
+    String doc = "version: 1\npolicies:\n"
+        + "  - {id: old, effect: permit, tools: [a], expires: '2001-01-01T00:00:00Z'}\n"
+        + "  - {id: new, effect: permit, tools: [b], expires: '2999-01-01T00:00:00Z'}\n";
+    PolicySet set = PolicySet.parse(doc);
+    assertFalse(set.evaluate(BOT, ToolRequest.builder("a").build()).allowed());
+    assertTrue(set.evaluate(BOT, ToolRequest.builder("b").build()).allowed());
+  }
+
+  @Test
+  void concurrentFirstUseGivesTheSameDecisions() throws Exception {
+    StringBuilder sb = new StringBuilder("version: 1\npolicies:\n");
+    for (int i = 0; i < 200; i++) {
+      sb.append("  - {id: r").append(i).append(", effect: ").append(i % 7 == 0 ? "forbid" : "permit")
+          .append(", tools: [\"t").append(i % 20).append(".*\"], agents: [\"a").append(i % 10).append("*\"]")
+          .append(", when: \"resource.n != ").append(i % 3).append("\"}\n");
+    }
+    String doc = sb.toString();
+    PolicySet reference = PolicySet.parse(doc);
+    PolicySet shared = PolicySet.parse(doc);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<List<String>>> futures = new java.util.ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        futures.add(pool.submit(() -> {
+          List<String> problems = new java.util.ArrayList<>();
+          for (int i = 0; i < 2000; i++) {
+            AgentIdentity a = AgentIdentity.of("a" + (i % 13) + "-x");
+            ToolRequest r = ToolRequest.builder("t" + (i % 23) + ".op").attribute("resource.n", (long) (i % 4)).build();
+            Decision d = shared.evaluate(a, r, null, NOW);
+            // the reference set is used from this thread only after its caches were filled the same way
+            Decision e;
+            synchronized (reference) {
+              e = reference.evaluate(a, r, null, NOW);
+            }
+            if (!d.equals(e)) {
+              problems.add(d + " vs " + e);
+            }
+          }
+          return problems;
+        }));
+      }
+      for (java.util.concurrent.Future<List<String>> f : futures) {
+        assertEquals(List.of(), f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
