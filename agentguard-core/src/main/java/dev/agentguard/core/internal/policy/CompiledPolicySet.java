@@ -37,6 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * for each rule and for "no permit" are built once.
  *
  * <p>Immutable after construction (caches are concurrent and bounded); thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class CompiledPolicySet implements PolicySet {
   /** Most tool names whose candidate lists are cached; beyond that candidates are computed per call. */

@@ -33,6 +33,8 @@ import org.yaml.snakeyaml.LoaderOptions;
  * Reads a policy document (YAML or JSON) strictly into compiled {@link Rule}s and {@link Limit}s,
  * and computes the canonical form and version. Every problem is a {@link PolicyException} with the
  * line and column of the offending token. Stateless and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class DocumentReader {
   /** Largest document accepted, in characters (4 MiB). */
