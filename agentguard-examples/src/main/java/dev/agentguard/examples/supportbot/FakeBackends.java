@@ -28,8 +28,8 @@ final class FakeBackends {
     }
 
     @Override
-    public String email(String mailto, String text) {
-      return "queued for " + mailto;
+    public String email(String relay, String to, String text) {
+      return "queued for " + to + " via " + relay;
     }
   }
 }

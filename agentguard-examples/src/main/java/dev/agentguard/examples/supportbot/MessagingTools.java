@@ -11,7 +11,7 @@ public interface MessagingTools {
   @AgentTool(value = "http.post", action = "send", risk = Risk.HIGH)
   String post(@Attr("destination.url") String url, @Redact String body);
 
-  /** Sends an e-mail through the company relay. */
+  /** Sends an e-mail through a mail relay. */
   @AgentTool(value = "email.send", action = "send", risk = Risk.MEDIUM)
-  String email(@Attr("destination.url") String mailto, @Redact String text);
+  String email(@Attr("destination.url") String relay, @Attr("resource.to") String to, @Redact String text);
 }
