@@ -83,6 +83,16 @@ public interface AgentGuard extends AutoCloseable {
   <T> T protect(Class<T> iface, T target);
 
   /**
+   * Binds one {@code @AgentTool} method of a plain object (no interface needed) to the guard, for
+   * framework adapters that invoke tools reflectively. Metadata is resolved once, here, exactly as
+   * in {@link #protect}.
+   *
+   * @throws IllegalArgumentException if the method carries no {@code @AgentTool}, is misdeclared, or
+   *     is not a method of {@code target}'s class
+   */
+  GuardedMethod guardMethod(Object target, java.lang.reflect.Method method);
+
+  /**
    * Starts a task: issues its credential (TTL from the spec, capped by the guard maximum), records
    * {@code task.started} and binds the task to the current thread until it is closed.
    *

@@ -3,12 +3,14 @@ package dev.agentguard.core.internal.guard;
 import dev.agentguard.AccessDeniedException;
 import dev.agentguard.AgentGuardException;
 import dev.agentguard.AgentTask;
+import dev.agentguard.AgentTool;
 import dev.agentguard.AuditEvent;
 import dev.agentguard.AuditSink;
 import dev.agentguard.CredentialClaims;
 import dev.agentguard.Decision;
 import dev.agentguard.DenyCode;
 import dev.agentguard.PolicyException;
+import dev.agentguard.Risk;
 import dev.agentguard.TaskCredential;
 import dev.agentguard.TaskSpec;
 import dev.agentguard.ToolInvocationException;
@@ -17,6 +19,7 @@ import dev.agentguard.core.AgentGuard;
 import dev.agentguard.core.AuditHealth;
 import dev.agentguard.core.AuditSinks;
 import dev.agentguard.core.CredentialVerifier;
+import dev.agentguard.core.GuardedMethod;
 import dev.agentguard.core.PolicyLimit;
 import dev.agentguard.core.PolicyListener;
 import dev.agentguard.core.PolicySet;
@@ -27,6 +30,8 @@ import dev.agentguard.core.internal.audit.AuditPipeline;
 import dev.agentguard.core.internal.audit.CheckpointSigner;
 import dev.agentguard.core.internal.credential.CredentialIssuer;
 import dev.agentguard.core.internal.credential.Ed25519SigningKey;
+import java.lang.invoke.MethodHandle;
+import java.lang.reflect.Method;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -153,6 +158,42 @@ public final class GuardImpl implements AgentGuard {
       throw new NullPointerException("iface and target are required");
     }
     return ToolProxy.create(this, iface, target, config.allowUnannotatedMethods());
+  }
+
+  @Override
+  public GuardedMethod guardMethod(Object target, Method method) {
+    if (target == null || method == null) {
+      throw new NullPointerException("target and method are required");
+    }
+    if (!method.getDeclaringClass().isInstance(target)) {
+      throw new IllegalArgumentException(ToolMethods.describe(method) + " is not a method of " + target.getClass().getName());
+    }
+    AgentTool tool = ToolMethods.annotation(method, target.getClass());
+    if (tool == null) {
+      throw new IllegalArgumentException(ToolMethods.describe(method) + " is not annotated with @AgentTool");
+    }
+    ToolDescriptor descriptor = ToolMethods.descriptor(method, target.getClass(), tool);
+    MethodHandle handle = ToolProxy.handle(method, target);
+    return new GuardedMethod() {
+      @Override
+      public String tool() {
+        return tool.value();
+      }
+
+      @Override
+      public Risk risk() {
+        return tool.risk();
+      }
+
+      @Override
+      public Object invoke(Object... args) throws Throwable {
+        Object[] a = args == null ? new Object[0] : args;
+        if (a.length != method.getParameterCount()) {
+          throw new IllegalArgumentException(tool.value() + " takes " + method.getParameterCount() + " arguments, got " + a.length);
+        }
+        return invokeTool(descriptor, a, () -> (Object) handle.invokeExact(a));
+      }
+    };
   }
 
   @Override

@@ -75,7 +75,8 @@ final class TaskImpl implements AgentTask {
     return previousBinding;
   }
 
-  boolean inScope(String tool) {
+  @Override
+  public boolean inScope(String tool) {
     for (Glob g : scopes) {
       if (g.matches(tool)) {
         return true;

@@ -96,7 +96,7 @@ final class ToolProxy implements InvocationHandler {
   }
 
   /** A handle that calls {@code m} on {@code target} with an Object[] of arguments and returns Object. */
-  private static MethodHandle handle(Method m, Object target) {
+  static MethodHandle handle(Method m, Object target) {
     try {
       m.setAccessible(true);
       return MethodHandles.lookup().unreflect(m)
