@@ -201,5 +201,4 @@ class X509SvidTest {
       assertEquals(UNTRUSTED_CHAIN, e.reason());
     }
   }
-
 }
