@@ -86,7 +86,12 @@ class TrustBundleReloadTest {
         assertEquals(good, v.bundles().get(TD).version());
         assertTrue(v.verifyJwtSvid(token(Pki.P256, "k1")).verified());
       }
+      // undoing the bad write restores the content in use: nothing new goes live
+      write(file, Pki.bundle(TD, Pki.jwtJwk("k1", Pki.P256.getPublic())));
+      assertFalse(v.reload());
+      assertEquals(good, v.bundles().get(TD).version());
       Files.delete(file);
+      assertFalse(v.reload());
       assertFalse(v.reload());
       assertTrue(v.verifyJwtSvid(token(Pki.P256, "k1")).verified());
       // a valid file afterwards goes live

@@ -20,6 +20,7 @@ final class BundleSource {
   private final AtomicReference<TrustBundles.TrustBundleImpl> current = new AtomicReference<>();
   private final Object reloadLock = new Object();
   private String lastSeenHash;
+  private String lastReadError;
 
   private BundleSource(Path file, String configuredTrustDomain, TrustBundles.TrustBundleImpl initial) {
     this.file = file;
@@ -65,14 +66,21 @@ final class BundleSource {
       try {
         bytes = TrustBundles.readBounded(file);
       } catch (IllegalArgumentException e) {
-        LOG.warn("trust bundle {} could not be read; keeping the last good bundle ({})", file, e.getMessage());
+        if (!e.getMessage().equals(lastReadError)) { // log a lasting problem once, not every poll
+          LOG.warn("keeping the last good trust bundle: {}", e.getMessage());
+        }
+        lastReadError = e.getMessage();
         return false;
       }
+      lastReadError = null;
       String hash = TrustBundles.sha256(bytes);
       if (hash.equals(lastSeenHash)) {
         return false;
       }
       lastSeenHash = hash;
+      if (hash.equals(current.get().version())) {
+        return false; // back to the content in use, e.g. after a bad write was undone
+      }
       TrustBundles.TrustBundleImpl next;
       try {
         next = (TrustBundles.TrustBundleImpl) TrustBundles.parse(configuredTrustDomain, bytes, file.toString());
