@@ -43,7 +43,9 @@ import java.util.concurrent.Callable;
  *   <li>its credential: unexpired at the guard's clock ({@code CREDENTIAL_EXPIRED}), not revoked by
  *       credential, task or agent ({@code CREDENTIAL_REVOKED}), its scopes cover the tool
  *       ({@code OUT_OF_SCOPE});
- *   <li>the risk tier of the tool (see {@link Builder#elevatedRisk(Risk)});
+ *   <li>the risk tier of the tool (see {@link Builder#elevatedRisk(Risk)}): credential age
+ *       ({@code CREDENTIAL_EXPIRED}), a principal ({@code FORBIDDEN}), a verified workload identity
+ *       ({@code AGENT_UNVERIFIED});
  *   <li>a policy set is loaded, else {@code POLICY_UNAVAILABLE};
  *   <li>the policy's {@code limits}: per-task call budgets and per-agent rates
  *       ({@code LIMIT_EXCEEDED});
@@ -174,6 +176,7 @@ public interface AgentGuard extends AutoCloseable {
     private Risk elevatedRisk;
     private Duration elevatedMaxCredentialAge;
     private Boolean elevatedRequiresPrincipal;
+    private Boolean elevatedRequiresVerifiedAgent;
     private Boolean allowUnannotatedMethods;
     private Integer auditQueueCapacity;
     private AuditOverflow auditOverflow;
@@ -291,8 +294,9 @@ public interface AgentGuard extends AutoCloseable {
 
     /**
      * The elevated risk tier: tools at or above this risk (default {@link Risk#HIGH}) are denied
-     * unless the task's credential is younger than {@link #elevatedMaxCredentialAge(Duration)} and,
-     * when {@link #elevatedRequiresPrincipal(boolean)} is on, the task acts on behalf of a principal.
+     * unless the task's credential is younger than {@link #elevatedMaxCredentialAge(Duration)},
+     * when {@link #elevatedRequiresPrincipal(boolean)} is on the task acts on behalf of a principal,
+     * and when {@link #elevatedRequiresVerifiedAgent(boolean)} is on the agent's identity was proven.
      */
     public Builder elevatedRisk(Risk risk) {
       once(elevatedRisk == null, "elevatedRisk");
@@ -311,6 +315,17 @@ public interface AgentGuard extends AutoCloseable {
     public Builder elevatedRequiresPrincipal(boolean required) {
       once(elevatedRequiresPrincipal == null, "elevatedRequiresPrincipal");
       this.elevatedRequiresPrincipal = required;
+      return this;
+    }
+
+    /**
+     * Whether elevated-risk tools need an agent whose workload identity was proven (an identity from
+     * {@link SvidVerifier}; denied {@code AGENT_UNVERIFIED} otherwise); default false. This is the
+     * switch a security team turns on for HIGH and CRITICAL tools without touching each rule.
+     */
+    public Builder elevatedRequiresVerifiedAgent(boolean required) {
+      once(elevatedRequiresVerifiedAgent == null, "elevatedRequiresVerifiedAgent");
+      this.elevatedRequiresVerifiedAgent = required;
       return this;
     }
 
@@ -406,6 +421,7 @@ public interface AgentGuard extends AutoCloseable {
           or(elevatedRisk, Risk.HIGH),
           elevatedMaxCredentialAge,
           Boolean.TRUE.equals(elevatedRequiresPrincipal),
+          Boolean.TRUE.equals(elevatedRequiresVerifiedAgent),
           Boolean.TRUE.equals(allowUnannotatedMethods),
           or(auditQueueCapacity, 65_536),
           or(auditOverflow, AuditOverflow.BLOCK),

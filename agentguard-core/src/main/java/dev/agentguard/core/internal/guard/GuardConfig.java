@@ -35,6 +35,7 @@ public record GuardConfig(
     Risk elevatedRisk,
     Duration elevatedMaxCredentialAge,
     boolean elevatedRequiresPrincipal,
+    boolean elevatedRequiresVerifiedAgent,
     boolean allowUnannotatedMethods,
     int auditQueueCapacity,
     AuditOverflow auditOverflow,

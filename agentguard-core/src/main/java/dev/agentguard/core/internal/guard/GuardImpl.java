@@ -218,12 +218,13 @@ public final class GuardImpl implements AgentGuard {
     Instant issuedAt = Instant.ofEpochMilli(clock.millis());
     String taskId = "task-" + randomId();
     TaskCredential credential = issuer.issue(spec.agent().id(), taskId, spec.scopes(), spec.onBehalfOf(),
-        issuedAt, issuedAt.plus(ttl));
+        spec.agent().proof().orElse(null), issuedAt, issuedAt.plus(ttl));
     TaskImpl task = new TaskImpl(this, taskId, spec, credential, issueSeq.incrementAndGet(), bound.get());
     liveTasks.put(taskId, task);
     boolean recorded = audit.record(AuditRecords.forTask(AuditEvent.TASK_STARTED, task)
         .reasons(spec.purpose() == null ? List.of() : List.of(spec.purpose()))
-        .attributes(Map.of("task.scopes", spec.scopes(), "task.expiresAt", credential.expiresAt().toString())));
+        .attributes(Map.of("task.scopes", spec.scopes(), "task.expiresAt", credential.expiresAt().toString(),
+            "agent.verified", spec.agent().verified(), "agent.proof", spec.agent().proof().orElse("none"))));
     if (!recorded) {
       liveTasks.remove(taskId);
       revocations.revokeCredential(credential.id(), keepUntil(task), clock.millis());
@@ -492,6 +493,10 @@ public final class GuardImpl implements AgentGuard {
       if (maxAge != null && now - task.issuedAtMillis() > maxAge.toMillis()) {
         return Decision.deny(DenyCode.CREDENTIAL_EXPIRED, "risk tier: " + request.risk()
             + " tools need a credential younger than " + maxAge + "; start a new task");
+      }
+      if (config.elevatedRequiresVerifiedAgent() && !task.agent().verified()) {
+        return Decision.deny(DenyCode.AGENT_UNVERIFIED, "risk tier: " + request.risk()
+            + " tools need an agent with a verified workload identity (JWT-SVID or X.509-SVID)");
       }
       if (config.elevatedRequiresPrincipal() && task.onBehalfOf() == null) {
         return Decision.deny(DenyCode.FORBIDDEN, "risk tier: " + request.risk()
