@@ -8,7 +8,7 @@ import dev.agentguard.examples.supportbot.SupportBotScenario;
  * expiring, an agent-wide revocation — followed by the reconstructed audit chain and its
  * verification.
  *
- * <p>Run: {@code mvn -q -pl agentguard-examples -am install -DskipTests && mvn -q -pl agentguard-examples exec:java}
+ * <p>Run: {@code mvn -B -q -pl agentguard-examples -am compile exec:java}
  */
 public final class SupportBotDemo {
   private SupportBotDemo() {}

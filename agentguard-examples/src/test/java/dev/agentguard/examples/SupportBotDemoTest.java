@@ -22,8 +22,10 @@ class SupportBotDemoTest {
     assertTrue(out.contains("LIMIT_EXCEEDED [email-budget]"), out);
     assertTrue(out.contains("CREDENTIAL_EXPIRED"), out);
     assertTrue(out.contains("CREDENTIAL_REVOKED"), out);
+    assertTrue(out.contains("AGENT_UNVERIFIED"), out);
+    assertTrue(out.contains("identity verified by jwt-svid"), out);
     assertTrue(out.contains("AuditLog.verify: OK"), out);
     // allowed: read, internal post, partner post, customer, 3 e-mails, task A read, task B read
-    assertArrayEquals(new int[] {9, 7}, counts, out);
+    assertArrayEquals(new int[] {9, 8}, counts, out);
   }
 }

@@ -9,6 +9,7 @@ import dev.agentguard.TaskSpec;
 import dev.agentguard.core.AgentGuard;
 import dev.agentguard.core.AuditLog;
 import dev.agentguard.core.AuditSinks;
+import dev.agentguard.core.SvidVerifier;
 import dev.agentguard.core.VerificationReport;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -23,7 +24,7 @@ import java.util.function.Supplier;
 
 /** The support-bot story, step by step; prints each decision with its code and reasons. */
 public final class SupportBotScenario {
-  static final AgentIdentity SUPPORT_BOT = AgentIdentity.of("spiffe://acme.example/agent/support-bot");
+  static final String SUPPORT_BOT_ID = "spiffe://acme.example/agent/support-bot";
 
   private final PrintStream out;
   private int allowed;
@@ -54,22 +55,34 @@ public final class SupportBotScenario {
     DemoClock clock = new DemoClock();
     String mainTaskId;
 
+    // The support bot proves who it is with a JWT-SVID from its trust domain (made up for the demo).
+    DemoTrustDomain acme = new DemoTrustDomain("acme.example");
+    Path bundle = dir.resolve("acme.example.bundle.json");
+    Files.writeString(bundle, acme.bundleJson());
+    AgentIdentity supportBot;
+    try (SvidVerifier svids = SvidVerifier.builder().trustBundle(bundle).audience("agentguard-tools")
+        .clock(clock).build()) {
+      supportBot = svids.verifyJwtSvid(acme.mintJwtSvid(SUPPORT_BOT_ID, "agentguard-tools", clock.instant()));
+    }
+
     try (AgentGuard guard = AgentGuard.builder()
         .policy(policy)
         .auditSink(AuditSinks.jsonLines(auditFile))
         .internalHosts("*.acme.example", "localhost")
         .clock(clock)
+        .elevatedRequiresVerifiedAgent(true)
         .build()) {
       TicketTools tickets = guard.protect(TicketTools.class, new FakeBackends.Tickets());
       MessagingTools messaging = guard.protect(MessagingTools.class, new FakeBackends.Messaging());
-      out.println("AgentGuard demo: support bot " + SUPPORT_BOT.id());
+      out.println("AgentGuard demo: support bot " + supportBot.id() + " (identity verified by "
+          + supportBot.proof().orElse("nothing") + ")");
       out.println("policy " + guard.policyVersion().orElse("<none>") + " from " + policy.getFileName());
       out.println();
 
       heading("Before any task: calls are refused");
       step("tickets.read T-1", () -> tickets.read("T-1"));
 
-      TaskSpec spec = TaskSpec.builder(SUPPORT_BOT)
+      TaskSpec spec = TaskSpec.builder(supportBot)
           .purpose("triage T-1")
           .onBehalfOf("user:alice")
           .scopes("tickets.*", "customers.read", "http.post", "email.send")
@@ -95,18 +108,26 @@ public final class SupportBotScenario {
         step("tickets.read T-1", () -> tickets.read("T-1"));
       }
 
+      heading("An agent that only claims an identity");
+      AgentIdentity claimed = AgentIdentity.of("spiffe://acme.example/agent/intern-bot");
+      try (AgentTask intern = guard.startTask(TaskSpec.builder(claimed).purpose("draft replies")
+          .scopes("tickets.*", "http.post").context("environment", "prod").build())) {
+        step("http.post (HIGH risk) by an unverified agent",
+            () -> messaging.post("https://status.acme.example/hooks/t1", "hello"));
+      }
+
       heading("Two parallel tasks, then revokeAgent");
-      AgentTask a = guard.startTask(TaskSpec.builder(SUPPORT_BOT).purpose("triage T-2")
+      AgentTask a = guard.startTask(TaskSpec.builder(supportBot).purpose("triage T-2")
           .scopes("tickets.*").context("environment", "prod").build());
       step("task A tickets.read T-2", () -> tickets.read("T-2"));
-      AgentTask b = guard.startTask(TaskSpec.builder(SUPPORT_BOT).purpose("triage T-3")
+      AgentTask b = guard.startTask(TaskSpec.builder(supportBot).purpose("triage T-3")
           .scopes("tickets.*").context("environment", "prod").build());
       String onOtherThread = CompletableFuture.supplyAsync(() -> tickets.read("T-3"), b.wrap(ForkJoinPool.commonPool()))
           .get(5, TimeUnit.SECONDS);
       out.printf("  %-5s %-44s %s%n", "ALLOW", "task B tickets.read T-3 (pool thread)", onOtherThread);
       allowed++;
-      guard.revokeAgent(SUPPORT_BOT.id());
-      out.println("  revokeAgent(" + SUPPORT_BOT.id() + ")");
+      guard.revokeAgent(supportBot.id());
+      out.println("  revokeAgent(" + supportBot.id() + ")");
       step("task B tickets.read T-3", () -> tickets.read("T-3"));
       b.close();
       step("task A tickets.read T-2", () -> tickets.read("T-2"));
