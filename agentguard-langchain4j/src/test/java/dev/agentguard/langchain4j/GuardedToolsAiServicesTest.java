@@ -224,6 +224,27 @@ class GuardedToolsAiServicesTest {
   }
 
   @Test
+  void concurrentToolsOnLangChain4jsDefaultPoolKeepTheTask() {
+    ScriptedChatModel model = new ScriptedChatModel()
+        .callTools("readTicket", "{\"ticketId\":\"T-1\"}", "readTicket", "{\"ticketId\":\"T-2\"}")
+        .answerWithToolResults("");
+    try (LcFixture f = new LcFixture()) {
+      Assistant assistant = AiServices.builder(Assistant.class)
+          .chatModel(model)
+          .toolProvider(GuardedTools.provider(f.guard, f.tools))
+          .executeToolsConcurrently()
+          .build();
+      try (AgentTask task = f.guard.startTask(supportTask())) {
+        assertEquals("Ticket T-1: printer on fire, customer bob@example.com | "
+            + "Ticket T-2: printer on fire, customer bob@example.com", assistant.chat("T-1 and T-2"));
+      }
+      String caller = Thread.currentThread().getName();
+      assertEquals(2, f.tools.calls.size());
+      assertTrue(f.tools.calls.stream().noneMatch(c -> c.endsWith("@" + caller)), f.tools.calls::toString);
+    }
+  }
+
+  @Test
   void concurrentToolsThroughTheMapFormNeedTheTaskPropagatingExecutor() {
     ExecutorService pool = Executors.newFixedThreadPool(2, r -> new Thread(r, "lc4j-tools"));
     try (LcFixture f = new LcFixture()) {
