@@ -1,0 +1,125 @@
+package dev.agentguard.core;
+
+import dev.agentguard.AuditEvent;
+import dev.agentguard.core.internal.audit.AuditJson;
+import dev.agentguard.core.internal.audit.JsonLinesSink;
+import dev.agentguard.core.internal.audit.LineReader;
+import dev.agentguard.core.internal.audit.Verifier;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Reads, verifies and reconstructs JSON Lines audit logs written by {@link AuditSinks#jsonLines}.
+ *
+ * <p>What verification detects: a changed, deleted, swapped, duplicated or inserted record; a
+ * chain that restarts in the middle; a bad checkpoint signature (when a trusted key set is given);
+ * a torn last line (everything before it still verifies). What it cannot detect without an external
+ * anchor: records removed from the end (compare {@link VerificationReport#lastCheckpointSeq()} and
+ * {@link VerificationReport#lastSeq()} with a checkpoint or head you hold), records removed from the
+ * start ({@link VerificationReport#firstSeq()} is then larger than 1), and a rewrite of the whole
+ * chain after the last checkpoint by someone who can recompute hashes (checkpoints signed with a
+ * pinned key protect everything up to them).
+ *
+ * <p>Parsing is strict (duplicate or unknown members, nulls and wrong types are rejected) and
+ * bounded (lines up to 1 MiB). Stateless and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class AuditLog {
+  private AuditLog() {}
+
+  /**
+   * Verifies {@code files} as one chain, in chain order (rotated files oldest first, see
+   * {@link #files(Path)}). Checkpoints are checked for form and chain position only; the report's
+   * {@link VerificationReport#signaturesPinned()} is {@code false}. Never throws for bad content;
+   * unreadable files are reported as {@link VerificationReport.Kind#IO_ERROR}.
+   *
+   * @throws NullPointerException if {@code files} is null
+   */
+  public static VerificationReport verify(Path... files) {
+    return Verifier.verify(null, List.of(files));
+  }
+
+  /**
+   * Like {@link #verify(Path...)}, and every checkpoint's signature must verify under a key of
+   * {@code trustedPublicJwks} (a JWK set, or one JWK, of Ed25519 keys) whose {@code kid} or RFC 7638
+   * thumbprint equals the checkpoint's {@code keyId}.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public static VerificationReport verify(String trustedPublicJwks, Path... files) {
+    Objects.requireNonNull(trustedPublicJwks, "trustedPublicJwks");
+    return Verifier.verify(trustedPublicJwks, List.of(files));
+  }
+
+  /**
+   * The files of a rotated log in chain order: {@code <name>.1}, {@code <name>.2}, ... then
+   * {@code current} itself.
+   *
+   * @throws UncheckedIOException if the directory cannot be listed
+   */
+  public static List<Path> files(Path current) {
+    try {
+      List<Path> out = new ArrayList<>(JsonLinesSink.rotatedFiles(current));
+      out.add(current);
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Parses every event of {@code files}, in file order. Does not verify hashes (use
+   * {@link #verify}). An incomplete final line of a file (no newline: a crash mid-write) is skipped.
+   *
+   * @throws IllegalArgumentException naming the file and line of a malformed record
+   * @throws UncheckedIOException if a file cannot be read
+   */
+  public static List<AuditEvent> read(Path... files) {
+    List<AuditEvent> out = new ArrayList<>();
+    for (Path file : files) {
+      try (LineReader r = new LineReader(file)) {
+        while (r.next()) {
+          if (!r.hadNewline()) {
+            break;
+          }
+          if (r.tooLong()) {
+            throw new IllegalArgumentException(file + " line " + r.number() + ": longer than "
+                + AuditJson.MAX_LINE_BYTES + " bytes");
+          }
+          try {
+            out.add(AuditJson.parse(r.bytes(), 0, r.length()));
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " line " + r.number() + ": " + e.getMessage());
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file, e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The events of task {@code taskId} in {@code file}, in seq order.
+   *
+   * @throws IllegalArgumentException naming the file and line of a malformed record
+   * @throws UncheckedIOException if the file cannot be read
+   */
+  public static List<AuditEvent> reconstruct(Path file, String taskId) {
+    Objects.requireNonNull(taskId, "taskId");
+    List<AuditEvent> out = new ArrayList<>();
+    for (AuditEvent e : read(file)) {
+      if (taskId.equals(e.task())) {
+        out.add(e);
+      }
+    }
+    out.sort(Comparator.comparingLong(AuditEvent::seq));
+    return out;
+  }
+}
