@@ -258,7 +258,7 @@ public interface AgentGuard extends AutoCloseable {
       return this;
     }
 
-    /** Credential lifetime for specs that name none; default 5 minutes. */
+    /** Credential lifetime for specs that name none; default 5 minutes (or the maximum, when lower). */
     public Builder defaultTaskTtl(Duration ttl) {
       once(defaultTtl == null, "defaultTaskTtl");
       this.defaultTtl = positive(ttl, "defaultTaskTtl");
@@ -382,8 +382,9 @@ public interface AgentGuard extends AutoCloseable {
       if (policyFile == null && policySet == null) {
         throw new IllegalStateException("a guard needs a policy: call policy(Path) or policy(PolicySet)");
       }
-      Duration dflt = or(defaultTtl, Duration.ofMinutes(5));
       Duration max = or(maxTtl, Duration.ofHours(1));
+      Duration dflt = defaultTtl != null ? defaultTtl
+          : Duration.ofMinutes(5).compareTo(max) > 0 ? max : Duration.ofMinutes(5);
       if (dflt.compareTo(max) > 0) {
         throw new IllegalArgumentException("defaultTaskTtl " + dflt + " exceeds maxTaskTtl " + max);
       }

@@ -35,7 +35,8 @@ class CredentialLifecycleTest {
   @Test
   void ttlIsCappedByTheGuardMaximum() {
     try (GuardFixture f = new GuardFixture(b -> b.maxTaskTtl(Duration.ofMinutes(2)));
-        AgentTask task = f.guard.startTask(spec().scopes("tickets.*").ttl(Duration.ofHours(8)).build())) {
+        AgentTask task = f.guard.startTask(dev.agentguard.TaskSpec.builder(GuardFixture.SUPPORT_BOT)
+            .scopes("tickets.*").ttl(Duration.ofHours(8)).build())) {
       assertEquals(Duration.ofMinutes(2),
           Duration.between(task.credential().issuedAt(), task.credential().expiresAt()));
     }

@@ -74,8 +74,10 @@ class DenyPathsTest {
 
   @Test
   void evaluationErrorInAForbidDenies() {
-    // the forbid on http.post reads destination.external: a URL without a host leaves it missing
+    // no-exfiltration reads destination.external: a URL without a host leaves it missing, which is an
+    // error once the other operand is true (confidential data touched): Kleene error && true = error
     try (GuardFixture f = new GuardFixture(); AgentTask t = f.guard.startTask(allScopes())) {
+      f.tools.customer("C-1");
       assertDenied(DenyCode.EVALUATION_ERROR, f, () -> f.tools.post("not a url", "x"));
     }
   }

@@ -34,7 +34,7 @@ class GuardedCallTest {
       }
       List<AuditEvent> events = f.drainedEvents();
       assertEquals(List.of("policy.loaded", "task.started", "tool.decision", "tool.completed",
-          "credential.revoked", "task.completed"), GuardFixture.types(events));
+          "credential.revoked", "task.completed", "audit.checkpoint"), GuardFixture.types(events));
       AuditEvent decision = events.get(2);
       assertEquals("ALLOW", decision.decision());
       assertEquals(List.of("support-read"), decision.policies());

@@ -60,7 +60,8 @@ class TaskContextTest {
       task.close();
       task.close();
       List<String> types = GuardFixture.types(f.drainedEvents());
-      assertEquals(List.of("policy.loaded", "task.started", "credential.revoked", "task.completed"), types);
+      assertEquals(List.of("policy.loaded", "task.started", "credential.revoked", "task.completed",
+          "audit.checkpoint"), types);
     }
   }
 

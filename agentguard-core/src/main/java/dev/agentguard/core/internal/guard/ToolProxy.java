@@ -46,8 +46,9 @@ final class ToolProxy implements InvocationHandler {
       if (tool != null) {
         ToolDescriptor d = ToolMethods.descriptor(m, implClass, tool);
         if (m.isDefault()) {
+          Route body = defaultMethod(iface, m);
           routes.put(m, (proxy, method, args) -> guard.invokeTool(d, args(args),
-              () -> InvocationHandler.invokeDefault(proxy, method, args)));
+              () -> body.call(proxy, method, args)));
         } else {
           MethodHandle mh = handle(m, target);
           routes.put(m, (proxy, method, args) -> {
@@ -56,7 +57,7 @@ final class ToolProxy implements InvocationHandler {
           });
         }
       } else if (m.isDefault()) {
-        routes.put(m, InvocationHandler::invokeDefault);
+        routes.put(m, defaultMethod(iface, m));
       } else if (allowUnannotated) {
         MethodHandle mh = handle(m, target);
         routes.put(m, (proxy, method, args) -> (Object) mh.invokeExact(args(args)));
@@ -93,6 +94,24 @@ final class ToolProxy implements InvocationHandler {
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Runs a default method's body with the proxy as {@code this}, so the tools it calls are guarded.
+   * Uses a private lookup where the interface's module allows it (any interface on the class path,
+   * public or not), else {@link InvocationHandler#invokeDefault} (public interfaces).
+   */
+  private static Route defaultMethod(Class<?> iface, Method m) {
+    MethodHandle special;
+    try {
+      special = MethodHandles.privateLookupIn(iface, MethodHandles.lookup())
+          .unreflectSpecial(m, iface)
+          .asSpreader(Object[].class, m.getParameterCount())
+          .asType(MethodType.methodType(Object.class, Object.class, Object[].class));
+    } catch (IllegalAccessException | RuntimeException e) {
+      return InvocationHandler::invokeDefault;
+    }
+    return (proxy, method, args) -> (Object) special.invokeExact(proxy, args(args));
   }
 
   /** A handle that calls {@code m} on {@code target} with an Object[] of arguments and returns Object. */
