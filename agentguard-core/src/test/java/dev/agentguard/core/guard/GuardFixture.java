@@ -1,5 +1,6 @@
 package dev.agentguard.core.guard;
 
+import dev.agentguard.core.TestClock;
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.AuditEvent;
 import dev.agentguard.TaskSpec;
@@ -42,7 +43,7 @@ final class GuardFixture implements AutoCloseable {
 
   static final AgentIdentity SUPPORT_BOT = AgentIdentity.of("spiffe://acme.example/agent/support-bot");
 
-  final MutableClock clock = MutableClock.at("2026-11-28T10:00:00Z");
+  final TestClock clock = TestClock.at("2026-11-28T10:00:00Z");
   final InMemoryAuditSink sink = AuditSinks.inMemory();
   final SupportTools.Impl impl = new SupportTools.Impl();
   final AgentGuard guard;

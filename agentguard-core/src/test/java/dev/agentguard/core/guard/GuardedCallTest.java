@@ -1,5 +1,6 @@
 package dev.agentguard.core.guard;
 
+import dev.agentguard.core.TestClock;
 import static dev.agentguard.core.guard.GuardFixture.allScopes;
 import static dev.agentguard.core.guard.GuardFixture.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -111,7 +112,7 @@ class GuardedCallTest {
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ag-policy");
     java.nio.file.Path file = dir.resolve("policy.yaml");
     java.nio.file.Files.writeString(file, "version: 1\npolicies: [ this is not valid");
-    MutableClock clock = MutableClock.at("2026-11-28T10:00:00Z");
+    TestClock clock = TestClock.at("2026-11-28T10:00:00Z");
     SupportTools.Impl impl = new SupportTools.Impl();
     try (dev.agentguard.core.AgentGuard guard = dev.agentguard.core.AgentGuard.builder()
         .policy(file).clock(clock).auditSink(dev.agentguard.core.AuditSinks.inMemory()).build()) {

@@ -1,5 +1,6 @@
 package dev.agentguard.core.identity;
 
+import dev.agentguard.core.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.agentguard.IdentityException;
@@ -18,7 +19,7 @@ class JwtSvidPropertiesTest {
   static final String VALID = JwtSvidTest.valid();
   final SvidVerifier verifier = SvidVerifier.builder()
       .trustBundle(TrustBundle.parse(Pki.bundle(JwtSvidTest.TD, Pki.jwtJwk("ec256", Pki.P256.getPublic()))))
-      .audience(JwtSvidTest.AUD).clock(new Pki.FakeClock(JwtSvidTest.NOW)).bundlePollInterval(java.time.Duration.ZERO)
+      .audience(JwtSvidTest.AUD).clock(new TestClock(JwtSvidTest.NOW)).bundlePollInterval(java.time.Duration.ZERO)
       .build();
 
   void rejectedOnlyWithIdentityException(String token) {

@@ -1,5 +1,6 @@
 package dev.agentguard.core.identity;
 
+import dev.agentguard.core.TestClock;
 import static dev.agentguard.IdentityException.Reason.BAD_SIGNATURE;
 import static dev.agentguard.IdentityException.Reason.EXPIRED;
 import static dev.agentguard.IdentityException.Reason.INVALID_CLAIMS;
@@ -48,7 +49,7 @@ class JwtSvidTest {
   static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
   static final long EXP = NOW.getEpochSecond() + 300;
 
-  final Pki.FakeClock clock = new Pki.FakeClock(NOW);
+  final TestClock clock = new TestClock(NOW);
   final SvidVerifier verifier = verifier(Duration.ofSeconds(30));
   SvidVerifier other;
 

@@ -1,5 +1,6 @@
 package dev.agentguard.core.identity;
 
+import dev.agentguard.core.TestClock;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -230,34 +231,6 @@ final class Pki {
     Cert(X509Certificate cert, PrivateKey key) {
       this.cert = cert;
       this.key = key;
-    }
-  }
-
-  /** A settable clock. */
-  static final class FakeClock extends Clock {
-    private volatile Instant now;
-
-    FakeClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant t) {
-      now = t;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.agentguard.core.identity;
 
+import dev.agentguard.core.TestClock;
 import static dev.agentguard.IdentityException.Reason.UNKNOWN_KEY;
 import static dev.agentguard.IdentityException.Reason.UNTRUSTED_CHAIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,7 +33,7 @@ class TrustBundleReloadTest {
   @TempDir
   Path dir;
 
-  final Pki.FakeClock clock = new Pki.FakeClock(JwtSvidTest.NOW);
+  final TestClock clock = new TestClock(JwtSvidTest.NOW);
 
   static String token(KeyPair key, String kid) {
     return Pki.sign("ES256", key.getPrivate(), JwtSvidTest.header("ES256", kid),

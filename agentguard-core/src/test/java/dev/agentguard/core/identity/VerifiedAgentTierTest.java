@@ -1,5 +1,6 @@
 package dev.agentguard.core.identity;
 
+import dev.agentguard.core.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +38,7 @@ class VerifiedAgentTierTest {
 
   @Test
   void highRiskToolsDenyUnverifiedAgentsAndTheCredentialRecordsTheProof() {
-    Pki.FakeClock clock = new Pki.FakeClock(JwtSvidTest.NOW);
+    TestClock clock = new TestClock(JwtSvidTest.NOW);
     InMemoryAuditSink sink = AuditSinks.inMemory();
     try (SvidVerifier svids = SvidVerifier.builder()
             .trustBundle(TrustBundle.parse(Pki.bundle(JwtSvidTest.TD, Pki.jwtJwk("ec256", Pki.P256.getPublic()))))

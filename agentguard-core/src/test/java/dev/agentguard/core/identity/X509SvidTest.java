@@ -1,5 +1,6 @@
 package dev.agentguard.core.identity;
 
+import dev.agentguard.core.TestClock;
 import static dev.agentguard.IdentityException.Reason.EXPIRED;
 import static dev.agentguard.IdentityException.Reason.INVALID_CERTIFICATE;
 import static dev.agentguard.IdentityException.Reason.INVALID_SPIFFE_ID;
@@ -37,7 +38,7 @@ class X509SvidTest {
   static final Pki.Cert CA = Pki.ca("acme root");
   static final Pki.Cert OTHER_CA = Pki.ca("evil root");
 
-  final Pki.FakeClock clock = new Pki.FakeClock(NOW);
+  final TestClock clock = new TestClock(NOW);
   final SvidVerifier verifier = SvidVerifier.builder()
       .trustBundle(TrustBundle.of("acme.example", List.of(CA.cert), Map.of()))
       .trustBundle(TrustBundle.of("partner.example", List.of(), Map.of("k", Pki.P256.getPublic())))

@@ -106,11 +106,28 @@ final class Expr {
     }
   }
 
-  static final class And extends Cond {
+  /**
+   * {@code &&} and {@code ||} under Kleene logic: the operand value that decides alone
+   * ({@code false} for {@code &&}, {@code true} for {@code ||}) wins over errors, so the result never
+   * depends on operand order.
+   */
+  static final class Junction extends Cond {
     final Cond[] cs;
+    final int decisive;
 
-    And(Cond[] cs) {
+    private Junction(Cond[] cs, int decisive) {
       this.cs = cs;
+      this.decisive = decisive;
+    }
+
+    /** {@code a && b && ...}. */
+    static Junction and(Cond[] cs) {
+      return new Junction(cs, FALSE);
+    }
+
+    /** {@code a || b || ...}. */
+    static Junction or(Cond[] cs) {
+      return new Junction(cs, TRUE);
     }
 
     @Override
@@ -118,47 +135,14 @@ final class Expr {
       boolean err = false;
       for (Cond c : cs) {
         int v = c.test(a, r, t, now);
-        if (v == FALSE) {
-          return FALSE;
+        if (v == decisive) {
+          return decisive;
         }
         if (v == ERROR) {
           err = true;
         }
       }
-      return err ? ERROR : TRUE;
-    }
-
-    @Override
-    String why(AgentIdentity a, ToolRequest r, TaskState t, long now) {
-      for (Cond c : cs) {
-        if (c.test(a, r, t, now) == ERROR) {
-          return c.why(a, r, t, now);
-        }
-      }
-      return "no error";
-    }
-  }
-
-  static final class Or extends Cond {
-    final Cond[] cs;
-
-    Or(Cond[] cs) {
-      this.cs = cs;
-    }
-
-    @Override
-    int test(AgentIdentity a, ToolRequest r, TaskState t, long now) {
-      boolean err = false;
-      for (Cond c : cs) {
-        int v = c.test(a, r, t, now);
-        if (v == TRUE) {
-          return TRUE;
-        }
-        if (v == ERROR) {
-          err = true;
-        }
-      }
-      return err ? ERROR : FALSE;
+      return err ? ERROR : 1 - decisive;
     }
 
     @Override

@@ -319,7 +319,7 @@ final class ExprCompiler {
       int s2 = start;
       cs.add(asCond(parseAnd(), s2));
     }
-    return new Expr.Or(cs.toArray(new Cond[0]));
+    return Expr.Junction.or(cs.toArray(new Cond[0]));
   }
 
   private Object parseAnd() {
@@ -335,7 +335,7 @@ final class ExprCompiler {
       int s2 = start;
       cs.add(asCond(parseUnary(), s2));
     }
-    return new Expr.And(cs.toArray(new Cond[0]));
+    return Expr.Junction.and(cs.toArray(new Cond[0]));
   }
 
   private Object parseUnary() {
