@@ -127,6 +127,16 @@ public final class Glob {
     return new Glob(pattern, k, ch);
   }
 
+  /** Whether at least one of {@code globs} matches {@code s}. */
+  public static boolean anyMatches(Glob[] globs, CharSequence s) {
+    for (Glob g : globs) {
+      if (g.matches(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The pattern as written. */
   public String pattern() {
     return pattern;

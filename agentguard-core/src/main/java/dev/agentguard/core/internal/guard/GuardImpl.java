@@ -512,13 +512,7 @@ public final class GuardImpl implements AgentGuard {
     if (!(host instanceof String)) {
       return request;
     }
-    boolean external = true;
-    for (Glob g : internalHosts) {
-      if (g.matches((String) host)) {
-        external = false;
-        break;
-      }
-    }
+    boolean external = !Glob.anyMatches(internalHosts, (String) host);
     if (Boolean.valueOf(external).equals(request.attribute("destination.external"))) {
       return request;
     }

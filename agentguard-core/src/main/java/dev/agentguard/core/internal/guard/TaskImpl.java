@@ -77,12 +77,7 @@ final class TaskImpl implements AgentTask {
 
   @Override
   public boolean inScope(String tool) {
-    for (Glob g : scopes) {
-      if (g.matches(tool)) {
-        return true;
-      }
-    }
-    return false;
+    return Glob.anyMatches(scopes, tool);
   }
 
   AtomicLong limitCount(String limitId) {

@@ -42,24 +42,14 @@ final class Limit implements PolicyLimit {
   }
 
   boolean toolMatches(String tool) {
-    for (Glob g : toolGlobs) {
-      if (g.matches(tool)) {
-        return true;
-      }
-    }
-    return false;
+    return Glob.anyMatches(toolGlobs, tool);
   }
 
   boolean agentMatches(String agentId) {
     if (agentGlobs == null) {
       return true;
     }
-    for (Glob g : agentGlobs) {
-      if (g.matches(agentId)) {
-        return true;
-      }
-    }
-    return false;
+    return Glob.anyMatches(agentGlobs, agentId);
   }
 
   @Override

@@ -47,20 +47,10 @@ final class Rule {
     if (agentGlobs == null) {
       return true;
     }
-    for (Glob g : agentGlobs) {
-      if (g.matches(agentId)) {
-        return true;
-      }
-    }
-    return false;
+    return Glob.anyMatches(agentGlobs, agentId);
   }
 
   boolean toolMatches(String tool) {
-    for (Glob g : toolGlobs) {
-      if (g.matches(tool)) {
-        return true;
-      }
-    }
-    return false;
+    return Glob.anyMatches(toolGlobs, tool);
   }
 }
