@@ -5,11 +5,32 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Who an agent is: an id (typically a SPIFFE ID such as
  * {@code spiffe://acme.example/agent/support-bot}) and descriptive attributes that policies read as
  * {@code agent.<name>}.
+ *
+ * <p><b>SPIFFE IDs.</b> An id that starts with {@code spiffe:} (in any case) must be a valid SPIFFE
+ * ID per the SPIFFE-ID standard: scheme {@code spiffe} in lower case; a trust domain of lower-case
+ * {@code [a-z0-9._-]} only, at most 255 bytes, without port, userinfo, query, fragment or
+ * percent-encoding; path segments of {@code [A-Za-z0-9._-]}, none empty, {@code .} or {@code ..};
+ * no trailing {@code /}; at most {@value #MAX_ID_BYTES} bytes in all. For such ids
+ * {@link #trustDomain()} and {@link #path()} are present. Other ids keep the looser rules of
+ * {@link #of(String)} and have neither.
+ *
+ * <p><b>Verification.</b> An identity created with {@link #of(String)} or {@link #of(String, Map)}
+ * is <em>unverified</em>: the host merely claims it. A <em>verified</em> identity is created only by
+ * an identity verifier (a subclass of {@link Attestor}, such as the SVID verifier of
+ * {@code agentguard-core}) after it checked a proof such as a JWT-SVID or an X.509-SVID.
+ *
+ * <p><b>Reserved attributes.</b> {@link #attributes()} always holds {@code verified} (Boolean),
+ * holds {@code trustDomain} (String) for SPIFFE ids and {@code proof} (String, e.g.
+ * {@code "jwt-svid"} or {@code "x509-svid"}) for verified identities, so that policies can read
+ * {@code agent.verified}, {@code agent.trustDomain} and {@code agent.proof}. Host code cannot set
+ * these names (nor {@code id}) itself.
  *
  * <p>Immutable and thread-safe.
  *
@@ -19,43 +40,106 @@ public final class AgentIdentity {
   /** Longest id accepted, in UTF-8 bytes (the SPIFFE limit). */
   public static final int MAX_ID_BYTES = 2048;
 
+  /**
+   * Attribute names reserved for AgentIdentity itself ({@code id, verified, trustDomain, proof});
+   * {@link #of(String, Map)} rejects them.
+   *
+   * @since 0.1.0
+   */
+  public static final Set<String> RESERVED_ATTRIBUTES = Set.of("id", "verified", "trustDomain", "proof");
+
+  /**
+   * Attribute holding {@link #verified()}.
+   *
+   * @since 0.1.0
+   */
+  public static final String ATTR_VERIFIED = "verified";
+  /**
+   * Attribute holding {@link #trustDomain()} (SPIFFE ids only).
+   *
+   * @since 0.1.0
+   */
+  public static final String ATTR_TRUST_DOMAIN = "trustDomain";
+  /**
+   * Attribute holding {@link #proof()} (verified identities only).
+   *
+   * @since 0.1.0
+   */
+  public static final String ATTR_PROOF = "proof";
+
   private final String id;
   private final Map<String, Object> attributes;
+  private final String trustDomain;
+  private final String path;
+  private final String proof;
 
-  private AgentIdentity(String id, Map<String, Object> attributes) {
+  private AgentIdentity(String id, Map<String, Object> attributes, String trustDomain, String path,
+      String proof) {
     this.id = id;
     this.attributes = attributes;
+    this.trustDomain = trustDomain;
+    this.path = path;
+    this.proof = proof;
   }
 
   /**
-   * An identity with no attributes.
+   * An unverified identity with no user attributes.
    *
-   * @throws IllegalArgumentException if the id is blank, longer than {@value #MAX_ID_BYTES} bytes, or
-   *     contains whitespace or control characters
+   * @throws IllegalArgumentException if the id is blank, longer than {@value #MAX_ID_BYTES} bytes,
+   *     contains whitespace or control characters, or starts with {@code spiffe:} (any case) and is
+   *     not a valid SPIFFE ID (the message says what is wrong)
+   * @throws NullPointerException if the id is null
    */
   public static AgentIdentity of(String id) {
     return of(id, Map.of());
   }
 
   /**
-   * An identity with attributes. Attribute values must be strings, booleans, numbers or lists of
-   * them; they are copied.
+   * An unverified identity with attributes. Attribute values must be strings, booleans, numbers or
+   * lists of them; they are copied. The reserved names {@link #RESERVED_ATTRIBUTES} are rejected.
    *
-   * @throws IllegalArgumentException if the id or an attribute is invalid
+   * @throws IllegalArgumentException if the id or an attribute is invalid, or an attribute name is
+   *     reserved
+   * @throws NullPointerException if the id, the map, a name or a value is null
    */
   public static AgentIdentity of(String id, Map<String, ?> attributes) {
+    return create(id, attributes, null);
+  }
+
+  private static AgentIdentity create(String id, Map<String, ?> attributes, String proof) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(attributes, "attributes");
-    validateId(id);
+    String trustDomain = null;
+    String path = null;
+    if (SpiffeIds.looksLikeSpiffe(id)) {
+      String[] parts = SpiffeIds.parse(id);
+      trustDomain = parts[0];
+      path = parts[1];
+    } else {
+      validateId(id);
+    }
+    if (proof != null && trustDomain == null) {
+      throw new IllegalArgumentException("a verified identity needs a SPIFFE ID");
+    }
     Map<String, Object> copy = new LinkedHashMap<>();
     for (Map.Entry<String, ?> e : attributes.entrySet()) {
       String key = Objects.requireNonNull(e.getKey(), "attribute name");
-      if (key.equals("id") || !AttributeValues.isIdentifier(key)) {
+      if (RESERVED_ATTRIBUTES.contains(key)) {
+        throw new IllegalArgumentException("agent attribute name '" + key + "' is reserved");
+      }
+      if (!AttributeValues.isIdentifier(key)) {
         throw new IllegalArgumentException("invalid agent attribute name '" + key + "'");
       }
       copy.put(key, AttributeValues.freeze("agent." + key, e.getValue()));
     }
-    return new AgentIdentity(id, Collections.unmodifiableMap(copy));
+    copy.put(ATTR_VERIFIED, proof != null);
+    if (trustDomain != null) {
+      copy.put(ATTR_TRUST_DOMAIN, trustDomain);
+    }
+    if (proof != null) {
+      copy.put(ATTR_PROOF, proof);
+    }
+    return new AgentIdentity(id, Collections.unmodifiableMap(copy), trustDomain, path, proof);
   }
 
   private static void validateId(String id) {
@@ -78,9 +162,54 @@ public final class AgentIdentity {
     return id;
   }
 
-  /** Descriptive attributes (unmodifiable), read by policies as {@code agent.<name>}. */
+  /**
+   * Attributes (unmodifiable), read by policies as {@code agent.<name>}: the user attributes plus
+   * the reserved {@code verified}, {@code trustDomain} (SPIFFE ids) and {@code proof} (verified
+   * identities).
+   */
   public Map<String, Object> attributes() {
     return attributes;
+  }
+
+  /**
+   * Whether an identity verifier proved this identity (see {@link #proof()}); false for identities
+   * made with {@link #of(String)} or {@link #of(String, Map)}.
+   *
+   * @since 0.1.0
+   */
+  public boolean verified() {
+    return proof != null;
+  }
+
+  /**
+   * The SPIFFE trust domain (for {@code spiffe://acme.example/agent/bot}: {@code acme.example});
+   * empty when the id is not a SPIFFE ID.
+   *
+   * @since 0.1.0
+   */
+  public Optional<String> trustDomain() {
+    return Optional.ofNullable(trustDomain);
+  }
+
+  /**
+   * The SPIFFE path including its leading {@code /} (for {@code spiffe://acme.example/agent/bot}:
+   * {@code /agent/bot}); {@code ""} for a SPIFFE ID without path; empty when the id is not a SPIFFE
+   * ID.
+   *
+   * @since 0.1.0
+   */
+  public Optional<String> path() {
+    return Optional.ofNullable(path);
+  }
+
+  /**
+   * How the identity was proven, e.g. {@code "jwt-svid"} or {@code "x509-svid"}; empty when
+   * unverified.
+   *
+   * @since 0.1.0
+   */
+  public Optional<String> proof() {
+    return Optional.ofNullable(proof);
   }
 
   @Override
@@ -98,5 +227,68 @@ public final class AgentIdentity {
   @Override
   public String toString() {
     return id;
+  }
+
+  /**
+   * Base class for identity verifiers: the only way to create a verified {@link AgentIdentity}.
+   * <b>For identity verifiers only</b> — host code should obtain verified identities from a
+   * verifier (e.g. {@code dev.agentguard.core.SvidVerifier}), never by subclassing this. A subclass
+   * must check a cryptographic proof of the SPIFFE ID before calling {@link #attest}.
+   *
+   * <p>Subclasses decide their own thread-safety; this base class is immutable.
+   *
+   * @since 0.1.0
+   */
+  public abstract static class Attestor {
+    private final String proof;
+
+    /**
+     * An attestor whose identities carry the given proof name.
+     *
+     * @param proof how identities are proven: 1 to 32 characters of {@code [a-z0-9-]}, e.g.
+     *     {@code "jwt-svid"}
+     * @throws IllegalArgumentException if the proof name is malformed
+     */
+    protected Attestor(String proof) {
+      Objects.requireNonNull(proof, "proof");
+      if (proof.isEmpty() || proof.length() > 32) {
+        throw new IllegalArgumentException("proof name must have 1 to 32 characters");
+      }
+      for (int i = 0; i < proof.length(); i++) {
+        char c = proof.charAt(i);
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+          throw new IllegalArgumentException("invalid proof name '" + proof + "'");
+        }
+      }
+      this.proof = proof;
+    }
+
+    /** The proof name this attestor records. */
+    public final String proof() {
+      return proof;
+    }
+
+    /**
+     * A verified identity for a SPIFFE ID whose proof the caller has checked.
+     *
+     * @throws IllegalArgumentException if the id is not a valid SPIFFE ID
+     */
+    protected final AgentIdentity attest(String spiffeId) {
+      return attest(spiffeId, Map.of());
+    }
+
+    /**
+     * A verified identity with attributes for a SPIFFE ID whose proof the caller has checked.
+     *
+     * @throws IllegalArgumentException if the id is not a valid SPIFFE ID, an attribute is invalid
+     *     or its name reserved
+     */
+    protected final AgentIdentity attest(String spiffeId, Map<String, ?> attributes) {
+      Objects.requireNonNull(spiffeId, "spiffeId");
+      if (!SpiffeIds.looksLikeSpiffe(spiffeId)) {
+        throw new IllegalArgumentException("a verified identity needs a SPIFFE ID");
+      }
+      return create(spiffeId, attributes, proof);
+    }
   }
 }

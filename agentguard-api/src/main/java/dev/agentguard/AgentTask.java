@@ -27,6 +27,9 @@ public interface AgentTask extends TaskState, AutoCloseable {
   /** The task's credential. Its token is a secret: do not log it. */
   TaskCredential credential();
 
+  /** Whether the credential's scopes cover a tool name (the check every call makes first). */
+  boolean inScope(String tool);
+
   /** Whether the task is still open (not closed and not revoked). */
   boolean isOpen();
 

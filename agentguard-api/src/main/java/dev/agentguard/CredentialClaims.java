@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param notBefore {@code nbf}
  * @param expiresAt {@code exp}
  * @param keyId the {@code kid} header: the RFC 7638 thumbprint of the signing key
+ * @param agentProof {@code prf}: how the agent's workload identity was proven when the task started
+ *     ({@code "jwt-svid"}, {@code "x509-svid"}), or {@code null} for an unverified agent
  * @since 0.1.0
  */
 public record CredentialClaims(
@@ -31,7 +33,8 @@ public record CredentialClaims(
     Instant issuedAt,
     Instant notBefore,
     Instant expiresAt,
-    String keyId) {
+    String keyId,
+    String agentProof) {
   /** Validates and copies. */
   public CredentialClaims {
     Objects.requireNonNull(issuer, "issuer");

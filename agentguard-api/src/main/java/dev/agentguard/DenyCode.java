@@ -14,6 +14,11 @@ public enum DenyCode {
   CREDENTIAL_REVOKED,
   /** The credential's scopes do not cover the tool. */
   OUT_OF_SCOPE,
+  /**
+   * The tool's risk tier demands a verified workload identity (see {@code AgentIdentity.verified()})
+   * and the agent's was not proven.
+   */
+  AGENT_UNVERIFIED,
   /** A forbid rule matched. */
   FORBIDDEN,
   /** No permit rule matched (default deny). */

@@ -1,5 +1,6 @@
 package dev.agentguard.core.audit;
 
+import dev.agentguard.core.TestClock;
 import static dev.agentguard.core.audit.AuditTestSupport.await;
 import static dev.agentguard.core.audit.AuditTestSupport.captureStderr;
 import static dev.agentguard.core.audit.AuditTestSupport.config;
@@ -76,7 +77,7 @@ class AuditPipelineTest {
 
   @Test
   void seqStaysMonotonicWhenTheClockStepsBackwards() throws Exception {
-    MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00.250Z"));
+    TestClock clock = new TestClock(Instant.parse("2026-11-28T10:00:00.250Z"));
     Path file = dir.resolve("audit.jsonl");
     InMemoryAuditSink mem = AuditSinks.inMemory();
     try (AuditPipeline p = AuditPipeline.start(config(AuditSinks.jsonLines(file), mem).withClock(clock))) {
@@ -292,7 +293,7 @@ class AuditPipelineTest {
   @Test
   void intervalCheckpointIsDrivenByTheWriterLoopAndTheInjectedClock() {
     TestSigner signer = new TestSigner();
-    MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
+    TestClock clock = new TestClock(Instant.parse("2026-11-28T10:00:00Z"));
     InMemoryAuditSink mem = AuditSinks.inMemory();
     AuditConfig cfg = config(mem).withClock(clock).withCheckpoints(signer, 0, Duration.ofMinutes(1));
     try (AuditPipeline p = AuditPipeline.start(cfg)) {

@@ -1,5 +1,6 @@
 package dev.agentguard.core.credential;
 
+import dev.agentguard.core.TestClock;
 import static dev.agentguard.core.credential.Tokens.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -72,7 +73,7 @@ class CredentialIssuerTest {
     String hostile = "a\"},\"aud\":\"x\",\"scp\":[\"**\"],\"z\":{\"";
     TaskCredential c = issuer.issue(hostile, "t\n\u0000", List.of("\"**\""), "o\\", T0,
         T0.plusSeconds(60));
-    var claims = CredentialVerifier.builder().key(key).clock(new FakeClock(T0)).build()
+    var claims = CredentialVerifier.builder().key(key).clock(new TestClock(T0)).build()
         .verify(c.token());
     assertEquals(hostile, claims.subject());
     assertEquals("t\n\u0000", claims.taskId());

@@ -1,5 +1,6 @@
 package dev.agentguard.core.credential;
 
+import dev.agentguard.core.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ import net.jqwik.api.constraints.StringLength;
 class CredentialPropertiesTest {
   static final Ed25519SigningKey KEY = Ed25519SigningKey.generate();
   static final CredentialIssuer ISSUER = new CredentialIssuer(KEY, "agentguard", "agentguard-tools");
-  static final FakeClock CLOCK = new FakeClock(Tokens.T0);
+  static final TestClock CLOCK = new TestClock(Tokens.T0);
   static final CredentialVerifier VERIFIER =
       CredentialVerifier.builder().key(KEY).clock(CLOCK).build();
   static final String VALID = ISSUER.issue("agent-1", "task-1", List.of("fs.read", "web.*"), "bob",
@@ -48,7 +49,7 @@ class CredentialPropertiesTest {
     TaskCredential c = ISSUER.issue(agentId, taskId, scopes, obo, issuedAt,
         issuedAt.plusSeconds(ttl));
     CredentialVerifier v = CredentialVerifier.builder().key(KEY)
-        .clock(new FakeClock(issuedAt)).build();
+        .clock(new TestClock(issuedAt)).build();
     CredentialClaims claims = v.verify(c.token());
     assertEquals(agentId, claims.subject());
     assertEquals(taskId, claims.taskId());
@@ -133,7 +134,7 @@ class CredentialPropertiesTest {
     String token = Tokens.signed(KEY, Tokens.header(KEY.keyId()),
         Tokens.claims(iat + "", nbf + "", exp + ""));
     CredentialVerifier v = CredentialVerifier.builder().key(KEY)
-        .clock(new FakeClock(Instant.ofEpochMilli(nowMillis)))
+        .clock(new TestClock(Instant.ofEpochMilli(nowMillis)))
         .leeway(Duration.ofSeconds(leewaySeconds)).build();
 
     // Reference: plain millisecond arithmetic, written independently of the verifier.

@@ -1,5 +1,6 @@
 package dev.agentguard.core.credential;
 
+import dev.agentguard.core.TestClock;
 import static dev.agentguard.core.credential.Tokens.T;
 import static dev.agentguard.core.credential.Tokens.T0;
 import static dev.agentguard.core.credential.Tokens.assertRejected;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.Test;
 class CredentialVerifierTest {
   final Ed25519SigningKey key = Ed25519SigningKey.generate();
   final Ed25519SigningKey otherKey = Ed25519SigningKey.generate();
-  final FakeClock clock = new FakeClock(T0);
+  final TestClock clock = new TestClock(T0);
   final CredentialVerifier verifier =
       CredentialVerifier.builder().key(key).clock(clock).leeway(Duration.ZERO).build();
   final CredentialIssuer issuer = new CredentialIssuer(key, "agentguard", "agentguard-tools");

@@ -1,5 +1,6 @@
 package dev.agentguard.core.credential;
 
+import dev.agentguard.core.TestClock;
 import static dev.agentguard.core.credential.Tokens.T;
 import static dev.agentguard.core.credential.Tokens.T0;
 import static dev.agentguard.core.credential.Tokens.assertRejected;
@@ -30,7 +31,7 @@ class TimeBoundaryTest {
   }
 
   static CredentialVerifier at(Instant now, long leewaySeconds) {
-    return CredentialVerifier.builder().key(KEY).clock(new FakeClock(now))
+    return CredentialVerifier.builder().key(KEY).clock(new TestClock(now))
         .leeway(Duration.ofSeconds(leewaySeconds)).build();
   }
 
@@ -76,10 +77,10 @@ class TimeBoundaryTest {
   void defaultLeewayIsThirtySeconds() {
     String t = token(T - 600, T - 600, T);
     CredentialVerifier v = CredentialVerifier.builder().key(KEY)
-        .clock(new FakeClock(T0.plusSeconds(29))).build();
+        .clock(new TestClock(T0.plusSeconds(29))).build();
     v.verify(t);
     assertRejected(Reason.EXPIRED, CredentialVerifier.builder().key(KEY)
-        .clock(new FakeClock(T0.plusSeconds(30))).build(), t);
+        .clock(new TestClock(T0.plusSeconds(30))).build(), t);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.agentguard.core.credential;
 
+import dev.agentguard.core.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,7 +94,7 @@ class VerifierBuilderTest {
     String jwks = "{\"keys\":[" + key.publicJwks().substring(9, key.publicJwks().length() - 2)
         + "," + next.publicJwks().substring(9, next.publicJwks().length() - 2) + "]}";
     CredentialVerifier v = CredentialVerifier.builder().publicJwks(jwks)
-        .clock(new FakeClock(Tokens.T0)).build();
+        .clock(new TestClock(Tokens.T0)).build();
     assertEquals("agent-1", v.verify(Tokens.signed(key, Tokens.header(key.keyId()),
         Tokens.claims())).subject());
     assertEquals("agent-1", v.verify(Tokens.signed(next, Tokens.header(next.keyId()),

@@ -11,7 +11,7 @@ import java.util.Objects;
  * Issues task credentials: compact JWS tokens signed with Ed25519.
  *
  * <p>Header, exactly: {@code {"alg":"EdDSA","typ":"agentguard-task+jwt","kid":"<thumbprint>"}}.
- * Claims, in this order: {@code iss, sub, aud, jti, iat, nbf, exp, tid, scp} and {@code obo} when
+ * Claims, in this order: {@code iss, sub, aud, jti, iat, nbf, exp, tid, scp}, then {@code obo} and {@code prf} when
  * given. {@code iat}, {@code nbf} and {@code exp} are NumericDates in whole seconds: the issue
  * and expiry instants are truncated to the second, and the returned {@link TaskCredential}
  * carries the truncated values, so in-process checks and the token agree. {@code nbf = iat}. The
@@ -69,6 +69,17 @@ public final class CredentialIssuer {
    */
   public TaskCredential issue(String agentId, String taskId, List<String> scopes,
       String onBehalfOf, Instant issuedAt, Instant expiresAt) {
+    return issue(agentId, taskId, scopes, onBehalfOf, null, issuedAt, expiresAt);
+  }
+
+  /**
+   * As {@link #issue(String, String, List, String, Instant, Instant)}, recording how the agent's
+   * identity was proven in the {@code prf} claim ({@code "jwt-svid"}, {@code "x509-svid"}).
+   *
+   * @param agentProof the proof of the agent's workload identity, or {@code null} when unverified
+   */
+  public TaskCredential issue(String agentId, String taskId, List<String> scopes,
+      String onBehalfOf, String agentProof, Instant issuedAt, Instant expiresAt) {
     requireNonEmpty(agentId, "agentId");
     requireNonEmpty(taskId, "taskId");
     List<String> scp = List.copyOf(Objects.requireNonNull(scopes, "scopes"));
@@ -98,6 +109,9 @@ public final class CredentialIssuer {
       g.writeEndArray();
       if (onBehalfOf != null) {
         g.writeStringField("obo", onBehalfOf);
+      }
+      if (agentProof != null) {
+        g.writeStringField("prf", agentProof);
       }
       g.writeEndObject();
     });

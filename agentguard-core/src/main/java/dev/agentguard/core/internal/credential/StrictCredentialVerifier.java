@@ -217,7 +217,15 @@ public final class StrictCredentialVerifier implements CredentialVerifier {
     if (!audienceMatches) {
       throw fail(Reason.WRONG_AUDIENCE, "aud does not contain the expected audience " + audience);
     }
-    return new CredentialClaims(iss, sub, audience, jti, tid, scopes, obo, iat, nbf, exp, kid);
+    String prf = null;
+    JsonNode prfNode = c.get("prf");
+    if (prfNode != null) {
+      if (!prfNode.isTextual()) {
+        throw fail(Reason.INVALID_CLAIMS, "prf is not a string");
+      }
+      prf = prfNode.textValue();
+    }
+    return new CredentialClaims(iss, sub, audience, jti, tid, scopes, obo, iat, nbf, exp, kid, prf);
   }
 
   private static String requiredString(ObjectNode c, String name) {

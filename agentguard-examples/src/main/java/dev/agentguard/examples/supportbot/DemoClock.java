@@ -1,4 +1,4 @@
-package dev.agentguard.core.audit;
+package dev.agentguard.examples.supportbot;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,16 +7,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A thread-safe clock tests move by hand, forwards or backwards. */
-final class MutableClock extends Clock {
-  private final AtomicLong millis;
-
-  MutableClock(Instant start) {
-    this.millis = new AtomicLong(start.toEpochMilli());
-  }
+/** A clock the demo moves forward by hand, to show a credential expiring without waiting. */
+final class DemoClock extends Clock {
+  private final AtomicLong offsetMillis = new AtomicLong();
 
   void advance(Duration d) {
-    millis.addAndGet(d.toMillis());
+    offsetMillis.addAndGet(d.toMillis());
   }
 
   @Override
@@ -31,11 +27,11 @@ final class MutableClock extends Clock {
 
   @Override
   public long millis() {
-    return millis.get();
+    return System.currentTimeMillis() + offsetMillis.get();
   }
 
   @Override
   public Instant instant() {
-    return Instant.ofEpochMilli(millis.get());
+    return Instant.ofEpochMilli(millis());
   }
 }
