@@ -10,7 +10,7 @@ import java.util.List;
 public final class Engines {
   /** Every engine name, AgentGuard first. */
   public static final List<String> NAMES =
-      List.of("jcasbin", "cedar", "cedar-cached", "spring");
+      List.of("agentguard", "jcasbin", "cedar", "cedar-cached", "spring");
 
   private Engines() {}
 
@@ -21,6 +21,8 @@ public final class Engines {
    */
   public static Engine create(String name, Scenario scenario) {
     switch (name) {
+      case "agentguard":
+        return new AgentGuardEngine(scenario);
       case "jcasbin":
         return new JCasbinEngine(scenario);
       case "cedar":

@@ -42,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class EvaluateBenchmark {
 
   /** The engine, by {@link Engines} name. */
-  @Param({"jcasbin", "cedar", "cedar-cached", "spring"})
+  @Param({"agentguard", "jcasbin", "cedar", "cedar-cached", "spring"})
   public String engine;
 
   /** Number of permit rules. */
