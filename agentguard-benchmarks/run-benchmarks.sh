@@ -44,8 +44,8 @@ fi
   echo "# JVM flags: $JVM_FLAGS"
   echo "# JMH args: ${RUN_ARGS[*]} -prof gc $* '$BENCH'"
   echo "# load before: $(uptime)"
-  echo "# other processes using CPU before (top 5):"
-  ps -eo pcpu,comm --sort=-pcpu | head -6 | sed 's/^/#   /'
+  echo "# busiest processes before (top, one snapshot):"
+  top -b -n 1 -w 120 | sed -n '7,13p' | sed 's/^/#   /'
 } > "$TXT"
 
 "$JAVA" -jar "$JAR" "$BENCH" "${RUN_ARGS[@]}" -prof gc -jvmArgsAppend "$JVM_FLAGS" \
@@ -61,5 +61,7 @@ fi
 {
   echo
   echo "# load after: $(uptime)"
+  echo "# busiest processes after (top, one snapshot):"
+  top -b -n 1 -w 120 | sed -n '7,13p' | sed 's/^/#   /'
 } >> "$TXT"
 echo "wrote $TXT, $JSON and $FOOTPRINT_JSON"
