@@ -108,6 +108,40 @@ class GuardedCallTest {
   }
 
   @Test
+  void enforcesThePerAgentRateAcrossTasksAndResetsItInTheNextMinute() {
+    String policy = String.join("\n",
+        "version: 1",
+        "policies:",
+        "  - id: all",
+        "    effect: permit",
+        "    tools: [\"**\"]",
+        "limits:",
+        "  - id: read-rate",
+        "    tools: [\"tickets.*\"]",
+        "    maxCallsPerMinute: 2",
+        "");
+    try (GuardFixture f = new GuardFixture(dev.agentguard.core.PolicySet.parse(policy), b -> b)) {
+      try (AgentTask first = f.guard.startTask(allScopes())) {
+        f.tools.read("T-1");
+      }
+      try (AgentTask second = f.guard.startTask(allScopes())) {
+        f.tools.read("T-2");
+        AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> f.tools.read("T-3"));
+        assertEquals(DenyCode.LIMIT_EXCEEDED, e.code(), "the rate is per agent, across its tasks");
+        assertEquals(List.of("read-rate"), e.decision().policies());
+        f.clock.advance(java.time.Duration.ofSeconds(60));
+        assertEquals("ticket T-3", f.tools.read("T-3"));
+      }
+      try (AgentTask other = f.guard.startTask(dev.agentguard.TaskSpec.builder(
+          dev.agentguard.AgentIdentity.of("spiffe://acme.example/agent/other-bot")).scopes("tickets.*").build())) {
+        f.tools.read("T-4");
+        f.tools.read("T-5");
+      }
+      assertEquals(5, f.impl.invocations.get());
+    }
+  }
+
+  @Test
   void deniesWithPolicyUnavailableWhenNoPolicyIsLoaded() throws IOException {
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ag-policy");
     java.nio.file.Path file = dir.resolve("policy.yaml");

@@ -1,0 +1,43 @@
+package dev.agentguard.core.guard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs {@link VirtualThreadStress} in a child JVM of a JDK with virtual threads (21+): the build's
+ * baseline is Java 17, so the test JVM itself may have none. The JDK is {@code AGENTGUARD_VT_JAVA}
+ * if set, else the Temurin 25 JDK these machines carry; without one the test is skipped, saying so.
+ */
+class VirtualThreadTasksTest {
+  private static Path modernJava() {
+    String configured = System.getenv("AGENTGUARD_VT_JAVA");
+    Path candidate = configured != null ? Path.of(configured)
+        : Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+    return Files.isExecutable(candidate) ? candidate : null;
+  }
+
+  @Test
+  void tenThousandTasksOnVirtualThreadsNeverCrossTalk() throws IOException, InterruptedException {
+    Path java = modernJava();
+    assumeTrue(java != null, "no JDK 21+ found (set AGENTGUARD_VT_JAVA to its bin/java)");
+    Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", VirtualThreadStress.class.getName(), "10000")
+        .redirectErrorStream(true).start();
+    boolean done = p.waitFor(3, TimeUnit.MINUTES);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    assertTrue(done, "the stress run did not finish: " + out);
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("virtual-thread tasks ok: 10000/10000"), out);
+  }
+}
