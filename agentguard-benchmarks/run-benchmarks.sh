@@ -44,8 +44,8 @@ fi
   echo "# JVM flags: $JVM_FLAGS"
   echo "# JMH args: ${RUN_ARGS[*]} -prof gc $* '$BENCH'"
   echo "# load before: $(uptime)"
-  echo "# busiest processes before (top, one snapshot):"
-  top -b -n 1 -w 120 | sed -n '7,13p' | sed 's/^/#   /'
+  echo "# busiest processes before (top, 0.5 s sample):"
+  top -b -n 2 -d 0.5 -w 120 | awk '/^top -/{n++} n==2' | sed -n '7,13p' | sed 's/^/#   /'
 } > "$TXT"
 
 "$JAVA" -jar "$JAR" "$BENCH" "${RUN_ARGS[@]}" -prof gc -jvmArgsAppend "$JVM_FLAGS" \
@@ -61,7 +61,7 @@ fi
 {
   echo
   echo "# load after: $(uptime)"
-  echo "# busiest processes after (top, one snapshot):"
-  top -b -n 1 -w 120 | sed -n '7,13p' | sed 's/^/#   /'
+  echo "# busiest processes after (top, 0.5 s sample):"
+  top -b -n 2 -d 0.5 -w 120 | awk '/^top -/{n++} n==2' | sed -n '7,13p' | sed 's/^/#   /'
 } >> "$TXT"
 echo "wrote $TXT, $JSON and $FOOTPRINT_JSON"
