@@ -1,0 +1,58 @@
+package dev.agentguard.benchmarks;
+
+import dev.agentguard.AgentIdentity;
+import dev.agentguard.ToolRequest;
+import dev.agentguard.core.PolicySet;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The scenario in AgentGuard: {@link PolicySet#parse(String, String)} of the document from
+ * {@link AgentGuardPolicies#yaml(Scenario)}, decided with
+ * {@link PolicySet#evaluate(AgentIdentity, ToolRequest)}. The request carries
+ * {@code resource.sensitivity}, {@code context.environment} and {@code destination.host} as
+ * attributes.
+ *
+ * <p>Thread-safe: a {@link PolicySet} is immutable.
+ *
+ * @since 0.1.0
+ */
+public final class AgentGuardEngine implements Engine {
+  private final PolicySet policySet;
+
+  /**
+   * Parses and compiles the scenario's policy document.
+   *
+   * @throws dev.agentguard.PolicyException if AgentGuard rejects the document
+   */
+  public AgentGuardEngine(Scenario scenario) {
+    this.policySet = PolicySet.parse(AgentGuardPolicies.yaml(scenario),
+        "scenario-" + scenario.size());
+  }
+
+  @Override
+  public String name() {
+    return "agentguard";
+  }
+
+  /** The AgentGuard request for {@code r}. */
+  public static ToolRequest toolRequest(Scenario.Request r) {
+    return ToolRequest.builder(r.tool())
+        .attribute("resource.sensitivity", r.sensitivityName())
+        .attribute("context.environment", r.environment())
+        .attribute("destination.host", r.host())
+        .build();
+  }
+
+  @Override
+  public BooleanSupplier prepare(Scenario.Request r) {
+    AgentIdentity agent = AgentIdentity.of(r.agent());
+    ToolRequest request = toolRequest(r);
+    PolicySet set = policySet;
+    return () -> set.evaluate(agent, request).allowed();
+  }
+
+  /** The loaded policy set. */
+  public PolicySet policySet() {
+    return policySet;
+  }
+}

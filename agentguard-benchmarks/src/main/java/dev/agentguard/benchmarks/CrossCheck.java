@@ -1,0 +1,57 @@
+package dev.agentguard.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Proves that an engine returns the {@link ReferenceEvaluator reference} decision on the three
+ * fixed requests and on a set of random ones. Benchmarks run it in their setup and refuse to time
+ * an engine that disagrees; the module's unit test runs it in the normal build.
+ *
+ * @since 0.1.0
+ */
+public final class CrossCheck {
+  /** Seed of the random requests. */
+  public static final long REQUEST_SEED = 42L;
+
+  private CrossCheck() {}
+
+  /**
+   * Checks {@code engine} on {@code scenario} with the three fixed requests and
+   * {@code randomCount} random ones.
+   *
+   * @throws IllegalStateException naming every disagreeing request, if any
+   */
+  public static void verify(Engine engine, Scenario scenario, int randomCount) {
+    ReferenceEvaluator reference = new ReferenceEvaluator(scenario);
+    List<Scenario.Request> requests = new ArrayList<>(scenario.fixedRequests());
+    requests.addAll(scenario.randomRequests(randomCount, REQUEST_SEED));
+    List<String> problems = new ArrayList<>();
+    int expectedFixed = 0;
+    for (Scenario.Request request : requests) {
+      boolean expected = reference.allowed(request);
+      if (expectedFixed < 3) {
+        boolean wanted = request.name().equals("allow");
+        if (expected != wanted) {
+          problems.add("reference itself gives " + expected + " for " + request);
+        }
+        expectedFixed++;
+      }
+      boolean actual;
+      try {
+        actual = engine.prepare(request).getAsBoolean();
+      } catch (RuntimeException e) {
+        problems.add(request + " -> " + e);
+        continue;
+      }
+      if (actual != expected) {
+        problems.add(request + " -> " + actual + ", reference " + expected);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(engine.name() + " disagrees with the reference at N="
+          + scenario.size() + " on " + problems.size() + " of " + requests.size()
+          + " requests, first: " + problems.subList(0, Math.min(5, problems.size())));
+    }
+  }
+}
