@@ -1,7 +1,5 @@
 package dev.agentguard;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -423,9 +421,13 @@ public final class AuditEvent {
       return this;
     }
 
-    /** Sets {@code attributes}: request attributes keyed by path; redacted values replaced by {@code sha256:<hex>} digests. */
+    /**
+     * Sets {@code attributes}: request attributes keyed by path; redacted values replaced by
+     * {@code sha256:<hex>} digests. Copied into an immutable map (no copy when it already is one,
+     * as {@link ToolRequest#attributes()} is); iteration order is unspecified.
+     */
     public Builder attributes(Map<String, Object> attributes) {
-      this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+      this.attributes = Map.copyOf(attributes);
       return this;
     }
 

@@ -2,7 +2,6 @@ package dev.agentguard;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +33,7 @@ public final class ToolRequest {
     this.action = b.action;
     this.risk = b.risk;
     this.sensitivity = b.sensitivity;
-    this.attributes = Collections.unmodifiableMap(b.attributes);
+    this.attributes = Map.copyOf(b.attributes);
   }
 
   /**

@@ -118,7 +118,15 @@ class AuditLogInjectionTest {
     assertEquals("confidential", e.attributes().get("sens"));
     assertEquals("NaN", e.attributes().get("nan"));
     assertEquals(List.of("a", 1L, 2.5, List.of(true, "b")), e.attributes().get("list"));
-    assertEquals(List.copyOf(attrs.keySet()), List.copyOf(e.attributes().keySet()));
+    assertEquals(attrs.keySet(), e.attributes().keySet());
+    // canonical form: attributes sorted by key, whatever order the map iterates in
+    String line = java.nio.file.Files.readAllLines(file).get(0);
+    int at = line.indexOf("\"attributes\":{");
+    java.util.List<Integer> positions = new java.util.ArrayList<>();
+    for (String key : new java.util.TreeSet<>(attrs.keySet())) {
+      positions.add(line.indexOf("\"" + key + "\":", at));
+    }
+    assertEquals(positions.stream().sorted().toList(), positions, line);
     assertEquals(sealed.get(0).id(), parsed.get(1).parent());
     assertTrue(AuditLog.verify(file).ok());
   }

@@ -11,6 +11,7 @@ import dev.agentguard.Sensitivity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ import java.util.Map;
  * action, risk, attributes, decision, code, reasons, policies, policyVersion, outcome, error,
  * durationMicros, count, signature, keyId, parent, prev}. Members whose value is {@code null} and
  * {@code attributes}, {@code reasons}, {@code policies} when empty are omitted. Attribute members keep
- * the map's iteration order. Strings escape {@code "} and {@code \} with a backslash and write every
+ * sorted by key (by UTF-16 code units, {@link String#compareTo}), whatever the map's order. Strings escape {@code "} and {@code \} with a backslash and write every
  * character below U+0020, U+007F, U+0085, U+2028 and U+2029 as a lower-case {@code \}{@code uXXXX} escape; an unpaired
  * surrogate (not valid Unicode text) becomes U+FFFD; everything else is written as UTF-8. Longs (and ints, shorts, bytes)
  * are decimal; doubles use {@link Double#toString(double)}, except NaN and the infinities, which are
@@ -90,15 +91,15 @@ public final class AuditJson {
     Map<String, Object> attrs = e.attributes();
     if (attrs != null && !attrs.isEmpty()) {
       out.putAscii(",\"attributes\":{");
-      boolean first = true;
-      for (Map.Entry<String, Object> a : attrs.entrySet()) {
-        if (!first) {
+      String[] keys = attrs.keySet().toArray(new String[0]);
+      Arrays.sort(keys);
+      for (int i = 0; i < keys.length; i++) {
+        if (i > 0) {
           out.put(',');
         }
-        first = false;
-        putString(out, a.getKey());
+        putString(out, keys[i]);
         out.put(':');
-        putValue(out, a.getValue(), 0);
+        putValue(out, attrs.get(keys[i]), 0);
       }
       out.put('}');
     }
@@ -239,7 +240,8 @@ public final class AuditJson {
     int n = s.length();
     out.ensure(n + 2);
     out.put('"');
-    for (int i = 0; i < n; i++) {
+    int i = out.putPlainAscii(s);
+    for (; i < n; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
         if (c < 0x20 || c == 0x7f) {

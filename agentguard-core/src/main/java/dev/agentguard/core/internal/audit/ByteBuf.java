@@ -72,6 +72,28 @@ public final class ByteBuf {
     }
   }
 
+  /**
+   * Appends the longest prefix of {@code s} made of printable ASCII other than {@code "} and
+   * {@code \\} (the characters a JSON string writes as they are) and returns its length; the caller
+   * encodes the rest. The fast path of JSON string encoding: one bounds check for the whole run.
+   */
+  public int putPlainAscii(String s) {
+    int n = s.length();
+    ensure(n);
+    byte[] b = bytes;
+    int len = length;
+    int i = 0;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+        break;
+      }
+      b[len++] = (byte) c;
+    }
+    length = len;
+    return i;
+  }
+
   /** Appends the decimal digits of {@code v}. */
   public void putLong(long v) {
     if (v == Long.MIN_VALUE) {
