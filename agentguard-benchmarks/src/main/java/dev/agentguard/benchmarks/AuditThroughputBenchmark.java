@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
@@ -46,6 +47,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch",
     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class AuditThroughputBenchmark {
+  /** {@code jsonl}: fsync after every batch (the default); {@code jsonl-fsync1s}: at most once a second. */
+  @Param({"jsonl", "jsonl-fsync1s"})
+  public String audit;
+
   private GuardFixture fixture;
   private GuardFixture.BenchTools guarded;
   private long calls;
@@ -53,7 +58,7 @@ public class AuditThroughputBenchmark {
   /** Builds the guard and binds the task to this benchmark thread. */
   @Setup(Level.Trial)
   public void setUp() {
-    fixture = new GuardFixture();
+    fixture = new GuardFixture(audit);
     guarded = fixture.guarded;
     calls = 0;
   }

@@ -11,6 +11,7 @@ import dev.agentguard.TaskSpec;
 import dev.agentguard.core.AgentGuard;
 import dev.agentguard.core.AuditOverflow;
 import dev.agentguard.core.AuditSinks;
+import dev.agentguard.core.JsonLinesOptions;
 import dev.agentguard.core.PolicySet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,7 +88,8 @@ public final class GuardFixture implements AutoCloseable {
 
   /**
    * Builds the guard and binds a task to the calling thread. {@code audit}: {@code jsonl} — a JSON
-   * Lines file, default overflow (BLOCK); {@code discard} — a sink that drops every event after the
+   * Lines file forced to disk after every batch (the default), default overflow (BLOCK);
+   * {@code jsonl-fsync1s} — the same file forced at most once a second; {@code discard} — a sink that drops every event after the
    * pipeline sequenced and hash-chained it, BLOCK; {@code discard-gap} — the same with
    * {@link AuditOverflow#GAP}, so a caller never waits for the pipeline and only the caller
    * thread's own cost is left.
@@ -99,6 +101,7 @@ public final class GuardFixture implements AutoCloseable {
     boolean gap;
     switch (audit) {
       case "jsonl":
+      case "jsonl-fsync1s":
         jsonLines = true;
         gap = false;
         break;
@@ -121,7 +124,11 @@ public final class GuardFixture implements AutoCloseable {
     auditFile = dir.resolve("audit.jsonl");
     AgentGuard.Builder builder = AgentGuard.builder()
         .policy(PolicySet.parse(POLICY, "guard-bench"))
-        .auditSink(jsonLines ? AuditSinks.jsonLines(auditFile) : DISCARD)
+        .auditSink(!jsonLines ? DISCARD
+            : audit.equals("jsonl-fsync1s")
+                ? AuditSinks.jsonLines(auditFile, JsonLinesOptions.builder()
+                    .fsync(JsonLinesOptions.Fsync.interval(Duration.ofSeconds(1))).build())
+                : AuditSinks.jsonLines(auditFile))
         .maxTaskTtl(Duration.ofHours(2));
     if (gap) {
       builder.auditOverflow(AuditOverflow.GAP, Duration.ZERO);

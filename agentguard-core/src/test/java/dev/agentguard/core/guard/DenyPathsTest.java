@@ -129,8 +129,7 @@ class DenyPathsTest {
   }
 
   @Test
-  void policyUnavailable() throws Exception {
-    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ag-deny");
+  void policyUnavailable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path file = dir.resolve("missing.yaml");
     SupportTools.Impl impl = new SupportTools.Impl();
     try (dev.agentguard.core.AgentGuard guard = dev.agentguard.core.AgentGuard.builder().policy(file)

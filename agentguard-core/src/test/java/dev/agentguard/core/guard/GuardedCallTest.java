@@ -142,8 +142,8 @@ class GuardedCallTest {
   }
 
   @Test
-  void deniesWithPolicyUnavailableWhenNoPolicyIsLoaded() throws IOException {
-    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ag-policy");
+  void deniesWithPolicyUnavailableWhenNoPolicyIsLoaded(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws IOException {
     java.nio.file.Path file = dir.resolve("policy.yaml");
     java.nio.file.Files.writeString(file, "version: 1\npolicies: [ this is not valid");
     TestClock clock = TestClock.at("2026-11-28T10:00:00Z");

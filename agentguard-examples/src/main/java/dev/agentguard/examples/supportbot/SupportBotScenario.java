@@ -146,6 +146,7 @@ public final class SupportBotScenario {
     out.println("AuditLog.verify: " + (report.ok() ? "OK" : "FAILED: " + report.problem()) + ", "
         + report.eventsChecked() + " events checked");
     out.println("calls allowed: " + allowed + ", denied: " + denied);
+    out.println("audit trail kept in " + auditFile);
   }
 
   private void heading(String title) {

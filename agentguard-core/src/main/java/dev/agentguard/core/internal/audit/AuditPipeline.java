@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * a task is forgotten after its {@code task.completed}), {@code prev} and {@code hash} (see
  * {@link AuditJson}). Each event is encoded once; the same sealed event goes to every sink.
  *
- * <p>The writer drains up to {@value #MAX_BATCH} records per loop, writes them to each sink, flushes
- * every sink once per batch and then completes the write-ahead waiters of that batch. A sink whose
+ * <p>The writer drains up to {@value #MAX_BATCH} records per loop and writes them to each sink. It
+ * flushes every sink at once when a write-ahead record is in the batch (then completes its waiters),
+ * and otherwise at most 2 ms after the first unflushed write or after 64 unflushed batches, so that
+ * a busy writer pays one flush (one system call, one fsync) for many small batches. A sink whose
  * write or flush throws is retried (same event, same order) with exponential backoff from 10 ms to
  * 1 s; later events wait behind it. The failure is logged once when it starts and once when the
  * sink recovers. Sinks run on the writer thread only, so a throwing or stalling sink never throws
@@ -61,6 +63,14 @@ public final class AuditPipeline implements AutoCloseable {
   private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long POLL_MILLIS = 20;
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS);
+  /**
+   * How long written events may wait for their sinks' flush when no write-ahead record is waiting:
+   * under load the writer then drains many small batches per flush (one system call and one fsync
+   * instead of one per batch); a write-ahead record is flushed at once.
+   */
+  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+  private static final int MAX_UNFLUSHED_BATCHES = 64;
   private static final DateTimeFormatter TS_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
   private final AuditConfig config;
@@ -96,6 +106,8 @@ public final class AuditPipeline implements AutoCloseable {
   private byte[] prevAscii;
   private long eventsSinceCheckpoint;
   private long lastCheckpointMillis;
+  private int unflushed;
+  private long unflushedSinceNanos;
   private boolean signerFailing;
   private long tsSecond = Long.MIN_VALUE;
   private String tsPrefix;
@@ -339,9 +351,13 @@ public final class AuditPipeline implements AutoCloseable {
           if (drainRequested && queue.isEmpty() && pendingGap.get() == 0) {
             break;
           }
+          if (unflushed > 0 && System.nanoTime() - unflushedSinceNanos >= LINGER_NANOS) {
+            flushAll();
+            unflushed = 0;
+          }
           Object o;
           try {
-            o = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            o = queue.poll(unflushed > 0 ? LINGER_NANOS : POLL_NANOS, TimeUnit.NANOSECONDS);
           } catch (InterruptedException e) {
             o = null; // the writer is not stopped by interrupts, only by close()
           }
@@ -373,7 +389,15 @@ public final class AuditPipeline implements AutoCloseable {
         batch.clear();
         wrote |= checkpointByInterval();
         if (wrote) {
+          if (unflushed == 0) {
+            unflushedSinceNanos = System.nanoTime();
+          }
+          unflushed++;
+        }
+        if (unflushed > 0 && (!waiters.isEmpty() || drainRequested || unflushed >= MAX_UNFLUSHED_BATCHES
+            || System.nanoTime() - unflushedSinceNanos >= LINGER_NANOS)) {
           flushAll();
+          unflushed = 0;
         }
         completeWaiters();
       }
