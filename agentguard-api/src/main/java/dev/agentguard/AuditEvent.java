@@ -515,6 +515,11 @@ public final class AuditEvent {
       return this;
     }
 
+    /** The type set so far. */
+    public String type() {
+      return type;
+    }
+
     /** Builds the event. */
     public AuditEvent build() {
       return new AuditEvent(this);

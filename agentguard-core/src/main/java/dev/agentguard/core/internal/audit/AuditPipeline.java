@@ -175,9 +175,11 @@ public final class AuditPipeline implements AutoCloseable {
    *     expired, or the thread was interrupted): the caller must deny with {@code AUDIT_UNAVAILABLE};
    *     {@code true} if it was queued or, under GAP, dropped and counted in an {@code audit.gap}
    * @throws NullPointerException if {@code event} is null
+   * @throws IllegalArgumentException for the pipeline's own types {@code audit.gap} and
+   *     {@code audit.checkpoint}
    */
   public boolean record(AuditEvent.Builder event) {
-    Objects.requireNonNull(event, "event");
+    rejectReservedType(event);
     producers.incrementAndGet();
     try {
       if (closed) {
@@ -226,7 +228,7 @@ public final class AuditPipeline implements AutoCloseable {
    * @throws NullPointerException if an argument is null
    */
   public boolean recordDurably(AuditEvent.Builder event, Duration timeout) {
-    Objects.requireNonNull(event, "event");
+    rejectReservedType(event);
     Objects.requireNonNull(timeout, "timeout");
     long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
     Durable d = new Durable(event);
@@ -255,6 +257,14 @@ public final class AuditPipeline implements AutoCloseable {
       refused.incrementAndGet();
     }
     return ok;
+  }
+
+  /** Gap and checkpoint records are the writer's own: a caller's would corrupt what they attest. */
+  private static void rejectReservedType(AuditEvent.Builder event) {
+    String type = Objects.requireNonNull(event, "event").type();
+    if (AuditEvent.AUDIT_GAP.equals(type) || AuditEvent.AUDIT_CHECKPOINT.equals(type)) {
+      throw new IllegalArgumentException(type + " records are written by the pipeline itself");
+    }
   }
 
   /** A live view of the pipeline's state; never contains event data. */
