@@ -122,6 +122,26 @@ class CredentialLifecycleTest {
   }
 
   @Test
+  void expiredTasksNobodyClosedAreClosedAndRecorded() {
+    try (GuardFixture f = new GuardFixture()) {
+      for (int i = 0; i < 1_100; i++) {
+        f.guard.startTask(GuardFixture.spec().scopes("tickets.*").build());
+      }
+      f.clock.advance(Duration.ofMinutes(6));
+      for (int i = 0; i < 300; i++) {
+        f.guard.startTask(GuardFixture.spec().scopes("tickets.*").build()).close();
+      }
+      String marker = f.guard.startTask(GuardFixture.spec().scopes("tickets.*").build()).id();
+      java.util.List<dev.agentguard.AuditEvent> events = f.drainedEvents();
+      long markerSeq = events.stream().filter(e -> marker.equals(e.task())
+          && dev.agentguard.AuditEvent.TASK_STARTED.equals(e.type())).findFirst().orElseThrow().seq();
+      long completedBefore = events.stream().filter(e -> e.seq() < markerSeq
+          && dev.agentguard.AuditEvent.TASK_COMPLETED.equals(e.type())).count();
+      assertEquals(1_100 + 300, completedBefore, "the 1,100 expired tasks were closed before guard.close()");
+    }
+  }
+
+  @Test
   void credentialToStringHidesTheToken() {
     try (GuardFixture f = new GuardFixture(); AgentTask task = f.guard.startTask(allScopes())) {
       assertFalse(task.credential().toString().contains(task.credential().token()));

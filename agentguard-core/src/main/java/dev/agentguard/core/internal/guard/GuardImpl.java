@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
 public final class GuardImpl implements AgentGuard {
   private static final Logger LOG = LoggerFactory.getLogger(AgentGuard.class);
   private static final Duration VERIFY_LEEWAY = Duration.ofSeconds(30);
+  /** Expired, unclosed tasks are swept once this many are live... */
+  static final int SWEEP_LIVE_TASKS_ABOVE = 1024;
+  /** ...on every this many task starts. */
+  static final int SWEEP_EVERY_STARTS = 256;
 
   static final Decision NO_TASK = Decision.deny(DenyCode.NO_TASK,
       "no open task of this guard is bound to the calling thread");
@@ -219,7 +223,11 @@ public final class GuardImpl implements AgentGuard {
     String taskId = "task-" + randomId();
     TaskCredential credential = issuer.issue(spec.agent().id(), taskId, spec.scopes(), spec.onBehalfOf(),
         spec.agent().proof().orElse(null), issuedAt, issuedAt.plus(ttl));
-    TaskImpl task = new TaskImpl(this, taskId, spec, credential, issueSeq.incrementAndGet(), bound.get());
+    long seq = issueSeq.incrementAndGet();
+    if (liveTasks.size() >= SWEEP_LIVE_TASKS_ABOVE && seq % SWEEP_EVERY_STARTS == 0) {
+      closeExpiredTasks();
+    }
+    TaskImpl task = new TaskImpl(this, taskId, spec, credential, seq, bound.get());
     liveTasks.put(taskId, task);
     boolean recorded = audit.record(AuditRecords.forTask(AuditEvent.TASK_STARTED, task)
         .reasons(spec.purpose() == null ? List.of() : List.of(spec.purpose()))
@@ -232,6 +240,19 @@ public final class GuardImpl implements AgentGuard {
     }
     bound.set(task);
     return task;
+  }
+
+  /**
+   * Closes tasks whose credential expired but that nobody closed, so forgotten tasks neither pile
+   * up in memory nor leave the audit trail without their {@code task.completed}.
+   */
+  private void closeExpiredTasks() {
+    long now = clock.millis();
+    for (TaskImpl t : liveTasks.values()) {
+      if (t.expiresAtMillis() + VERIFY_LEEWAY.toMillis() < now) {
+        closeTask(t);
+      }
+    }
   }
 
   private String randomId() {
