@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -408,15 +409,14 @@ public final class GuardImpl implements AgentGuard {
 
   @Override
   public Decision check(ToolRequest request) {
-    Verdict v = decide(request, false);
+    Verdict v = decide(Objects.requireNonNull(request, "request"), false);
     return recordDecision(v, v.request().attributes()).decision();
   }
 
   @Override
   public <V> V call(ToolRequest request, Callable<V> action) {
-    if (action == null) {
-      throw new NullPointerException("action");
-    }
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(action, "action");
     Verdict v = recordDecision(decide(request, true), null);
     if (!v.decision().allowed()) {
       throw new AccessDeniedException(v.request().tool(), v.decision());
