@@ -10,18 +10,30 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Enforces the policy's {@code limits}: {@code maxCallsPerTask} counted per task and
  * {@code maxCallsPerMinute} counted per agent in fixed windows of the guard clock. Only allowed
- * calls count.
+ * calls count. Windows of past minutes are dropped once a limit tracks many agents, so memory stays
+ * bounded by the agents active in the current minute.
  */
 final class CallBudgets {
   private static final long WINDOW_MILLIS = 60_000;
+  /** Windows of past minutes are dropped when a limit tracks this many agents. */
+  static final int SWEEP_AGENTS_ABOVE = 4_096;
 
   /** limit id -> agent id -> window. */
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Window>> rates = new ConcurrentHashMap<>();
 
   /** A fixed one-minute window of one agent under one limit. */
   private static final class Window {
-    private long index = Long.MIN_VALUE;
+    private long index;
     private long count;
+
+    Window(long index) {
+      this.index = index;
+    }
+
+    /** Whether this window ended before {@code windowIndex}, so it no longer limits anything. */
+    synchronized boolean isBefore(long windowIndex) {
+      return index < windowIndex;
+    }
 
     synchronized boolean hasRoom(long windowIndex, long max) {
       return windowIndex != index || count < max;
@@ -49,7 +61,8 @@ final class CallBudgets {
         return perTaskDeny(limit, policyVersion);
       }
       long perMinute = limit.maxCallsPerMinute();
-      if (perMinute >= 0 && !window(limit, task).hasRoom(Math.floorDiv(nowMillis, WINDOW_MILLIS), perMinute)) {
+      long windowIndex = Math.floorDiv(nowMillis, WINDOW_MILLIS);
+      if (perMinute >= 0 && !window(limit, task, windowIndex).hasRoom(windowIndex, perMinute)) {
         return perMinuteDeny(limit, task, policyVersion);
       }
     }
@@ -74,7 +87,7 @@ final class CallBudgets {
         }
       }
       long perMinute = limit.maxCallsPerMinute();
-      if (perMinute >= 0 && !window(limit, task).take(windowIndex, perMinute)) {
+      if (perMinute >= 0 && !take(limit, task, windowIndex, perMinute)) {
         if (perTask >= 0) {
           task.limitCount(limit.id()).decrementAndGet();
         }
@@ -95,9 +108,36 @@ final class CallBudgets {
     }
   }
 
-  private Window window(PolicyLimit limit, TaskImpl task) {
-    return rates.computeIfAbsent(limit.id(), k -> new ConcurrentHashMap<>())
-        .computeIfAbsent(task.agent().id(), k -> new Window());
+  /**
+   * Takes one call from the agent's current window; retried when a concurrent sweep detached the
+   * window in between, so a swept window can never hand out an extra call.
+   */
+  private boolean take(PolicyLimit limit, TaskImpl task, long windowIndex, long max) {
+    while (true) {
+      Window w = window(limit, task, windowIndex);
+      boolean taken = w.take(windowIndex, max);
+      if (rates.get(limit.id()).get(task.agent().id()) == w) {
+        return taken;
+      }
+    }
+  }
+
+  private Window window(PolicyLimit limit, TaskImpl task, long windowIndex) {
+    ConcurrentHashMap<String, Window> perAgent = rates.computeIfAbsent(limit.id(), k -> new ConcurrentHashMap<>());
+    Window w = perAgent.get(task.agent().id());
+    if (w == null) {
+      if (perAgent.size() >= SWEEP_AGENTS_ABOVE) {
+        perAgent.values().removeIf(old -> old.isBefore(windowIndex));
+      }
+      w = perAgent.computeIfAbsent(task.agent().id(), k -> new Window(windowIndex));
+    }
+    return w;
+  }
+
+  /** How many agents a limit currently tracks windows for (for tests and diagnostics). */
+  int trackedAgents(String limitId) {
+    ConcurrentHashMap<String, Window> perAgent = rates.get(limitId);
+    return perAgent == null ? 0 : perAgent.size();
   }
 
   private static Decision perTaskDeny(PolicyLimit limit, String version) {
