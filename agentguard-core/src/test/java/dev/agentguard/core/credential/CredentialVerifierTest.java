@@ -522,7 +522,9 @@ class CredentialVerifierTest {
         c.replace("[\"fs.read\",\"web.*\"]", "\"fs.read\""),
         c.replace("[\"fs.read\",\"web.*\"]", "[\"fs.read\",null]"),
         c.replace("}", ",\"obo\":5}"),
-        c.replace("}", ",\"obo\":null}"));
+        c.replace("}", ",\"obo\":null}"),
+        c.replace("}", ",\"prf\":true}"),
+        c.replace("}", ",\"prf\":null}"));
     for (String claims : bad) {
       assertRejected(Reason.INVALID_CLAIMS, verifier, withClaims(claims));
     }

@@ -1,5 +1,6 @@
 package dev.agentguard.core.internal.credential;
 
+import dev.agentguard.core.internal.Base64Url;
 import dev.agentguard.core.SigningKey;
 import java.io.IOException;
 import java.io.StringReader;

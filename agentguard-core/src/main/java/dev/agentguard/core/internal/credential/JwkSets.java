@@ -1,5 +1,6 @@
 package dev.agentguard.core.internal.credential;
 
+import dev.agentguard.core.internal.Base64Url;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collections;

@@ -1,5 +1,6 @@
 package dev.agentguard.core.internal.credential;
 
+import dev.agentguard.core.internal.Base64Url;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -200,14 +201,7 @@ public final class StrictCredentialVerifier implements CredentialVerifier {
     String tid = requiredString(c, "tid");
     boolean audienceMatches = audienceMatches(c.get("aud"));
     List<String> scopes = scopes(c.get("scp"));
-    String obo = null;
-    JsonNode oboNode = c.get("obo");
-    if (oboNode != null) {
-      if (!oboNode.isTextual()) {
-        throw fail(Reason.INVALID_CLAIMS, "obo is not a string");
-      }
-      obo = oboNode.textValue();
-    }
+    String obo = optionalString(c, "obo");
     Instant iat = numericDate(c, "iat");
     Instant nbf = numericDate(c, "nbf");
     Instant exp = numericDate(c, "exp");
@@ -217,15 +211,20 @@ public final class StrictCredentialVerifier implements CredentialVerifier {
     if (!audienceMatches) {
       throw fail(Reason.WRONG_AUDIENCE, "aud does not contain the expected audience " + audience);
     }
-    String prf = null;
-    JsonNode prfNode = c.get("prf");
-    if (prfNode != null) {
-      if (!prfNode.isTextual()) {
-        throw fail(Reason.INVALID_CLAIMS, "prf is not a string");
-      }
-      prf = prfNode.textValue();
-    }
+    String prf = optionalString(c, "prf");
     return new CredentialClaims(iss, sub, audience, jti, tid, scopes, obo, iat, nbf, exp, kid, prf);
+  }
+
+  /** An optional string claim: absent gives {@code null}, any other type is invalid. */
+  private static String optionalString(ObjectNode c, String name) {
+    JsonNode v = c.get(name);
+    if (v == null) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw fail(Reason.INVALID_CLAIMS, name + " is not a string");
+    }
+    return v.textValue();
   }
 
   private static String requiredString(ObjectNode c, String name) {

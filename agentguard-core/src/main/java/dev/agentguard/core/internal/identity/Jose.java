@@ -12,7 +12,6 @@ import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
-import java.util.Base64;
 
 /**
  * Strict building blocks for JOSE parsing: canonical base64url and bounded, duplicate-rejecting
@@ -32,42 +31,10 @@ final class Jose {
       .build())
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-  private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
-  private static final Base64.Encoder URL_ENCODER = Base64.getUrlEncoder().withoutPadding();
-
   static final BigInteger P256_ORDER = curveOrder("secp256r1");
   static final BigInteger P384_ORDER = curveOrder("secp384r1");
 
   private Jose() {}
-
-  /**
-   * Decodes canonical unpadded base64url: only {@code [A-Za-z0-9_-]}, no padding or whitespace, no
-   * impossible length, unused trailing bits zero. Returns null when the text is not canonical.
-   */
-  static byte[] base64Url(String s) {
-    if (s.length() % 4 == 1) {
-      return null;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_';
-      if (!ok) {
-        return null;
-      }
-    }
-    byte[] out;
-    try {
-      out = URL_DECODER.decode(s);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    return URL_ENCODER.encodeToString(out).equals(s) ? out : null;
-  }
-
-  static String base64Url(byte[] bytes) {
-    return URL_ENCODER.encodeToString(bytes);
-  }
 
   /** Parses one JSON object; null when it is not valid, bounded JSON without duplicate names. */
   static JsonNode jsonObject(byte[] json) {

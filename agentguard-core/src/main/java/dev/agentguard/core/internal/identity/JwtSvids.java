@@ -1,5 +1,6 @@
 package dev.agentguard.core.internal.identity;
 
+import dev.agentguard.core.internal.Base64Url;
 import static dev.agentguard.IdentityException.Reason.BAD_SIGNATURE;
 import static dev.agentguard.IdentityException.Reason.EXPIRED;
 import static dev.agentguard.IdentityException.Reason.INVALID_CLAIMS;
@@ -66,9 +67,9 @@ final class JwtSvids {
         || dot2 == token.length() - 1) {
       throw fail(MALFORMED, "not a compact JWS of three non-empty parts");
     }
-    byte[] headerBytes = Jose.base64Url(token.substring(0, dot1));
-    byte[] claimsBytes = Jose.base64Url(token.substring(dot1 + 1, dot2));
-    byte[] sig = Jose.base64Url(token.substring(dot2 + 1));
+    byte[] headerBytes = Base64Url.decodeCanonical(token.substring(0, dot1));
+    byte[] claimsBytes = Base64Url.decodeCanonical(token.substring(dot1 + 1, dot2));
+    byte[] sig = Base64Url.decodeCanonical(token.substring(dot2 + 1));
     if (headerBytes == null || claimsBytes == null || sig == null) {
       throw fail(MALFORMED, "a part is not canonical base64url");
     }

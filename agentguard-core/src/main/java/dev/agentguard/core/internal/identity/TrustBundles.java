@@ -1,5 +1,6 @@
 package dev.agentguard.core.internal.identity;
 
+import dev.agentguard.core.internal.Base64Url;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.core.TrustBundle;
@@ -266,7 +267,7 @@ public final class TrustBundles {
   }
 
   private static byte[] b64(JsonNode jwk, String name, String where) {
-    byte[] b = Jose.base64Url(text(jwk, name, where));
+    byte[] b = Base64Url.decodeCanonical(text(jwk, name, where));
     if (b == null || b.length == 0) {
       throw new IllegalArgumentException(where + " '" + name + "' is not canonical base64url");
     }

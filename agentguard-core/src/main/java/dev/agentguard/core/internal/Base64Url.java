@@ -1,4 +1,4 @@
-package dev.agentguard.core.internal.credential;
+package dev.agentguard.core.internal;
 
 import java.util.Base64;
 
