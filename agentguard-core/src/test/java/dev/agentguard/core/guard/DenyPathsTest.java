@@ -82,6 +82,50 @@ class DenyPathsTest {
     }
   }
 
+  /** A tool whose argument cannot be frozen: its text throws. */
+  public interface Notes {
+    @dev.agentguard.AgentTool("tickets.note")
+    String note(@dev.agentguard.Attr("resource.text") CharSequence text);
+  }
+
+  @Test
+  void anArgumentThatCannotBeFrozenDeniesAndIsAudited() {
+    java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+    try (GuardFixture f = new GuardFixture(); AgentTask t = f.guard.startTask(allScopes())) {
+      Notes notes = f.guard.protect(Notes.class, text -> {
+        ran.incrementAndGet();
+        return "noted";
+      });
+      CharSequence hostile = new CharSequence() {
+        @Override
+        public int length() {
+          return 1;
+        }
+
+        @Override
+        public char charAt(int index) {
+          return 'x';
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+          return this;
+        }
+
+        @Override
+        public String toString() {
+          throw new IllegalStateException("secret-in-message");
+        }
+      };
+      AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> notes.note(hostile));
+      assertEquals(DenyCode.EVALUATION_ERROR, e.code());
+      assertEquals(0, ran.get(), "the tool body ran on a deny");
+      assertTrue(!e.getMessage().contains("secret-in-message"), e.getMessage());
+      assertTrue(f.drainedEvents().stream().anyMatch(ev -> "EVALUATION_ERROR".equals(ev.code())
+          && "tickets.note".equals(ev.tool())));
+    }
+  }
+
   @Test
   void limitExceeded() {
     try (GuardFixture f = new GuardFixture(); AgentTask t = f.guard.startTask(allScopes())) {

@@ -394,9 +394,11 @@ public final class GuardImpl implements AgentGuard {
     Verdict v;
     try {
       v = decide(tool.request(args), true);
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
+      // an argument that cannot be frozen (unsupported value, a toString that throws) is a doubt: deny
       v = new Verdict(Decision.deny(DenyCode.EVALUATION_ERROR, "arguments of " + tool.tool()
-          + " could not be frozen: " + e.getMessage()), openBoundTask(),
+          + " could not be frozen: " + (e instanceof IllegalArgumentException ? e.getMessage()
+          : e.getClass().getName())), openBoundTask(),
           ToolRequest.builder(tool.tool()).risk(tool.risk()).build(), null);
     }
     Map<String, Object> attributes = tool.auditAttributes(v.request(), args);

@@ -55,10 +55,6 @@ final class TaskImpl implements AgentTask {
     }
   }
 
-  GuardImpl guard() {
-    return guard;
-  }
-
   long issueSeq() {
     return issueSeq;
   }
