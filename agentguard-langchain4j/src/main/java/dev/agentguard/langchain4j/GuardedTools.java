@@ -5,6 +5,7 @@ import dev.agentguard.AgentTask;
 import dev.agentguard.AgentTool;
 import dev.agentguard.DenyCode;
 import dev.agentguard.core.AgentGuard;
+import dev.agentguard.core.DenialText;
 import dev.agentguard.core.GuardedMethod;
 import dev.langchain4j.agent.tool.ReturnBehavior;
 import dev.langchain4j.agent.tool.Tool;
@@ -197,38 +198,7 @@ public final class GuardedTools {
    * @throws NullPointerException if {@code code} is null
    */
   public static String denialText(DenyCode code) {
-    return "DENIED " + code.name() + ": " + reason(code);
-  }
-
-  private static String reason(DenyCode code) {
-    switch (code) {
-      case NO_TASK:
-        return "no task is running for this conversation";
-      case CREDENTIAL_EXPIRED:
-        return "the task's credential has expired";
-      case CREDENTIAL_REVOKED:
-        return "the task's credential was revoked";
-      case OUT_OF_SCOPE:
-        return "this tool is not available to the current task";
-      case FORBIDDEN:
-        return "a policy forbids this call";
-      case NO_MATCHING_PERMIT:
-        return "no policy permits this call";
-      case EVALUATION_ERROR:
-        return "the call could not be authorized";
-      case LIMIT_EXCEEDED:
-        return "the call limit for this tool is used up";
-      case APPROVAL_REQUIRED:
-        return "this call needs a human approval that is not available";
-      case APPROVAL_DENIED:
-        return "a human refused this call";
-      case AUDIT_UNAVAILABLE:
-        return "the call could not be recorded, so it was not made";
-      case POLICY_UNAVAILABLE:
-        return "no policy is available to authorize tool calls";
-      default:
-        return "the call was denied";
-    }
+    return DenialText.of(code);
   }
 
   /** Every tool, as a map for {@code AiServices.tools(Map)}; unmodifiable, in a stable order. */
