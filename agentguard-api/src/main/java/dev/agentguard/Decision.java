@@ -28,13 +28,14 @@ public final class Decision {
   }
 
   /**
-   * An allow.
+   * An allow. Takes its lists in the same order as {@link #deny(DenyCode, List, List, String)}:
+   * reasons, then policies (changed in 0.2.0: it took policies first).
    *
+   * @param reasons human-readable reasons, naming the rule that allowed
    * @param policies the ids of the permit rules that allowed the call
-   * @param reasons human-readable reasons
    * @param policyVersion the version of the policy set, or {@code null} when no policy was involved
    */
-  public static Decision allow(List<String> policies, List<String> reasons, String policyVersion) {
+  public static Decision allow(List<String> reasons, List<String> policies, String policyVersion) {
     return new Decision(true, null, reasons, policies, policyVersion);
   }
 

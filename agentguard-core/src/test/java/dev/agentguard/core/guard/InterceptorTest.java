@@ -40,7 +40,7 @@ class InterceptorTest {
   @Test
   void anInterceptorCannotForgeAnAllow() {
     assertEquals(DenyCode.EVALUATION_ERROR,
-        denyCodeWith(chain -> Decision.allow(List.of("forged"), List.of("trust me"), null)));
+        denyCodeWith(chain -> Decision.allow(List.of("trust me"), List.of("forged"), null)));
   }
 
   @Test
