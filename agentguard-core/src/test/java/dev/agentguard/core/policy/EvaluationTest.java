@@ -79,7 +79,7 @@ class EvaluationTest {
     assertEquals(List.of("support-read", "no-exfiltration", "email"), set.ruleIds());
 
     Decision allow = set.evaluate(BOT, read("internal"), TestTask.basic(), NOW);
-    assertEquals(Decision.allow(List.of("support-read"), List.of("permitted by support-read"), set.version()), allow);
+    assertEquals(Decision.allow(List.of("permitted by support-read"), List.of("support-read"), set.version()), allow);
     assertSame(allow, set.evaluate(BOT, read("public"), TestTask.basic(), NOW), "precomputed");
 
     Decision none = set.evaluate(BOT, read("confidential"), TestTask.basic(), NOW);

@@ -79,7 +79,7 @@ public final class CompiledPolicySet implements PolicySet {
       this.expiresAt = rule.expiresAtMillis;
       this.decision = rule.forbid
           ? Decision.deny(DenyCode.FORBIDDEN, List.of("forbidden by " + rule.id), List.of(rule.id), version)
-          : Decision.allow(List.of(rule.id), List.of("permitted by " + rule.id), version);
+          : Decision.allow(List.of("permitted by " + rule.id), List.of(rule.id), version);
     }
   }
 
