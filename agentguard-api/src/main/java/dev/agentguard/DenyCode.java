@@ -27,9 +27,15 @@ public enum DenyCode {
   EVALUATION_ERROR,
   /** A call budget or rate limit is used up. */
   LIMIT_EXCEEDED,
-  /** An obligation asked for human approval and none was available. */
+  /**
+   * An obligation step ({@code dev.agentguard.core.spi.ObligationStep}, or an interceptor) requires
+   * an approval the call does not have. No built-in step produces it yet.
+   */
   APPROVAL_REQUIRED,
-  /** The approval handler refused the call. */
+  /**
+   * An obligation step (or an interceptor) asked for an approval and it was refused. No built-in step
+   * produces it yet.
+   */
   APPROVAL_DENIED,
   /** The audit trail could not take the record of a call that needs one first. */
   AUDIT_UNAVAILABLE,

@@ -8,8 +8,12 @@ import dev.agentguard.Risk;
 import dev.agentguard.TaskSpec;
 import dev.agentguard.ToolInterceptor;
 import dev.agentguard.ToolRequest;
+import dev.agentguard.core.internal.Settings;
 import dev.agentguard.core.internal.guard.GuardConfig;
 import dev.agentguard.core.internal.guard.GuardImpl;
+import dev.agentguard.core.spi.ObligationStep;
+import dev.agentguard.core.spi.RateWindows;
+import dev.agentguard.core.spi.RevocationStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,28 +41,54 @@ import java.util.concurrent.Callable;
  * }</pre>
  *
  * <h2>The order of checks on every guarded call (fixed)</h2>
+ * <p>Each check is one step of the request path; the first that denies ends the call, and the deny is
+ * recorded.
  * <ol>
  *   <li>the guard is open, else deny {@code AUDIT_UNAVAILABLE};
  *   <li>a task of this guard is bound to the calling thread and open, else {@code NO_TASK};
- *   <li>its credential: unexpired at the guard's clock ({@code CREDENTIAL_EXPIRED}), not revoked by
- *       credential, task or agent ({@code CREDENTIAL_REVOKED}), its scopes cover the tool
- *       ({@code OUT_OF_SCOPE});
- *   <li>the risk tier of the tool (see {@link Builder#elevatedRisk(Risk)}): credential age
- *       ({@code CREDENTIAL_EXPIRED}), a principal ({@code FORBIDDEN}), a verified workload identity
- *       ({@code AGENT_UNVERIFIED});
- *   <li>a policy set is loaded, else {@code POLICY_UNAVAILABLE};
+ *   <li>its credential is valid at the guard's clock, else {@code CREDENTIAL_EXPIRED};
+ *   <li>it is not revoked by credential, task or agent, else {@code CREDENTIAL_REVOKED} (and
+ *       {@code EVALUATION_ERROR} while the {@link dev.agentguard.core.spi.RevocationStore} says its
+ *       view is stale);
+ *   <li>its scopes cover the tool, else {@code OUT_OF_SCOPE};
+ *   <li>the risk tier of the tool (see {@link Builder#elevatedRisk(Risk)}), in this order: credential
+ *       age ({@code CREDENTIAL_EXPIRED}), a verified workload identity ({@code AGENT_UNVERIFIED}), a
+ *       principal ({@code FORBIDDEN});
+ *   <li>a policy set is loaded, else {@code POLICY_UNAVAILABLE} (the reason names the last rejection);
  *   <li>the policy's {@code limits}: per-task call budgets and per-agent rates
- *       ({@code LIMIT_EXCEEDED});
+ *       ({@code LIMIT_EXCEEDED}); the call reserves them here and gives them back on any later deny;
  *   <li>user {@link ToolInterceptor}s, in the order added, then the policy decision: a matching
  *       forbid denies ({@code FORBIDDEN}, or {@code EVALUATION_ERROR} when it cannot be evaluated),
- *       else a matching permit allows, else {@code NO_MATCHING_PERMIT}; anything that throws denies
- *       with {@code EVALUATION_ERROR};
- *   <li>the audit record: calls at or above the write-ahead risk are denied
+ *       else a matching permit allows, else {@code NO_MATCHING_PERMIT}. Interceptors may add or
+ *       replace plain attributes only: the tool's name, action, risk and sensitivity stay as declared,
+ *       and derived attributes ({@code destination.scheme/host/port} from {@code destination.url},
+ *       {@code destination.external} from the host) are recomputed after every interceptor;
+ *   <li>obligations (see {@link Builder#obligations(dev.agentguard.core.spi.ObligationStep)}; none by
+ *       default), which may only pass or deny;
+ *   <li>audit admission: calls of tools declared at or above the write-ahead risk are denied
  *       {@code AUDIT_UNAVAILABLE} unless the sinks took the decision record in time; other calls are
- *       enqueued under the configured overflow behaviour;
+ *       enqueued under the configured overflow behaviour. Only a call admitted here counts against
+ *       the budgets and {@code task.calls};
  *   <li>the tool runs (never on a deny: the caller gets {@link dev.agentguard.AccessDeniedException})
  *       and its outcome and duration are recorded.
  * </ol>
+ * Anything a step, an interceptor or the policy throws (checked, unchecked or an {@code Error})
+ * denies with {@code EVALUATION_ERROR} and is recorded; only a {@link VirtualMachineError}
+ * propagates, and then nothing was allowed.
+ *
+ * <h2>Exceptions</h2>
+ * <p>Decisions and runtime failures surface as {@link dev.agentguard.AgentGuardException}s
+ * ({@code AccessDeniedException}, {@code PolicyException}, {@code CredentialException}, ...).
+ * Programming errors surface as the usual Java exceptions: {@code NullPointerException} for a
+ * missing argument, {@code IllegalArgumentException} for an invalid one (a malformed tool
+ * declaration, scope or setting), {@code IllegalStateException} for a setting given twice.
+ *
+ * <h2>Shutdown</h2>
+ * <p>By default the guard registers a JVM shutdown hook that runs {@link #close()} (open tasks are
+ * closed, waiting at most {@link Builder#taskCloseTimeout(Duration)} for calls in flight, then the
+ * audit trail is drained within {@link Builder#auditCloseTimeout(Duration)}), so a JVM that exits
+ * without closing the guard does not lose the tail of the trail. {@link Builder#closeOnShutdown(boolean)}
+ * turns it off; the hook keeps the guard reachable until it is closed.
  *
  * <p>Thread-safe. Close it to flush the audit trail; calls after close are denied.
  *
@@ -98,7 +128,10 @@ public interface AgentGuard extends AutoCloseable {
    * Starts a task: issues its credential (TTL from the spec, capped by the guard maximum), records
    * {@code task.started} and binds the task to the current thread until it is closed.
    *
-   * @throws dev.agentguard.AgentGuardException if the guard is closed or the audit trail refuses the record
+   * @throws dev.agentguard.AgentGuardException if the guard is closed (a closed guard starts no
+   *     task: there is no call to deny yet, so this throws rather than returning a task whose every
+   *     call would be denied) or the audit trail refuses the record
+   * @throws IllegalArgumentException if a scope of the spec is not a valid glob
    */
   AgentTask startTask(TaskSpec spec);
 
@@ -150,7 +183,10 @@ public interface AgentGuard extends AutoCloseable {
   /** The audit pipeline's health. */
   AuditHealth auditHealth();
 
-  /** Stops accepting calls, drains and flushes the audit trail (bounded) and stops policy watching. Idempotent. */
+  /**
+   * Stops accepting calls and tasks, closes open tasks (waiting, bounded, for calls in flight), drains
+   * and flushes the audit trail (bounded) and stops policy watching. Idempotent.
+   */
   @Override
   void close();
 
@@ -185,27 +221,33 @@ public interface AgentGuard extends AutoCloseable {
     private Long checkpointEvents;
     private Duration checkpointInterval;
     private Duration policyPollInterval;
+    private Boolean allowStartWithoutPolicy;
+    private Duration taskCloseTimeout;
+    private Boolean closeOnShutdown;
+    private RevocationStore revocationStore;
+    private RateWindows rateWindows;
+    private ObligationStep obligations;
 
     Builder() {}
 
     /** A policy file (YAML or JSON), watched and hot-reloaded. Exclusive with {@link #policy(PolicySet)}. */
     public Builder policy(Path file) {
-      once(policyFile == null && policySet == null, "policy");
+      Settings.requireUnset(policyFile != null ? policyFile : policySet, "policy");
       this.policyFile = Objects.requireNonNull(file, "file");
       return this;
     }
 
     /** A fixed policy set. Exclusive with {@link #policy(Path)}. */
     public Builder policy(PolicySet set) {
-      once(policyFile == null && policySet == null, "policy");
+      Settings.requireUnset(policyFile != null ? policyFile : policySet, "policy");
       this.policySet = Objects.requireNonNull(set, "set");
       return this;
     }
 
     /** How often the policy file is polled in addition to file-system events; default 1 s. */
     public Builder policyPollInterval(Duration interval) {
-      once(policyPollInterval == null, "policyPollInterval");
-      this.policyPollInterval = positive(interval, "policyPollInterval");
+      Settings.requireUnset(policyPollInterval, "policyPollInterval");
+      this.policyPollInterval = Settings.positive(interval, "policyPollInterval");
       return this;
     }
 
@@ -228,50 +270,48 @@ public interface AgentGuard extends AutoCloseable {
      * (use {@code **.acme.example}). Default: none, so every host is external.
      */
     public Builder internalHosts(String... globs) {
-      once(internalHosts == null, "internalHosts");
+      Settings.requireUnset(internalHosts, "internalHosts");
       this.internalHosts = List.of(globs);
       return this;
     }
 
     /** The clock every expiry, TTL and policy time reads; default {@link Clock#systemUTC()}. */
     public Builder clock(Clock clock) {
-      once(this.clock == null, "clock");
-      this.clock = Objects.requireNonNull(clock, "clock");
+      this.clock = Settings.setOnce(this.clock, clock, "clock");
       return this;
     }
 
     /** The Ed25519 key that signs credentials and audit checkpoints; default a fresh ephemeral key. */
     public Builder signingKey(SigningKey key) {
-      once(signingKey == null, "signingKey");
-      this.signingKey = Objects.requireNonNull(key, "key");
+      this.signingKey = Settings.setOnce(signingKey, key, "signingKey");
       return this;
     }
 
     /** The credentials' {@code iss}; default {@code "agentguard"}. */
     public Builder issuer(String issuer) {
-      once(this.issuer == null, "issuer");
+      Settings.requireUnset(this.issuer, "issuer");
       this.issuer = nonEmpty(issuer, "issuer");
       return this;
     }
 
     /** The credentials' {@code aud}; default {@code "agentguard-tools"}. */
     public Builder audience(String audience) {
-      once(this.audience == null, "audience");
+      Settings.requireUnset(this.audience, "audience");
       this.audience = nonEmpty(audience, "audience");
       return this;
     }
 
     /** Credential lifetime for specs that name none; default 5 minutes (or the maximum, when lower). */
     public Builder defaultTaskTtl(Duration ttl) {
-      once(defaultTtl == null, "defaultTaskTtl");
-      this.defaultTtl = positive(ttl, "defaultTaskTtl");
+      Settings.requireUnset(defaultTtl, "defaultTaskTtl");
+      this.defaultTtl = Settings.positive(ttl, "defaultTaskTtl");
       return this;
     }
 
     /** The longest credential lifetime granted, whatever a spec asks; default 1 hour. */
     public Builder maxTaskTtl(Duration ttl) {
-      once(maxTtl == null, "maxTaskTtl");
-      this.maxTtl = positive(ttl, "maxTaskTtl");
+      Settings.requireUnset(maxTtl, "maxTaskTtl");
+      this.maxTtl = Settings.positive(ttl, "maxTaskTtl");
       return this;
     }
 
@@ -280,15 +320,14 @@ public interface AgentGuard extends AutoCloseable {
      * sink took the decision record. Default {@link Risk#HIGH}.
      */
     public Builder writeAheadRisk(Risk risk) {
-      once(writeAheadRisk == null, "writeAheadRisk");
-      this.writeAheadRisk = Objects.requireNonNull(risk, "risk");
+      this.writeAheadRisk = Settings.setOnce(writeAheadRisk, risk, "writeAheadRisk");
       return this;
     }
 
     /** How long a write-ahead call waits for the sinks before it is denied; default 2 s. */
     public Builder writeAheadTimeout(Duration timeout) {
-      once(writeAheadTimeout == null, "writeAheadTimeout");
-      this.writeAheadTimeout = positive(timeout, "writeAheadTimeout");
+      Settings.requireUnset(writeAheadTimeout, "writeAheadTimeout");
+      this.writeAheadTimeout = Settings.positive(timeout, "writeAheadTimeout");
       return this;
     }
 
@@ -299,22 +338,20 @@ public interface AgentGuard extends AutoCloseable {
      * and when {@link #elevatedRequiresVerifiedAgent(boolean)} is on the agent's identity was proven.
      */
     public Builder elevatedRisk(Risk risk) {
-      once(elevatedRisk == null, "elevatedRisk");
-      this.elevatedRisk = Objects.requireNonNull(risk, "risk");
+      this.elevatedRisk = Settings.setOnce(elevatedRisk, risk, "elevatedRisk");
       return this;
     }
 
     /** Maximum credential age for elevated-risk tools (denied {@code CREDENTIAL_EXPIRED} past it); default: no limit. */
     public Builder elevatedMaxCredentialAge(Duration age) {
-      once(elevatedMaxCredentialAge == null, "elevatedMaxCredentialAge");
-      this.elevatedMaxCredentialAge = positive(age, "elevatedMaxCredentialAge");
+      Settings.requireUnset(elevatedMaxCredentialAge, "elevatedMaxCredentialAge");
+      this.elevatedMaxCredentialAge = Settings.positive(age, "elevatedMaxCredentialAge");
       return this;
     }
 
     /** Whether elevated-risk tools need a task with {@code onBehalfOf} (denied {@code FORBIDDEN} otherwise); default false. */
     public Builder elevatedRequiresPrincipal(boolean required) {
-      once(elevatedRequiresPrincipal == null, "elevatedRequiresPrincipal");
-      this.elevatedRequiresPrincipal = required;
+      this.elevatedRequiresPrincipal = Settings.setOnce(elevatedRequiresPrincipal, required, "elevatedRequiresPrincipal");
       return this;
     }
 
@@ -324,8 +361,8 @@ public interface AgentGuard extends AutoCloseable {
      * switch a security team turns on for HIGH and CRITICAL tools without touching each rule.
      */
     public Builder elevatedRequiresVerifiedAgent(boolean required) {
-      once(elevatedRequiresVerifiedAgent == null, "elevatedRequiresVerifiedAgent");
-      this.elevatedRequiresVerifiedAgent = required;
+      this.elevatedRequiresVerifiedAgent =
+          Settings.setOnce(elevatedRequiresVerifiedAgent, required, "elevatedRequiresVerifiedAgent");
       return this;
     }
 
@@ -335,16 +372,15 @@ public interface AgentGuard extends AutoCloseable {
      * must be a tool.
      */
     public Builder allowUnannotatedMethods(boolean allow) {
-      once(allowUnannotatedMethods == null, "allowUnannotatedMethods");
-      this.allowUnannotatedMethods = allow;
+      this.allowUnannotatedMethods = Settings.setOnce(allowUnannotatedMethods, allow, "allowUnannotatedMethods");
       return this;
     }
 
     /** Capacity of the audit queue; default 65,536 events. */
     public Builder auditQueueCapacity(int capacity) {
-      once(auditQueueCapacity == null, "auditQueueCapacity");
+      Settings.requireUnset(auditQueueCapacity, "auditQueueCapacity");
       if (capacity < 16) {
-        throw new IllegalArgumentException("auditQueueCapacity must be at least 16, was " + capacity);
+        throw new IllegalArgumentException("auditQueueCapacity must be at least 16, got " + capacity);
       }
       this.auditQueueCapacity = capacity;
       return this;
@@ -357,19 +393,18 @@ public interface AgentGuard extends AutoCloseable {
      * counts what was not written).
      */
     public Builder auditOverflow(AuditOverflow overflow, Duration wait) {
-      once(auditOverflow == null, "auditOverflow");
-      this.auditOverflow = Objects.requireNonNull(overflow, "overflow");
+      this.auditOverflow = Settings.setOnce(auditOverflow, overflow, "auditOverflow");
       this.auditOverflowWait = Objects.requireNonNull(wait, "wait");
       if (wait.isNegative()) {
-        throw new IllegalArgumentException("auditOverflow wait must not be negative, was " + wait);
+        throw new IllegalArgumentException("auditOverflow wait must not be negative, got " + wait);
       }
       return this;
     }
 
     /** How long {@link AgentGuard#close()} waits for failing sinks before giving up; default 10 s. */
     public Builder auditCloseTimeout(Duration timeout) {
-      once(auditCloseTimeout == null, "auditCloseTimeout");
-      this.auditCloseTimeout = positive(timeout, "auditCloseTimeout");
+      Settings.requireUnset(auditCloseTimeout, "auditCloseTimeout");
+      this.auditCloseTimeout = Settings.positive(timeout, "auditCloseTimeout");
       return this;
     }
 
@@ -378,12 +413,85 @@ public interface AgentGuard extends AutoCloseable {
      * comes first), and at close. Default: every 1,000 events or 60 s.
      */
     public Builder auditCheckpoints(long events, Duration interval) {
-      once(checkpointEvents == null, "auditCheckpoints");
+      Settings.requireUnset(checkpointEvents, "auditCheckpoints");
       if (events < 1) {
-        throw new IllegalArgumentException("checkpoint events must be positive, was " + events);
+        throw new IllegalArgumentException("checkpoint events must be positive, got " + events);
       }
       this.checkpointEvents = events;
-      this.checkpointInterval = positive(interval, "checkpoint interval");
+      this.checkpointInterval = Settings.positive(interval, "checkpoint interval");
+      return this;
+    }
+
+    /**
+     * Lets {@link #build()} succeed while the policy file is missing or invalid, for deployments that
+     * deliver the policy later: until a valid version is loaded every call is denied
+     * {@code POLICY_UNAVAILABLE}, with the last rejection as the reason. Default: {@code build()}
+     * fails with the file's {@link dev.agentguard.PolicyException}.
+     *
+     * @since 0.2.0
+     */
+    public Builder allowStartWithoutPolicy() {
+      this.allowStartWithoutPolicy = Settings.setOnce(allowStartWithoutPolicy, Boolean.TRUE, "allowStartWithoutPolicy");
+      return this;
+    }
+
+    /**
+     * How long closing a task waits for calls of other threads still in flight on it, so that
+     * {@code task.completed} is the task's last event; default 5 s. Past it the task is closed anyway:
+     * {@code task.completed} then carries {@code task.callsInFlight} and those calls' outcomes are
+     * recorded after it. A tool that closes its own task is not waited for. {@link AgentGuard#close()}
+     * waits at most this long in total, for all its open tasks.
+     *
+     * @since 0.2.0
+     */
+    public Builder taskCloseTimeout(Duration timeout) {
+      Settings.requireUnset(taskCloseTimeout, "taskCloseTimeout");
+      this.taskCloseTimeout = Settings.positive(timeout, "taskCloseTimeout");
+      return this;
+    }
+
+    /**
+     * Whether a JVM shutdown hook closes the guard (open tasks, then the audit trail, each within its
+     * timeout) when the JVM exits without {@link AgentGuard#close()}; default true. The hook is
+     * removed by {@code close()}.
+     *
+     * @since 0.2.0
+     */
+    public Builder closeOnShutdown(boolean close) {
+      this.closeOnShutdown = Settings.setOnce(closeOnShutdown, close, "closeOnShutdown");
+      return this;
+    }
+
+    /**
+     * Where revocations are kept; default {@link RevocationStore#inMemory(Clock)} at the guard's
+     * clock. A fleet-wide store shares revocations between guards.
+     *
+     * @since 0.2.0
+     */
+    public Builder revocationStore(RevocationStore store) {
+      this.revocationStore = Settings.setOnce(revocationStore, store, "revocationStore");
+      return this;
+    }
+
+    /**
+     * Where per-agent rate windows ({@code maxCallsPerMinute}) are counted; default
+     * {@link RateWindows#inMemory()}. A fleet-wide implementation counts across guards.
+     *
+     * @since 0.2.0
+     */
+    public Builder rateWindows(RateWindows windows) {
+      this.rateWindows = Settings.setOnce(rateWindows, windows, "rateWindows");
+      return this;
+    }
+
+    /**
+     * What runs on an allowed call before it is admitted to the audit trail (for example an approval
+     * handler); default {@link ObligationStep#none()}.
+     *
+     * @since 0.2.0
+     */
+    public Builder obligations(ObligationStep step) {
+      this.obligations = Settings.setOnce(obligations, step, "obligations");
       return this;
     }
 
@@ -392,6 +500,8 @@ public interface AgentGuard extends AutoCloseable {
      *
      * @throws IllegalStateException if no policy was configured
      * @throws IllegalArgumentException if a setting is invalid (e.g. a malformed host glob)
+     * @throws dev.agentguard.PolicyException if the policy file is missing or invalid (file, line,
+     *     column), unless {@link #allowStartWithoutPolicy()} was set
      */
     public AgentGuard build() {
       if (policyFile == null && policySet == null) {
@@ -400,17 +510,16 @@ public interface AgentGuard extends AutoCloseable {
       Duration max = or(maxTtl, Duration.ofHours(1));
       Duration dflt = defaultTtl != null ? defaultTtl
           : Duration.ofMinutes(5).compareTo(max) > 0 ? max : Duration.ofMinutes(5);
-      if (dflt.compareTo(max) > 0) {
-        throw new IllegalArgumentException("defaultTaskTtl " + dflt + " exceeds maxTaskTtl " + max);
-      }
+      Clock guardClock = or(clock, Clock.systemUTC());
       GuardConfig config = new GuardConfig(
           policyFile,
           policySet,
+          Boolean.TRUE.equals(allowStartWithoutPolicy),
           or(policyPollInterval, Duration.ofSeconds(1)),
           List.copyOf(sinks),
           List.copyOf(interceptors),
           internalHosts == null ? List.of() : internalHosts,
-          or(clock, Clock.systemUTC()),
+          guardClock,
           signingKey == null ? SigningKey.generate() : signingKey,
           or(issuer, "agentguard"),
           or(audience, "agentguard-tools"),
@@ -428,26 +537,17 @@ public interface AgentGuard extends AutoCloseable {
           or(auditOverflowWait, Duration.ZERO),
           or(auditCloseTimeout, Duration.ofSeconds(10)),
           or(checkpointEvents, 1_000L),
-          or(checkpointInterval, Duration.ofSeconds(60)));
+          or(checkpointInterval, Duration.ofSeconds(60)),
+          or(taskCloseTimeout, Duration.ofSeconds(5)),
+          !Boolean.FALSE.equals(closeOnShutdown),
+          revocationStore != null ? revocationStore : RevocationStore.inMemory(guardClock),
+          or(rateWindows, RateWindows.inMemory()),
+          or(obligations, ObligationStep.none()));
       return GuardImpl.start(config);
     }
 
     private static <V> V or(V value, V fallback) {
       return value != null ? value : fallback;
-    }
-
-    private static void once(boolean unset, String name) {
-      if (!unset) {
-        throw new IllegalStateException(name + " set twice");
-      }
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + d);
-      }
-      return d;
     }
 
     private static String nonEmpty(String s, String name) {

@@ -176,8 +176,9 @@ class DenyPathsTest {
   void policyUnavailable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path file = dir.resolve("missing.yaml");
     SupportTools.Impl impl = new SupportTools.Impl();
+    // since 0.2.0 a missing policy file fails build() unless the guard is told to start without one
     try (dev.agentguard.core.AgentGuard guard = dev.agentguard.core.AgentGuard.builder().policy(file)
-        .auditSink(dev.agentguard.core.AuditSinks.inMemory()).build();
+        .allowStartWithoutPolicy().auditSink(dev.agentguard.core.AuditSinks.inMemory()).build();
         AgentTask t = guard.startTask(allScopes())) {
       SupportTools tools = guard.protect(SupportTools.class, impl);
       AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> tools.read("T-1"));

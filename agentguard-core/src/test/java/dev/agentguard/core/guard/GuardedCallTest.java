@@ -149,7 +149,9 @@ class GuardedCallTest {
     TestClock clock = TestClock.at("2026-11-28T10:00:00Z");
     SupportTools.Impl impl = new SupportTools.Impl();
     try (dev.agentguard.core.AgentGuard guard = dev.agentguard.core.AgentGuard.builder()
-        .policy(file).clock(clock).auditSink(dev.agentguard.core.AuditSinks.inMemory()).build()) {
+        // since 0.2.0 an invalid policy file fails build() unless the guard is told to start without one
+        .policy(file).allowStartWithoutPolicy().clock(clock).auditSink(dev.agentguard.core.AuditSinks.inMemory())
+        .build()) {
       SupportTools tools = guard.protect(SupportTools.class, impl);
       try (AgentTask task = guard.startTask(allScopes())) {
         AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> tools.read("T-1"));

@@ -3,57 +3,64 @@ package dev.agentguard.core.internal.guard;
 import dev.agentguard.Decision;
 import dev.agentguard.DenyCode;
 import dev.agentguard.core.PolicyLimit;
+import dev.agentguard.core.spi.RateWindows;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Enforces the policy's {@code limits}: {@code maxCallsPerTask} counted per task and
- * {@code maxCallsPerMinute} counted per agent in fixed windows of the guard clock. Only allowed
- * calls count. Windows of past minutes are dropped once a limit tracks many agents, so memory stays
- * bounded by the agents active in the current minute.
+ * {@code maxCallsPerMinute} counted per agent in one-minute windows of {@link RateWindows}. A call
+ * reserves its budgets before it is decided and keeps them only when it is admitted (allowed and
+ * taken by the audit trail); any later deny gives them back, so only admitted calls count.
+ *
+ * <p>Windows are numbered from the guard clock's minute, but never lower than the highest number
+ * seen: a clock step backwards stays in the current window and never opens a fresh one. Thread-safe.
  */
 final class CallBudgets {
+  private static final Logger LOG = LoggerFactory.getLogger(CallBudgets.class);
   private static final long WINDOW_MILLIS = 60_000;
-  /** Windows of past minutes are dropped when a limit tracks this many agents. */
-  static final int SWEEP_AGENTS_ABOVE = 4_096;
 
-  /** limit id -> agent id -> window. */
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Window>> rates = new ConcurrentHashMap<>();
+  private final RateWindows windows;
+  private final AtomicLong highestWindow = new AtomicLong(Long.MIN_VALUE);
 
-  /** A fixed one-minute window of one agent under one limit. */
-  private static final class Window {
-    private long index;
-    private long count;
+  CallBudgets(RateWindows windows) {
+    this.windows = windows;
+  }
 
-    Window(long index) {
-      this.index = index;
-    }
+  /** Budgets one call took; given back unless the call is admitted. Not thread-safe (one per call). */
+  static final class Reservation {
+    private final List<Runnable> undo = new ArrayList<>(2);
 
-    /** Whether this window ended before {@code windowIndex}, so it no longer limits anything. */
-    synchronized boolean isBefore(long windowIndex) {
-      return index < windowIndex;
-    }
-
-    synchronized boolean hasRoom(long windowIndex, long max) {
-      return windowIndex != index || count < max;
-    }
-
-    synchronized boolean take(long windowIndex, long max) {
-      if (windowIndex != index) {
-        index = windowIndex;
-        count = 0;
+    /** Gives everything back. Idempotent. */
+    void release() {
+      for (int i = undo.size() - 1; i >= 0; i--) {
+        try {
+          undo.get(i).run();
+        } catch (RuntimeException e) {
+          // a store that cannot take a slot back keeps it: conservative, the window only gets fuller
+          LOG.warn("giving back a rate window slot failed: {}", e.toString());
+        }
       }
-      if (count >= max) {
-        return false;
-      }
-      count++;
-      return true;
+      undo.clear();
+    }
+
+    /** Keeps everything taken. */
+    void commit() {
+      undo.clear();
     }
   }
 
-  /** A deny when a budget is already used up, else {@code null}. Consumes nothing. */
-  Decision check(List<PolicyLimit> limits, TaskImpl task, long nowMillis, String policyVersion) {
+  /** The window number for a time: its minute, but never lower than the highest number seen. */
+  long window(long nowMillis) {
+    long minute = Math.floorDiv(nowMillis, WINDOW_MILLIS);
+    return highestWindow.accumulateAndGet(minute, Math::max);
+  }
+
+  /** A deny when a budget is already used up, else {@code null}. Takes nothing (dry runs). */
+  Decision check(List<PolicyLimit> limits, TaskImpl task, long window, String policyVersion) {
     for (int i = 0; i < limits.size(); i++) {
       PolicyLimit limit = limits.get(i);
       long perTask = limit.maxCallsPerTask();
@@ -61,20 +68,24 @@ final class CallBudgets {
         return perTaskDeny(limit, policyVersion);
       }
       long perMinute = limit.maxCallsPerMinute();
-      long windowIndex = Math.floorDiv(nowMillis, WINDOW_MILLIS);
-      if (perMinute >= 0 && !window(limit, task, windowIndex).hasRoom(windowIndex, perMinute)) {
-        return perMinuteDeny(limit, task, policyVersion);
+      if (perMinute >= 0) {
+        Decision d = rateDeny(windows.available(task.agent().id(), limit.id(), window, perMinute), limit, task,
+            policyVersion);
+        if (d != null) {
+          return d;
+        }
       }
     }
     return null;
   }
 
   /**
-   * Takes one call from every applicable budget, atomically per budget; a deny (and nothing taken
-   * from the budgets checked after it... and before it, which are given back) when one is used up.
+   * Takes one call from every applicable budget, atomically per budget, into {@code reservation}; a
+   * deny (with everything taken so far given back) when one is used up or cannot be reached.
    */
-  Decision consume(List<PolicyLimit> limits, TaskImpl task, long nowMillis, String policyVersion) {
-    long windowIndex = Math.floorDiv(nowMillis, WINDOW_MILLIS);
+  Decision reserve(List<PolicyLimit> limits, TaskImpl task, long window, String policyVersion,
+      Reservation reservation) {
+    String agent = task.agent().id();
     for (int i = 0; i < limits.size(); i++) {
       PolicyLimit limit = limits.get(i);
       long perTask = limit.maxCallsPerTask();
@@ -82,74 +93,46 @@ final class CallBudgets {
         AtomicLong count = task.limitCount(limit.id());
         if (count.incrementAndGet() > perTask) {
           count.decrementAndGet();
-          giveBack(limits, i, task);
+          reservation.release();
           return perTaskDeny(limit, policyVersion);
         }
+        reservation.undo.add(count::decrementAndGet);
       }
       long perMinute = limit.maxCallsPerMinute();
-      if (perMinute >= 0 && !take(limit, task, windowIndex, perMinute)) {
-        if (perTask >= 0) {
-          task.limitCount(limit.id()).decrementAndGet();
+      if (perMinute >= 0) {
+        RateWindows.Outcome outcome;
+        try {
+          outcome = windows.acquire(agent, limit.id(), window, perMinute);
+        } catch (RuntimeException e) {
+          outcome = RateWindows.Outcome.UNAVAILABLE;
         }
-        giveBack(limits, i, task);
-        return perMinuteDeny(limit, task, policyVersion);
+        Decision d = rateDeny(outcome, limit, task, policyVersion);
+        if (d != null) {
+          reservation.release();
+          return d;
+        }
+        String id = limit.id();
+        reservation.undo.add(() -> windows.release(agent, id, window));
       }
     }
     return null;
   }
 
-  /** Returns the per-task calls taken from limits {@code [0, upTo)}; per-minute windows keep them (conservative). */
-  private static void giveBack(List<PolicyLimit> limits, int upTo, TaskImpl task) {
-    for (int j = 0; j < upTo; j++) {
-      PolicyLimit limit = limits.get(j);
-      if (limit.maxCallsPerTask() >= 0) {
-        task.limitCount(limit.id()).decrementAndGet();
-      }
-    }
-  }
-
-  /**
-   * Takes one call from the agent's current window; retried when a concurrent sweep detached the
-   * window in between, so a swept window can never hand out an extra call.
-   */
-  private boolean take(PolicyLimit limit, TaskImpl task, long windowIndex, long max) {
-    while (true) {
-      Window w = window(limit, task, windowIndex);
-      boolean taken = w.take(windowIndex, max);
-      if (rates.get(limit.id()).get(task.agent().id()) == w) {
-        return taken;
-      }
-    }
-  }
-
-  private Window window(PolicyLimit limit, TaskImpl task, long windowIndex) {
-    ConcurrentHashMap<String, Window> perAgent = rates.computeIfAbsent(limit.id(), k -> new ConcurrentHashMap<>());
-    Window w = perAgent.get(task.agent().id());
-    if (w == null) {
-      if (perAgent.size() >= SWEEP_AGENTS_ABOVE) {
-        perAgent.values().removeIf(old -> old.isBefore(windowIndex));
-      }
-      w = perAgent.computeIfAbsent(task.agent().id(), k -> new Window(windowIndex));
-    }
-    return w;
-  }
-
-  /** How many agents a limit currently tracks windows for (for tests and diagnostics). */
-  int trackedAgents(String limitId) {
-    ConcurrentHashMap<String, Window> perAgent = rates.get(limitId);
-    return perAgent == null ? 0 : perAgent.size();
+  private static Decision rateDeny(RateWindows.Outcome outcome, PolicyLimit limit, TaskImpl task, String version) {
+    return switch (outcome) {
+      case ALLOWED -> null;
+      case DENIED -> Decision.deny(DenyCode.LIMIT_EXCEEDED,
+          List.of("limit " + limit.id() + ": " + limit.maxCallsPerMinute() + " calls per minute for agent "
+              + task.agent().id() + " used up"),
+          List.of(limit.id()), version);
+      case UNAVAILABLE -> Decision.deny(DenyCode.EVALUATION_ERROR,
+          List.of("limit " + limit.id() + ": the rate window store is unavailable"), List.of(limit.id()), version);
+    };
   }
 
   private static Decision perTaskDeny(PolicyLimit limit, String version) {
     return Decision.deny(DenyCode.LIMIT_EXCEEDED,
         List.of("limit " + limit.id() + ": " + limit.maxCallsPerTask() + " calls per task used up"),
-        List.of(limit.id()), version);
-  }
-
-  private static Decision perMinuteDeny(PolicyLimit limit, TaskImpl task, String version) {
-    return Decision.deny(DenyCode.LIMIT_EXCEEDED,
-        List.of("limit " + limit.id() + ": " + limit.maxCallsPerMinute() + " calls per minute for agent "
-            + task.agent().id() + " used up"),
         List.of(limit.id()), version);
   }
 }

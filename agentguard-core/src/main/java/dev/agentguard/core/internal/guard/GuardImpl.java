@@ -44,11 +44,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The guard: binds tasks to threads, runs the fixed sequence of checks and records every decision. */
+/**
+ * The guard: wires the request path ({@link CallPipeline}), keeps the task registry and the thread
+ * binding, fronts revocation and runs allowed tool bodies.
+ */
 public final class GuardImpl implements AgentGuard {
   private static final Logger LOG = LoggerFactory.getLogger(AgentGuard.class);
   private static final Duration VERIFY_LEEWAY = Duration.ofSeconds(30);
@@ -57,11 +61,6 @@ public final class GuardImpl implements AgentGuard {
   /** ...on every this many task starts. */
   static final int SWEEP_EVERY_STARTS = 256;
 
-  static final Decision NO_TASK = Decision.deny(DenyCode.NO_TASK,
-      "no open task of this guard is bound to the calling thread");
-  static final Decision GUARD_CLOSED = Decision.deny(DenyCode.AUDIT_UNAVAILABLE, "the guard is closed");
-  static final Decision NO_POLICY = Decision.deny(DenyCode.POLICY_UNAVAILABLE, "no valid policy set is loaded");
-
   private final GuardConfig config;
   private final Clock clock;
   private final AuditPipeline audit;
@@ -69,14 +68,15 @@ public final class GuardImpl implements AgentGuard {
   private final Ed25519SigningKey key;
   private final CredentialIssuer issuer;
   private final CredentialVerifier verifier;
-  private final RevocationRegistry revocations = new RevocationRegistry();
-  private final CallBudgets budgets = new CallBudgets();
-  private final Glob[] internalHosts;
+  private final Revocations revocations;
+  private final CallPipeline pipeline;
+  private final AuditingPolicyListener policyListener = new AuditingPolicyListener();
+  private final Thread shutdownHook;
   private final ThreadLocal<TaskImpl> bound = new ThreadLocal<>();
   private final Map<String, TaskImpl> liveTasks = new ConcurrentHashMap<>();
   private final AtomicLong issueSeq = new AtomicLong();
   private final SecureRandom random = new SecureRandom();
-  private volatile boolean closed;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   /** The body of a tool call. */
   @FunctionalInterface
@@ -91,7 +91,8 @@ public final class GuardImpl implements AgentGuard {
       throw new IllegalArgumentException("signingKey must come from SigningKey.generate() or SigningKey.fromPem()");
     }
     this.key = (Ed25519SigningKey) config.signingKey();
-    this.internalHosts = config.internalHosts().stream().map(Glob::compile).toArray(Glob[]::new);
+    Glob[] internalHosts = config.internalHosts().stream().map(Glob::compile).toArray(Glob[]::new);
+    this.revocations = new Revocations(config.revocationStore());
     this.issuer = new CredentialIssuer(key, config.issuer(), config.audience());
     this.verifier = CredentialVerifier.builder()
         .key(key)
@@ -108,16 +109,30 @@ public final class GuardImpl implements AgentGuard {
     this.policySource = config.policyFile() == null ? null
         : PolicySource.builder(config.policyFile())
             .pollInterval(config.policyPollInterval())
-            .listener(new AuditingPolicyListener())
+            .listener(policyListener)
             .build();
     if (config.policySet() != null) {
       audit.record(AuditEvent.builder(AuditEvent.POLICY_LOADED)
           .policyVersion(config.policySet().version())
           .reasons(List.of("loaded from " + config.policySet().source())));
     }
+    if (currentPolicy() == null && !config.allowStartWithoutPolicy()) {
+      policySource.close();
+      audit.close();
+      PolicyException rejection = policyListener.lastRejection;
+      throw rejection != null ? rejection : new PolicyException(config.policyFile().toString(), 0, 0, null,
+          "no valid policy set was loaded");
+    }
+    this.pipeline = CallPipeline.standard(new CallPipeline.Parts(config, closed::get, this::openBoundTask,
+        revocations, policyListener::lastRejectionText, new CallBudgets(config.rateWindows()),
+        new DerivedAttributes(internalHosts), audit, this::currentPolicy));
+    this.shutdownHook = config.closeOnShutdown() ? new Thread(this::close, "agentguard-shutdown") : null;
+    if (shutdownHook != null) {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
   }
 
-  /** Starts a guard with validated settings. */
+  /** Starts a guard; the settings were checked when the config was constructed. */
   public static AgentGuard start(GuardConfig config) {
     return new GuardImpl(config);
   }
@@ -136,10 +151,19 @@ public final class GuardImpl implements AgentGuard {
     };
   }
 
-  /** Turns policy loads and rejections into audit events and log lines. */
+  /** Turns policy loads and rejections into audit events and log lines; remembers the last rejection. */
   private final class AuditingPolicyListener implements PolicyListener {
+    private volatile boolean anyLoaded;
+    private volatile PolicyException lastRejection;
+
+    String lastRejectionText() {
+      PolicyException e = lastRejection;
+      return e == null ? null : e.getMessage();
+    }
+
     @Override
     public void loaded(PolicySet set) {
+      anyLoaded = true;
       LOG.info("policy {} loaded from {}", set.version(), set.source());
       audit.record(AuditEvent.builder(AuditEvent.POLICY_LOADED)
           .policyVersion(set.version())
@@ -148,7 +172,13 @@ public final class GuardImpl implements AgentGuard {
 
     @Override
     public void rejected(String source, PolicyException error) {
-      LOG.warn("policy {} rejected, the previous policy stays live: {}", source, error.getMessage());
+      lastRejection = error;
+      if (anyLoaded) {
+        LOG.warn("policy {} rejected, the previous policy stays live: {}", source, error.getMessage());
+      } else {
+        LOG.warn("policy {} rejected and no policy is loaded: every call is denied POLICY_UNAVAILABLE: {}",
+            source, error.getMessage());
+      }
       audit.record(AuditEvent.builder(AuditEvent.POLICY_REJECTED)
           .error(error.getMessage())
           .reasons(List.of("rejected " + source)));
@@ -206,7 +236,7 @@ public final class GuardImpl implements AgentGuard {
     if (spec == null) {
       throw new NullPointerException("spec");
     }
-    if (closed) {
+    if (closed.get()) {
       throw new AgentGuardException("the guard is closed: no new tasks");
     }
     Duration ttl = spec.ttl() == null ? config.defaultTtl() : spec.ttl();
@@ -236,7 +266,7 @@ public final class GuardImpl implements AgentGuard {
             "agent.verified", spec.agent().verified(), "agent.proof", spec.agent().proof().orElse("none"))));
     if (!recorded) {
       liveTasks.remove(taskId);
-      revocations.revokeCredential(credential.id(), keepUntil(task), clock.millis());
+      revocations.store().revokeCredential(credential.id(), keepUntil(task));
       throw new AgentGuardException("the audit trail refused the task.started record; no task was started");
     }
     bound.set(task);
@@ -251,7 +281,7 @@ public final class GuardImpl implements AgentGuard {
     long now = clock.millis();
     for (TaskImpl t : liveTasks.values()) {
       if (t.expiresAtMillis() + VERIFY_LEEWAY.toMillis() < now) {
-        closeTask(t);
+        closeTask(t, System.nanoTime()); // a sweep never waits for calls still running on an expired task
       }
     }
   }
@@ -289,6 +319,16 @@ public final class GuardImpl implements AgentGuard {
   }
 
   void closeTask(TaskImpl task) {
+    closeTask(task, System.nanoTime() + config.taskCloseTimeout().toNanos());
+  }
+
+  /**
+   * Closes a task: no call starts on it any more, calls of other threads still in flight are waited
+   * for until {@code deadlineNanos}, then its credential is revoked and {@code task.completed}
+   * recorded (with {@code task.callsInFlight} when calls were still running past the deadline; their
+   * {@code tool.completed} records then follow it).
+   */
+  private void closeTask(TaskImpl task, long deadlineNanos) {
     if (!task.markClosed()) {
       return;
     }
@@ -296,12 +336,17 @@ public final class GuardImpl implements AgentGuard {
       TaskImpl previous = task.previousBinding();
       restore(previous != null && !previous.isClosed() ? previous : null);
     }
-    long now = clock.millis();
-    revocations.revokeCredential(task.credential().id(), keepUntil(task), now);
+    long stillRunning = task.awaitCallsOfOtherThreads(deadlineNanos);
+    if (stillRunning > 0) {
+      LOG.warn("task {} closed with {} call(s) still running after {}; their outcomes are recorded after task.completed",
+          task.id(), stillRunning, config.taskCloseTimeout());
+    }
+    revocations.store().revokeCredential(task.credential().id(), keepUntil(task));
     liveTasks.remove(task.id());
     audit.record(AuditRecords.forTask(AuditEvent.CREDENTIAL_REVOKED, task).reasons(List.of("task closed")));
     audit.record(AuditRecords.forTask(AuditEvent.TASK_COMPLETED, task)
-        .attributes(Map.of("task.calls", task.calls())));
+        .attributes(stillRunning == 0 ? Map.of("task.calls", task.calls())
+            : Map.of("task.calls", task.calls(), "task.callsInFlight", stillRunning)));
   }
 
   boolean isRevoked(TaskImpl task) {
@@ -313,35 +358,38 @@ public final class GuardImpl implements AgentGuard {
     return task.expiresAtMillis() + VERIFY_LEEWAY.toMillis();
   }
 
+  /** How long a revocation of something this guard holds no live task for must be kept. */
+  private long keepUntilAnyExpired() {
+    return clock.millis() + config.maxTtl().toMillis() + VERIFY_LEEWAY.toMillis();
+  }
+
   // ---------------------------------------------------------------- revocation
 
   @Override
   public void revokeCredential(String credentialId) {
-    long now = clock.millis();
     TaskImpl task = liveTasks.values().stream()
         .filter(t -> t.credential().id().equals(credentialId)).findFirst().orElse(null);
-    revocations.revokeCredential(credentialId,
-        task != null ? keepUntil(task) : now + config.maxTtl().toMillis() + VERIFY_LEEWAY.toMillis(), now);
+    revocations.store().revokeCredential(credentialId, task != null ? keepUntil(task) : keepUntilAnyExpired());
     recordRevocation(task, credentialId, "revoked by credential id");
   }
 
   @Override
   public void revokeTask(String taskId) {
-    long now = clock.millis();
     TaskImpl task = liveTasks.get(taskId);
-    revocations.revokeTask(taskId,
-        task != null ? keepUntil(task) : now + config.maxTtl().toMillis() + VERIFY_LEEWAY.toMillis(), now);
+    revocations.store().revokeTask(taskId, task != null ? keepUntil(task) : keepUntilAnyExpired());
     recordRevocation(task, null, "revoked by task id");
   }
 
   @Override
   public void revokeAgent(String agentId) {
-    long now = clock.millis();
-    revocations.revokeAgent(agentId, issueSeq.get(), now + config.maxTtl().toMillis() + VERIFY_LEEWAY.toMillis(), now);
+    // tasks of this guard are revoked by id (a task started in the same millisecond after this
+    // returns stays valid); the agent entry covers credentials issued before now everywhere else
+    revocations.store().revokeAgent(agentId, clock.millis(), keepUntilAnyExpired());
     List<TaskImpl> affected = new ArrayList<>();
     for (TaskImpl t : liveTasks.values()) {
       if (t.agent().id().equals(agentId)) {
         affected.add(t);
+        revocations.store().revokeTask(t.id(), keepUntil(t));
       }
     }
     if (affected.isEmpty()) {
@@ -386,17 +434,14 @@ public final class GuardImpl implements AgentGuard {
 
   // ---------------------------------------------------------------- calls
 
-  /** One decided call: the decision, the request it was made on, and what the audit keeps of it. */
-  private record Verdict(Decision decision, TaskImpl task, ToolRequest request, String policyVersion) {}
-
   /** A guarded call of a protected tool method. */
   Object invokeTool(ToolDescriptor tool, Object[] args, Body body) throws Throwable {
-    Verdict v;
+    Call v;
     try {
       v = decide(tool.request(args), true);
     } catch (RuntimeException e) {
       // an argument that cannot be frozen (unsupported value, a toString that throws) is a doubt: deny
-      v = new Verdict(Decision.deny(DenyCode.EVALUATION_ERROR, "arguments of " + tool.tool()
+      v = Call.denied(Decision.deny(DenyCode.EVALUATION_ERROR, "arguments of " + tool.tool()
           + " could not be frozen: " + (e instanceof IllegalArgumentException ? e.getMessage()
           : e.getClass().getName())), openBoundTask(),
           ToolRequest.builder(tool.tool()).risk(tool.risk()).build(), null);
@@ -411,7 +456,7 @@ public final class GuardImpl implements AgentGuard {
 
   @Override
   public Decision check(ToolRequest request) {
-    Verdict v = decide(Objects.requireNonNull(request, "request"), false);
+    Call v = decide(Objects.requireNonNull(request, "request"), false);
     return recordDecision(v, v.request().attributes()).decision();
   }
 
@@ -419,7 +464,7 @@ public final class GuardImpl implements AgentGuard {
   public <V> V call(ToolRequest request, Callable<V> action) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(action, "action");
-    Verdict v = recordDecision(decide(request, true), null);
+    Call v = recordDecision(decide(request, true), null);
     if (!v.decision().allowed()) {
       throw new AccessDeniedException(v.request().tool(), v.decision());
     }
@@ -436,140 +481,22 @@ public final class GuardImpl implements AgentGuard {
     }
   }
 
-  /** Runs the fixed sequence of checks; never throws for a bad request or a failing step: it denies. */
-  private Verdict decide(ToolRequest raw, boolean consume) {
-    TaskImpl task = openBoundTask();
-    PolicySet set = currentPolicy();
-    String version = set == null ? null : set.version();
-    if (closed) {
-      return new Verdict(GUARD_CLOSED, task, raw, version);
-    }
-    if (task == null) {
-      return new Verdict(NO_TASK, null, raw, version);
-    }
-    ToolRequest request = raw;
-    try {
-      request = classifyDestination(raw);
-      long now = clock.millis();
-      Decision d = credentialCheck(task, request, now);
-      if (d != null) {
-        return new Verdict(d, task, request, version);
-      }
-      if (set == null) {
-        return new Verdict(NO_POLICY, task, request, version);
-      }
-      List<PolicyLimit> limits = set.limitsFor(request.tool(), task.agent().id());
-      d = budgets.check(limits, task, now, version);
-      if (d != null) {
-        return new Verdict(d, task, request, version);
-      }
-      ToolRequest decided = request;
-      if (config.interceptors().isEmpty()) {
-        d = set.evaluate(task.agent(), request, task, now);
-      } else {
-        InterceptorChain.Call call = new InterceptorChain.Call(config.interceptors(), task,
-            r -> set.evaluate(task.agent(), r, task, now));
-        d = InterceptorChain.run(call, request);
-        if (call.misuse() != null) {
-          d = Decision.deny(DenyCode.EVALUATION_ERROR, List.of(call.misuse()), List.of(), version);
-        }
-        decided = call.decidedRequest() != null ? classifyDestination(call.decidedRequest()) : request;
-      }
-      if (d == null) {
-        d = Decision.deny(DenyCode.EVALUATION_ERROR, "the policy returned no decision");
-      }
-      if (d.allowed() && consume) {
-        Decision over = budgets.consume(limits, task, now, version);
-        if (over != null) {
-          d = over;
-        } else {
-          task.recordAllowed();
-        }
-      }
-      return new Verdict(d, task, decided, version);
-    } catch (RuntimeException | StackOverflowError e) {
-      LOG.warn("deciding {} failed; denied: {}", raw.tool(), e.toString());
-      return new Verdict(Decision.deny(DenyCode.EVALUATION_ERROR, List.of("evaluation failed: " + e),
-          List.of(), version), task, request, version);
-    }
-  }
-
-  /** Credential lifetime, revocation, scope and the elevated risk tier; {@code null} when all pass. */
-  private Decision credentialCheck(TaskImpl task, ToolRequest request, long now) {
-    if (now >= task.expiresAtMillis()) {
-      return Decision.deny(DenyCode.CREDENTIAL_EXPIRED,
-          "credential " + task.credential().id() + " expired at " + task.credential().expiresAt());
-    }
-    if (now < task.issuedAtMillis()) {
-      return Decision.deny(DenyCode.CREDENTIAL_EXPIRED,
-          "credential " + task.credential().id() + " is not valid before " + task.credential().issuedAt());
-    }
-    if (revocations.isRevoked(task)) {
-      return Decision.deny(DenyCode.CREDENTIAL_REVOKED, "credential " + task.credential().id() + " was revoked");
-    }
-    if (!task.inScope(request.tool())) {
-      return Decision.deny(DenyCode.OUT_OF_SCOPE,
-          "tool " + request.tool() + " is not in the credential's scopes " + task.credential().scopes());
-    }
-    if (request.risk().compareTo(config.elevatedRisk()) >= 0) {
-      Duration maxAge = config.elevatedMaxCredentialAge();
-      if (maxAge != null && now - task.issuedAtMillis() > maxAge.toMillis()) {
-        return Decision.deny(DenyCode.CREDENTIAL_EXPIRED, "risk tier: " + request.risk()
-            + " tools need a credential younger than " + maxAge + "; start a new task");
-      }
-      if (config.elevatedRequiresVerifiedAgent() && !task.agent().verified()) {
-        return Decision.deny(DenyCode.AGENT_UNVERIFIED, "risk tier: " + request.risk()
-            + " tools need an agent with a verified workload identity (JWT-SVID or X.509-SVID)");
-      }
-      if (config.elevatedRequiresPrincipal() && task.onBehalfOf() == null) {
-        return Decision.deny(DenyCode.FORBIDDEN, "risk tier: " + request.risk()
-            + " tools need a task that acts on behalf of a principal");
-      }
-    }
-    return null;
-  }
-
-  /** Adds {@code destination.external} when the request names a host: true unless an internal-host glob matches. */
-  private ToolRequest classifyDestination(ToolRequest request) {
-    Object host = request.attribute("destination.host");
-    if (!(host instanceof String)) {
-      return request;
-    }
-    boolean external = !Glob.anyMatches(internalHosts, (String) host);
-    if (Boolean.valueOf(external).equals(request.attribute("destination.external"))) {
-      return request;
-    }
-    return request.toBuilder().attribute("destination.external", external).build();
+  /** Runs the decision steps of the request path; never throws for a bad request or a failing step: it denies. */
+  private Call decide(ToolRequest raw, boolean consume) {
+    return pipeline.decide(raw, consume);
   }
 
   /**
-   * Records the decision. A denied call is recorded asynchronously; an allowed call at or above the
-   * write-ahead risk is recorded durably first and denied when that fails; other allowed calls are
-   * enqueued and denied when the overflow policy refuses them.
+   * Admits the decision to the audit trail (the last step) and records it: a deny asynchronously, an
+   * allow at or above the write-ahead risk durably first (denied when that fails), other allows
+   * enqueued (denied when the overflow policy refuses them).
    */
-  private Verdict recordDecision(Verdict v, Map<String, Object> auditAttributes) {
-    Map<String, Object> attributes = auditAttributes != null ? auditAttributes : v.request().attributes();
-    AuditEvent.Builder event = AuditRecords.decision(AuditEvent.TOOL_DECISION, v.task(), v.request(), attributes,
-        v.decision(), v.policyVersion());
-    if (!v.decision().allowed()) {
-      audit.record(event);
-      return v;
-    }
-    boolean taken = v.request().risk().compareTo(config.writeAheadRisk()) >= 0
-        ? audit.recordDurably(event, config.writeAheadTimeout())
-        : audit.record(event);
-    if (taken) {
-      return v;
-    }
-    Decision denied = Decision.deny(DenyCode.AUDIT_UNAVAILABLE,
-        List.of("the audit trail did not take the decision record in time"), List.of(), v.policyVersion());
-    audit.record(AuditRecords.decision(AuditEvent.TOOL_DECISION, v.task(), v.request(), attributes, denied,
-        v.policyVersion()));
-    return new Verdict(denied, v.task(), v.request(), v.policyVersion());
+  private Call recordDecision(Call v, Map<String, Object> auditAttributes) {
+    return pipeline.admit(v, auditAttributes != null ? auditAttributes : v.request().attributes());
   }
 
-  /** Runs an allowed call, then records its outcome and updates the task history. */
-  private Object run(Verdict v, Map<String, Object> attributes, Body body) throws Throwable {
+  /** Runs an admitted call, then records its outcome and updates the task history. */
+  private Object run(Call v, Map<String, Object> attributes, Body body) throws Throwable {
     long start = System.nanoTime();
     Throwable failure = null;
     try {
@@ -580,13 +507,14 @@ public final class GuardImpl implements AgentGuard {
     } finally {
       long micros = Math.max(0, (System.nanoTime() - start) / 1_000);
       TaskImpl task = v.task();
+      ToolRequest request = v.request();
       if (failure == null) {
-        task.recordSuccess(v.request().tool(), v.request().resourceSensitivity());
+        task.recordSuccess(request.tool(), request.resourceSensitivity());
       }
       AuditEvent.Builder done = AuditRecords.forTask(AuditEvent.TOOL_COMPLETED, task)
-          .tool(v.request().tool())
-          .action(v.request().action())
-          .risk(v.request().risk().wireName())
+          .tool(request.tool())
+          .action(request.action())
+          .risk(request.risk().wireName())
           .attributes(attributes)
           .policyVersion(v.policyVersion())
           .outcome(failure == null ? "success" : "failure")
@@ -594,7 +522,7 @@ public final class GuardImpl implements AgentGuard {
       if (failure != null) {
         done.error(failure.getClass().getName());
       }
-      audit.record(done);
+      pipeline.completed(v, done);
     }
   }
 
@@ -602,12 +530,19 @@ public final class GuardImpl implements AgentGuard {
 
   @Override
   public void close() {
-    if (closed) {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
+    if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is exiting: the hook runs this close anyway
+      }
+    }
+    long deadline = System.nanoTime() + config.taskCloseTimeout().toNanos();
     for (TaskImpl t : new ArrayList<>(liveTasks.values())) {
-      closeTask(t);
+      closeTask(t, deadline);
     }
     if (policySource != null) {
       policySource.close();

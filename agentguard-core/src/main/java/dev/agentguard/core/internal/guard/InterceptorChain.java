@@ -12,20 +12,27 @@ import java.util.function.Function;
  * The user interceptors of one call, OkHttp-style: an immutable list and an index; each
  * {@link #proceed} hands the next interceptor a new chain. Misuse (proceed twice, a null result, an
  * allow that did not come from {@code proceed}, a request for another tool) is remembered and turns
- * the whole call into a deny, whatever an outer interceptor returns.
+ * the whole call into a deny, whatever an outer interceptor returns. Every request an interceptor
+ * passes on gets the declared tool metadata back and its derived attributes recomputed before the
+ * next interceptor or the policy sees it ({@link DerivedAttributes#afterInterceptor}).
  */
 final class InterceptorChain implements ToolInterceptor.Chain {
   /** State shared by every chain of one call. */
   static final class Call {
     private final List<ToolInterceptor> interceptors;
     private final AgentTask task;
+    private final ToolRequest declared;
+    private final DerivedAttributes derived;
     private final Function<ToolRequest, Decision> policy;
     private ToolRequest decidedRequest;
     private String misuse;
 
-    Call(List<ToolInterceptor> interceptors, AgentTask task, Function<ToolRequest, Decision> policy) {
+    Call(List<ToolInterceptor> interceptors, AgentTask task, ToolRequest declared, DerivedAttributes derived,
+        Function<ToolRequest, Decision> policy) {
       this.interceptors = interceptors;
       this.task = task;
+      this.declared = declared;
+      this.derived = derived;
       this.policy = policy;
     }
 
@@ -84,7 +91,7 @@ final class InterceptorChain implements ToolInterceptor.Chain {
     if (!next.tool().equals(request.tool())) {
       call.misused("interceptor #" + (index - 1) + " passed a request for another tool (" + next.tool() + ")");
     }
-    returned = dispatch(next);
+    returned = dispatch(call.derived.afterInterceptor(call.declared, next));
     return returned;
   }
 

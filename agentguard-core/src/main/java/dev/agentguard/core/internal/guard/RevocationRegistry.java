@@ -1,53 +1,66 @@
 package dev.agentguard.core.internal.guard;
 
-import dev.agentguard.CredentialClaims;
+import dev.agentguard.core.spi.RevocationStore;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Revoked credentials, tasks and agents. Entries are kept only until every credential they can
- * affect has expired (plus the verification leeway), so memory is bounded by credential lifetimes.
+ * The in-memory {@link RevocationStore}, the guard's default. Entries are kept only until every
+ * credential they can affect has expired (plus the verification leeway), so memory is bounded by
+ * credential lifetimes: once more than a thousand entries are held, expired ones are swept on the
+ * next revocation.
  *
- * <p>Per-call cost: one volatile read when nothing was revoked since the task was last checked; the
- * epoch is bumped after each revocation is stored, so a check that starts after a revocation
- * returned always looks it up.
+ * <p>The version is bumped after each revocation is stored, so a check that starts after a
+ * revocation returned always looks it up. Thread-safe.
+ *
+ * @since 0.2.0
  */
-final class RevocationRegistry {
+public final class RevocationRegistry implements RevocationStore {
   private static final int SWEEP_THRESHOLD = 1024;
 
+  private final Clock clock;
   private final Map<String, Long> credentials = new ConcurrentHashMap<>();
   private final Map<String, Long> tasks = new ConcurrentHashMap<>();
   private final Map<String, AgentRevocation> agents = new ConcurrentHashMap<>();
-  private final AtomicLong epoch = new AtomicLong();
+  private final AtomicLong version = new AtomicLong();
 
-  /** Everything issued to the agent up to {@code maxIssueSeq} / {@code revokedAtSecond} is revoked until {@code keepUntilMillis}. */
-  private record AgentRevocation(long maxIssueSeq, long revokedAtMillis, long keepUntilMillis) {
+  /** The latest revocation of one agent and how long it must be kept. */
+  private record AgentRevocation(long revokedAtMillis, long keepUntilMillis) {
     AgentRevocation merge(AgentRevocation o) {
-      return new AgentRevocation(Math.max(maxIssueSeq, o.maxIssueSeq),
-          Math.max(revokedAtMillis, o.revokedAtMillis), Math.max(keepUntilMillis, o.keepUntilMillis));
+      return new AgentRevocation(Math.max(revokedAtMillis, o.revokedAtMillis),
+          Math.max(keepUntilMillis, o.keepUntilMillis));
     }
   }
 
-  void revokeCredential(String credentialId, long keepUntilMillis, long nowMillis) {
+  /** A registry that sweeps at {@code clock}'s time. */
+  public RevocationRegistry(Clock clock) {
+    this.clock = java.util.Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public void revokeCredential(String credentialId, long keepUntilMillis) {
     credentials.merge(credentialId, keepUntilMillis, Math::max);
-    published(nowMillis);
+    published();
   }
 
-  void revokeTask(String taskId, long keepUntilMillis, long nowMillis) {
+  @Override
+  public void revokeTask(String taskId, long keepUntilMillis) {
     tasks.merge(taskId, keepUntilMillis, Math::max);
-    published(nowMillis);
+    published();
   }
 
-  void revokeAgent(String agentId, long maxIssueSeq, long keepUntilMillis, long nowMillis) {
-    agents.merge(agentId, new AgentRevocation(maxIssueSeq, nowMillis, keepUntilMillis), AgentRevocation::merge);
-    published(nowMillis);
+  @Override
+  public void revokeAgent(String agentId, long revokedAtMillis, long keepUntilMillis) {
+    agents.merge(agentId, new AgentRevocation(revokedAtMillis, keepUntilMillis), AgentRevocation::merge);
+    published();
   }
 
-  private void published(long nowMillis) {
-    epoch.incrementAndGet();
-    if (credentials.size() + tasks.size() + agents.size() > SWEEP_THRESHOLD) {
-      sweep(nowMillis);
+  private void published() {
+    version.incrementAndGet();
+    if (size() > SWEEP_THRESHOLD) {
+      sweep(clock.millis());
     }
   }
 
@@ -58,40 +71,25 @@ final class RevocationRegistry {
     agents.values().removeIf(r -> r.keepUntilMillis < nowMillis);
   }
 
-  /** Whether a live task of this guard is revoked. */
-  boolean isRevoked(TaskImpl task) {
-    long seen = epoch.get();
-    if (task.cleanRevocationEpoch == seen) {
-      return false;
-    }
-    boolean revoked = credentials.containsKey(task.credential().id())
-        || tasks.containsKey(task.id())
-        || agentRevoked(task.agent().id(), task.issueSeq());
-    if (!revoked) {
-      task.cleanRevocationEpoch = seen;
-    }
-    return revoked;
+  @Override
+  public boolean isCredentialRevoked(String credentialId) {
+    return credentials.containsKey(credentialId);
   }
 
-  private boolean agentRevoked(String agentId, long issueSeq) {
+  @Override
+  public boolean isTaskRevoked(String taskId) {
+    return tasks.containsKey(taskId);
+  }
+
+  @Override
+  public long agentRevokedAtMillis(String agentId) {
     AgentRevocation r = agents.get(agentId);
-    return r != null && issueSeq <= r.maxIssueSeq;
+    return r == null ? Long.MIN_VALUE : r.revokedAtMillis;
   }
 
-  /**
-   * Whether verified claims from a token are revoked. Tokens of live tasks are judged by the task;
-   * for others an agent revocation covers every token issued at or before the revocation's second.
-   */
-  boolean isRevoked(CredentialClaims claims, TaskImpl liveTask) {
-    if (liveTask != null && liveTask.credential().id().equals(claims.credentialId())) {
-      return liveTask.isClosed() || isRevoked(liveTask);
-    }
-    if (credentials.containsKey(claims.credentialId()) || tasks.containsKey(claims.taskId())) {
-      return true;
-    }
-    AgentRevocation r = agents.get(claims.subject());
-    return r != null && claims.issuedAt() != null
-        && claims.issuedAt().getEpochSecond() <= Math.floorDiv(r.revokedAtMillis, 1000);
+  @Override
+  public long version() {
+    return version.get();
   }
 
   int size() {

@@ -12,12 +12,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A running task of one guard: its credential, compiled scopes and the history policies read. */
 final class TaskImpl implements AgentTask {
+  /** Scope matches are cached for at most this many distinct tool names per task. */
+  private static final int MAX_CACHED_SCOPE_MATCHES = 256;
+
   private final GuardImpl guard;
   private final String id;
   private final TaskSpec spec;
@@ -35,8 +39,13 @@ final class TaskImpl implements AgentTask {
   private final AtomicLong calls = new AtomicLong();
   private final AtomicInteger maxSensitivity = new AtomicInteger(Sensitivity.PUBLIC.ordinal());
   private final ConcurrentHashMap<String, AtomicLong> limitCounts = new ConcurrentHashMap<>();
-  /** The revocation epoch at which this task was last seen unrevoked (see {@link RevocationRegistry}). */
-  volatile long cleanRevocationEpoch = -1;
+  /** Scope matches per tool name, computed once per task (the credential's scopes never change). */
+  private final ConcurrentHashMap<String, Boolean> scopeMatches = new ConcurrentHashMap<>();
+  /** Calls in flight per thread, from the task check until their outcome is recorded. */
+  private final ConcurrentHashMap<Thread, Integer> inFlight = new ConcurrentHashMap<>();
+  private final Object inFlightMonitor = new Object();
+  /** The revocation store version at which this task was last found unrevoked (see {@link Revocations}). */
+  volatile Long cleanRevocationVersion;
 
   TaskImpl(GuardImpl guard, String id, TaskSpec spec, TaskCredential credential, long issueSeq,
       TaskImpl previousBinding) {
@@ -73,14 +82,74 @@ final class TaskImpl implements AgentTask {
 
   @Override
   public boolean inScope(String tool) {
-    return Glob.anyMatches(scopes, tool);
+    Boolean cached = scopeMatches.get(tool);
+    if (cached != null) {
+      return cached;
+    }
+    boolean match = Glob.anyMatches(scopes, tool);
+    if (scopeMatches.size() < MAX_CACHED_SCOPE_MATCHES) {
+      scopeMatches.put(tool, match);
+    }
+    return match;
+  }
+
+  /** Marks a call of the current thread as in flight on this task. */
+  void enterCall() {
+    inFlight.merge(Thread.currentThread(), 1, Integer::sum);
+  }
+
+  /** Ends an in-flight mark of the current thread and wakes a close that waits for it. */
+  void exitCall() {
+    inFlight.computeIfPresent(Thread.currentThread(), (t, n) -> n == 1 ? null : n - 1);
+    if (closed.get()) {
+      synchronized (inFlightMonitor) {
+        inFlightMonitor.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Waits until no call of another thread is in flight on this task, at most until
+   * {@code deadlineNanos} ({@link System#nanoTime()}). Calls of the current thread (a tool that
+   * closes its own task) are not waited for.
+   *
+   * @return how many calls of other threads are still in flight
+   */
+  long awaitCallsOfOtherThreads(long deadlineNanos) {
+    Thread self = Thread.currentThread();
+    synchronized (inFlightMonitor) {
+      long others;
+      while ((others = callsOfOtherThreads(self)) > 0) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          return others;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(inFlightMonitor, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return callsOfOtherThreads(self);
+        }
+      }
+      return 0;
+    }
+  }
+
+  private long callsOfOtherThreads(Thread self) {
+    long n = 0;
+    for (Map.Entry<Thread, Integer> e : inFlight.entrySet()) {
+      if (e.getKey() != self) {
+        n += e.getValue();
+      }
+    }
+    return n;
   }
 
   AtomicLong limitCount(String limitId) {
     return limitCounts.computeIfAbsent(limitId, k -> new AtomicLong());
   }
 
-  /** Counts an allowed call. */
+  /** Counts an admitted call (allowed and taken by the audit trail). */
   void recordAllowed() {
     calls.incrementAndGet();
   }

@@ -1,0 +1,127 @@
+package dev.agentguard.core.internal.guard;
+
+import dev.agentguard.Decision;
+import dev.agentguard.ToolRequest;
+import dev.agentguard.core.PolicyLimit;
+import dev.agentguard.core.PolicySet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One call on its way through the {@link CallPipeline}: what the steps read (the declared request,
+ * the clock reading, the policy set) and what they leave for the next ones (the bound task, the
+ * limits, the budgets taken, the request the policy decided on, the decision). Confined to the
+ * calling thread; not thread-safe.
+ */
+final class Call {
+  private final ToolRequest declared;
+  private final boolean consume;
+  private final long now;
+  private final PolicySet policy;
+  private final CallBudgets.Reservation reservation = new CallBudgets.Reservation();
+  private ToolRequest request;
+  private TaskImpl task;
+  private boolean inFlight;
+  private List<PolicyLimit> limits = List.of();
+  private Decision decision;
+  private Map<String, Object> auditAttributes;
+  private String deniedVersion;
+
+  Call(ToolRequest declared, boolean consume, long now, PolicySet policy) {
+    this.declared = declared;
+    this.request = declared;
+    this.consume = consume;
+    this.now = now;
+    this.policy = policy;
+  }
+
+  /** A call denied before the pipeline could run (e.g. its arguments could not be frozen). */
+  static Call denied(Decision deny, TaskImpl task, ToolRequest request, String policyVersion) {
+    Call c = new Call(request, false, 0, null);
+    c.task = task;
+    c.decision = deny;
+    c.deniedVersion = policyVersion;
+    return c;
+  }
+
+  /** The request as declared by the tool (metadata the interceptors cannot change). */
+  ToolRequest declared() {
+    return declared;
+  }
+
+  /** The request as decided so far: derived attributes applied, interceptors' attributes once they ran. */
+  ToolRequest request() {
+    return request;
+  }
+
+  void request(ToolRequest r) {
+    this.request = r;
+  }
+
+  /** Whether the call takes budgets and counts ({@code false} for dry runs). */
+  boolean consumes() {
+    return consume;
+  }
+
+  /** The guard clock when the call arrived, epoch milliseconds; every step reads this one value. */
+  long now() {
+    return now;
+  }
+
+  /** The policy set live when the call arrived, or {@code null}. */
+  PolicySet policy() {
+    return policy;
+  }
+
+  String policyVersion() {
+    return policy != null ? policy.version() : deniedVersion;
+  }
+
+  /** The bound, open task, once the task step found it; else {@code null}. */
+  TaskImpl task() {
+    return task;
+  }
+
+  /** Binds the task and marks the call as in flight on it (see {@link TaskImpl#enterCall()}). */
+  void enteredOn(TaskImpl t) {
+    this.task = t;
+    this.inFlight = true;
+  }
+
+  /** Ends the in-flight mark, once. */
+  void leave() {
+    if (inFlight) {
+      inFlight = false;
+      task.exitCall();
+    }
+  }
+
+  List<PolicyLimit> limits() {
+    return limits;
+  }
+
+  void limits(List<PolicyLimit> l) {
+    this.limits = l;
+  }
+
+  CallBudgets.Reservation reservation() {
+    return reservation;
+  }
+
+  /** The decision so far: the policy's allow once reached, or the deny that ended the call. */
+  Decision decision() {
+    return decision;
+  }
+
+  void decision(Decision d) {
+    this.decision = d;
+  }
+
+  Map<String, Object> auditAttributes() {
+    return auditAttributes != null ? auditAttributes : request.attributes();
+  }
+
+  void auditAttributes(Map<String, Object> a) {
+    this.auditAttributes = a;
+  }
+}

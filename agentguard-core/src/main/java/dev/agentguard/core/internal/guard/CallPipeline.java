@@ -1,0 +1,149 @@
+package dev.agentguard.core.internal.guard;
+
+import dev.agentguard.AuditEvent;
+import dev.agentguard.Decision;
+import dev.agentguard.DenyCode;
+import dev.agentguard.ToolRequest;
+import dev.agentguard.core.PolicySet;
+import dev.agentguard.core.internal.audit.AuditPipeline;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request path: the guard's checks as an ordered list of {@link CallStep}s, the one place their
+ * order is written ({@link #standard}). {@link #decide} runs the decision steps; {@link #admit} runs
+ * the last step (audit admission) once the audit attributes are known, records the decision and then
+ * keeps or gives back the budgets the call reserved.
+ *
+ * <p>Never throws for a bad request or a failing step: anything a step throws denies the call with
+ * {@code EVALUATION_ERROR}. Only a {@link VirtualMachineError} propagates, after the call's budgets
+ * were given back; nothing is allowed then. Thread-safe.
+ */
+final class CallPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(CallPipeline.class);
+
+  private final List<CallStep> decisionSteps;
+  private final CallStep admission;
+  private final Clock clock;
+  private final Supplier<PolicySet> policy;
+  private final DerivedAttributes derived;
+  private final AuditPipeline audit;
+
+  CallPipeline(List<CallStep> decisionSteps, CallStep admission, Clock clock, Supplier<PolicySet> policy,
+      DerivedAttributes derived, AuditPipeline audit) {
+    this.decisionSteps = List.copyOf(decisionSteps);
+    this.admission = admission;
+    this.clock = clock;
+    this.policy = policy;
+    this.derived = derived;
+    this.audit = audit;
+  }
+
+  /** Everything the standard steps need from the guard that builds them. */
+  record Parts(GuardConfig config, java.util.function.BooleanSupplier closed, Supplier<TaskImpl> boundTask,
+      Revocations revocations, Supplier<String> lastPolicyRejection, CallBudgets budgets,
+      DerivedAttributes derived, AuditPipeline audit, Supplier<PolicySet> policy) {}
+
+  /** The guard's request path, in its fixed order (the order the {@code AgentGuard} javadoc states). */
+  static CallPipeline standard(Parts p) {
+    GuardConfig c = p.config();
+    List<CallStep> steps = List.of(
+        new GuardOpenStep(p.closed()),
+        new TaskBoundStep(p.boundTask()),
+        new CredentialLifetimeStep(),
+        new RevocationStep(p.revocations()),
+        new ScopeStep(),
+        new RiskTierStep(c.elevatedRisk(), c.elevatedMaxCredentialAge(), c.elevatedRequiresVerifiedAgent(),
+            c.elevatedRequiresPrincipal()),
+        new PolicyLoadedStep(p.lastPolicyRejection()),
+        new LimitsStep(p.budgets()),
+        new PolicyDecisionStep(c.interceptors(), p.derived()),
+        new ObligationsStep(c.obligations()));
+    CallStep admission = new AuditAdmissionStep(p.audit(), c.writeAheadRisk(), c.writeAheadTimeout());
+    return new CallPipeline(steps, admission, c.clock(), p.policy(), p.derived(), p.audit());
+  }
+
+  /** Runs the decision steps on a request; the call carries the policy's allow or the first deny. */
+  Call decide(ToolRequest request, boolean consume) {
+    Call call = new Call(request, consume, clock.millis(), policy.get());
+    try {
+      call.request(derived.classify(request));
+      for (int i = 0; i < decisionSteps.size(); i++) {
+        Decision d = decisionSteps.get(i).check(call);
+        if (d != null) {
+          call.decision(d);
+          return call;
+        }
+      }
+      if (call.decision() == null) {
+        call.decision(Decision.deny(DenyCode.EVALUATION_ERROR, "the policy returned no decision"));
+      }
+    } catch (VirtualMachineError e) {
+      abandon(call);
+      throw e;
+    } catch (Throwable t) {
+      call.decision(failed(request, t, call.policyVersion()));
+    }
+    return call;
+  }
+
+  /**
+   * The last step, audit admission, for an allowed call; then records a deny, and keeps (admitted) or
+   * gives back (denied) the call's budgets. A consuming allowed call stays in flight on its task
+   * until {@link #completed}; every other call leaves here.
+   */
+  Call admit(Call call, Map<String, Object> auditAttributes) {
+    call.auditAttributes(auditAttributes);
+    if (call.decision().allowed()) {
+      Decision refused;
+      try {
+        refused = admission.check(call);
+      } catch (VirtualMachineError e) {
+        abandon(call);
+        throw e;
+      } catch (Throwable t) {
+        refused = failed(call.request(), t, call.policyVersion());
+      }
+      if (refused == null) {
+        if (call.consumes()) {
+          call.reservation().commit();
+          call.task().recordAllowed();
+        } else {
+          call.leave();
+        }
+        return call;
+      }
+      call.decision(refused);
+    }
+    try {
+      audit.record(AuditRecords.decision(AuditEvent.TOOL_DECISION, call.task(), call.request(),
+          call.auditAttributes(), call.decision(), call.policyVersion()));
+    } finally {
+      abandon(call);
+    }
+    return call;
+  }
+
+  /** Records the outcome of an admitted call that ran, and ends its in-flight mark. */
+  void completed(Call call, AuditEvent.Builder outcome) {
+    try {
+      audit.record(outcome);
+    } finally {
+      call.leave();
+    }
+  }
+
+  private static void abandon(Call call) {
+    call.reservation().release();
+    call.leave();
+  }
+
+  private static Decision failed(ToolRequest request, Throwable t, String version) {
+    LOG.warn("deciding {} failed; denied: {}", request.tool(), t.toString());
+    return Decision.deny(DenyCode.EVALUATION_ERROR, List.of("evaluation failed: " + t), List.of(), version);
+  }
+}
