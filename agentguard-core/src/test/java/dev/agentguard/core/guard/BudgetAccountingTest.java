@@ -54,7 +54,7 @@ class BudgetAccountingTest {
     }
   }
 
-  // issue 11 item 18: a clock step backwards never opens a new window
+  // docs/security-cases.md #46 (issue 11 item 18): a clock step backwards never opens a new window
   @Test
   void aClockStepBackNeverOpensANewRateWindow() {
     try (GuardFixture f = new GuardFixture(PolicySet.parse(POLICY), b -> b);

@@ -20,7 +20,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Case 11 through the guard: reloads swap atomically and are audited; a bad file keeps the old policy. */
+/** docs/security-cases.md #11 through the guard: reloads swap atomically and are audited; a bad file keeps the old policy. */
 class GuardPolicyReloadTest {
   private static final String ALLOW_READS = "version: 1\npolicies:\n  - id: reads\n    effect: permit\n"
       + "    tools: [\"tickets.read\"]\n";

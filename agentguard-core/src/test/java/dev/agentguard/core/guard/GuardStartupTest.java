@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GuardStartupTest {
   @TempDir Path dir;
 
-  // issue 11 item 16
+  // docs/security-cases.md #45 (issue 11 item 16)
   @Test
   void buildFailsWithThePolicyErrorWhenThePolicyFileIsMissing() {
     Path file = dir.resolve("missing.yaml");
@@ -77,7 +77,7 @@ class GuardStartupTest {
     }
   }
 
-  // issue 11 item 13 (the shutdown-hook half)
+  // docs/security-cases.md #45 (issue 11 item 13, the shutdown-hook half)
   @Test
   void aJvmExitWithoutCloseStillClosesTheTaskAndDrainsTheTrail() throws Exception {
     Path trail = dir.resolve("audit.jsonl");

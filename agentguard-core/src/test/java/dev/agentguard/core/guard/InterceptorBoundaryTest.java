@@ -39,7 +39,7 @@ class InterceptorBoundaryTest {
       "    when: destination.external",
       "");
 
-  // docs/security-cases.md #36 (derived attributes) — issue 11 item 5
+  // docs/security-cases.md #40 (issue 11 item 5)
   @Test
   void aForgedDestinationExternalIsRecomputedBeforeThePolicyDecides() {
     ToolInterceptor forger = chain -> chain.proceed(chain.request().toBuilder()
@@ -148,7 +148,7 @@ class InterceptorBoundaryTest {
     throw (T) t;
   }
 
-  // issue 11 item 12
+  // docs/security-cases.md #24 (issue 11 item 12)
   @Test
   void aSneakyCheckedExceptionFromAnInterceptorDeniesWithARecord() {
     ToolInterceptor sneaky = chain -> {

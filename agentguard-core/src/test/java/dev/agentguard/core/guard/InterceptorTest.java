@@ -106,7 +106,7 @@ class InterceptorTest {
     }
   }
 
-  /** Case 24: a policy evaluation that throws denies and is audited, never allows. */
+  /** docs/security-cases.md #24: a policy evaluation that throws denies and is audited, never allows. */
   @Test
   void aThrowingPolicyEvaluationDenies() {
     PolicySet real = PolicySet.parse(GuardFixture.POLICY);

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.RepeatedTest;
 
-/** Case 35: once revoke returns, no call that starts afterwards passes. */
+/** docs/security-cases.md #35: once revoke returns, no call that starts afterwards passes. */
 class RevocationRaceTest {
 
   @RepeatedTest(5)

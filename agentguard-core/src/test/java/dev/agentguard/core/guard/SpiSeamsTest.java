@@ -88,6 +88,7 @@ class SpiSeamsTest {
   }
 
   @Test
+  // docs/security-cases.md #49: a guard whose revocation view is stale denies
   void aStaleOrFailingRevocationStoreDeniesEveryCallWithARecord() {
     FlakyStore store = new FlakyStore();
     try (GuardFixture f = new GuardFixture(PolicySet.parse(POLICY), b -> b.revocationStore(store));

@@ -121,7 +121,7 @@ class TaskContextTest {
     }
   }
 
-  /** Case 27: thousands of tasks on many threads never see each other's context or credential. */
+  /** docs/security-cases.md #27: thousands of tasks on many threads never see each other's context or credential. */
   @Test
   void manyConcurrentTasksNeverCrossTalk() throws Exception {
     int threads = 16;

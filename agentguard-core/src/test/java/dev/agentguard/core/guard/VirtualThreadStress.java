@@ -11,7 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Case 27 on virtual threads: thousands of tasks, each on its own virtual thread, never see another
+ * docs/security-cases.md #27 on virtual threads: thousands of tasks, each on its own virtual thread, never see another
  * task's context or credential. Run in a child JVM of a JDK that has virtual threads (see
  * {@link VirtualThreadTasksTest}); exits non-zero on any cross-talk.
  */
