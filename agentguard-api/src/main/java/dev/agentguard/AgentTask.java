@@ -47,7 +47,13 @@ public interface AgentTask extends TaskState, AutoCloseable {
     return command -> executor.execute(wrap(command));
   }
 
-  /** Unbinds the task from this thread, revokes its credential and records completion. Idempotent. */
+  /**
+   * Unbinds the task from this thread, stops new calls on it, waits (bounded by the guard's
+   * {@code taskCloseTimeout}, default 5 s) for calls of other threads still in flight so that
+   * {@code task.completed} is the task's last event, then revokes its credential and records
+   * completion. Past the bound it closes anyway and {@code task.completed} carries
+   * {@code task.callsInFlight}. Idempotent.
+   */
   @Override
   void close();
 }

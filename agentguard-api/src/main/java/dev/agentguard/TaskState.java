@@ -28,7 +28,11 @@ public interface TaskState {
   /** The tool of the last successful call ({@code task.lastTool}), or {@code null}. */
   String lastTool();
 
-  /** The number of calls allowed so far ({@code task.calls}). */
+  /**
+   * The number of admitted calls so far ({@code task.calls}): calls the policy allowed and the audit
+   * trail took, counted before the tool body runs, whether it then succeeds or throws. Denied calls,
+   * dry runs and calls refused {@code AUDIT_UNAVAILABLE} do not count.
+   */
   long calls();
 
   /** The highest sensitivity touched by a successful call ({@code task.maxSensitivity}); starts at PUBLIC. */

@@ -8,7 +8,8 @@ package dev.agentguard;
  * <p>Interceptors run after the built-in checks (task, credential, budgets) and before the policy
  * decision. They cannot turn a deny into an allow: an allow is only honoured if it is the very
  * decision {@code proceed} returned. Calling {@code proceed} more than once, returning {@code null}
- * or throwing denies the call with {@link DenyCode#EVALUATION_ERROR}.
+ * or throwing anything (checked exceptions and {@code Error}s included; only a
+ * {@code VirtualMachineError} propagates) denies the call with {@link DenyCode#EVALUATION_ERROR}.
  *
  * <p>Implementations must be thread-safe: one instance serves every call.
  *
@@ -28,8 +29,12 @@ public interface ToolInterceptor {
     AgentTask task();
 
     /**
-     * Passes the request on. A changed request may be passed (for example with an added attribute),
-     * but not one for a different tool.
+     * Passes the request on. A changed request may be passed to add or replace plain attributes, but
+     * not one for a different tool (the call is then denied). What the tool declared cannot be
+     * changed: the guard puts the declared action, risk and sensitivity back, and recomputes the
+     * derived attributes ({@code destination.scheme/host/port} from {@code destination.url},
+     * {@code destination.external} from the host) before the next interceptor or the policy sees
+     * the request.
      *
      * @throws IllegalStateException when called more than once
      */
