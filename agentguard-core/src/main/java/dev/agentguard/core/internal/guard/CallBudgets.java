@@ -32,10 +32,13 @@ final class CallBudgets {
 
   /** Budgets one call took; given back unless the call is admitted. Not thread-safe (one per call). */
   static final class Reservation {
-    private final List<Runnable> undo = new ArrayList<>(2);
+    private final List<Runnable> undo = new ArrayList<>(0);
 
     /** Gives everything back. Idempotent. */
     void release() {
+      if (undo.isEmpty()) {
+        return;
+      }
       for (int i = undo.size() - 1; i >= 0; i--) {
         try {
           undo.get(i).run();
