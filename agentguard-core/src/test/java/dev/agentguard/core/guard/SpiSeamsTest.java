@@ -37,60 +37,10 @@ class SpiSeamsTest {
       "    maxCallsPerTask: 1",
       "");
 
-  /** A revocation store that delegates and can be made to throw or to report a stale view. */
-  private static final class FlakyStore implements RevocationStore {
-    final RevocationStore inner = RevocationStore.inMemory(Clock.systemUTC());
-    final AtomicBoolean stale = new AtomicBoolean();
-    final AtomicBoolean throwing = new AtomicBoolean();
-
-    @Override
-    public void revokeCredential(String credentialId, long keepUntilMillis) {
-      inner.revokeCredential(credentialId, keepUntilMillis);
-    }
-
-    @Override
-    public void revokeTask(String taskId, long keepUntilMillis) {
-      inner.revokeTask(taskId, keepUntilMillis);
-    }
-
-    @Override
-    public void revokeAgent(String agentId, long revokedAtMillis, long keepUntilMillis) {
-      inner.revokeAgent(agentId, revokedAtMillis, keepUntilMillis);
-    }
-
-    @Override
-    public boolean isCredentialRevoked(String credentialId) {
-      if (throwing.get()) {
-        throw new IllegalStateException("replica down");
-      }
-      return inner.isCredentialRevoked(credentialId);
-    }
-
-    @Override
-    public boolean isTaskRevoked(String taskId) {
-      return inner.isTaskRevoked(taskId);
-    }
-
-    @Override
-    public long agentRevokedAtMillis(String agentId) {
-      return inner.agentRevokedAtMillis(agentId);
-    }
-
-    @Override
-    public long version() {
-      return throwing.get() ? System.nanoTime() : inner.version();
-    }
-
-    @Override
-    public boolean isStale() {
-      return stale.get();
-    }
-  }
-
-  @Test
   // docs/security-cases.md #49: a guard whose revocation view is stale denies
+  @Test
   void aStaleOrFailingRevocationStoreDeniesEveryCallWithARecord() {
-    FlakyStore store = new FlakyStore();
+    FlakyRevocationStore store = new FlakyRevocationStore();
     try (GuardFixture f = new GuardFixture(PolicySet.parse(POLICY), b -> b.revocationStore(store));
         AgentTask t = f.guard.startTask(allScopes())) {
       assertEquals("ticket T-1", f.tools.read("T-1"));
@@ -109,7 +59,7 @@ class SpiSeamsTest {
 
   @Test
   void revocationsGoThroughTheConfiguredStore() {
-    FlakyStore store = new FlakyStore();
+    FlakyRevocationStore store = new FlakyRevocationStore();
     try (GuardFixture f = new GuardFixture(PolicySet.parse(POLICY), b -> b.revocationStore(store));
         AgentTask t = f.guard.startTask(allScopes())) {
       f.guard.revokeTask(t.id());

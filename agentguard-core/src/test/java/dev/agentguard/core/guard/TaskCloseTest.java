@@ -32,6 +32,19 @@ class TaskCloseTest {
   private static final PolicySet PERMIT_ALL =
       PolicySet.parse("version: 1\npolicies:\n  - id: all\n    effect: permit\n    tools: [\"**\"]\n");
 
+  /** A body that signals it entered, then waits to be released. */
+  private static Slow blocking(CountDownLatch entered, CountDownLatch release) {
+    return () -> {
+      entered.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return "done";
+    };
+  }
+
   private static int indexOf(List<AuditEvent> events, String type, String tool) {
     for (int i = 0; i < events.size(); i++) {
       AuditEvent e = events.get(i);
@@ -49,15 +62,7 @@ class TaskCloseTest {
     CountDownLatch release = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try (GuardFixture f = new GuardFixture(PERMIT_ALL, b -> b)) {
-      Slow slow = f.guard.protect(Slow.class, () -> {
-        entered.countDown();
-        try {
-          release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return "done";
-      });
+      Slow slow = f.guard.protect(Slow.class, blocking(entered, release));
       AgentTask task = f.guard.startTask(allScopes());
       Future<String> call = pool.submit(task.wrap(slow::slow));
       assertTrue(entered.await(10, TimeUnit.SECONDS));
@@ -83,15 +88,7 @@ class TaskCloseTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (GuardFixture f = new GuardFixture(PERMIT_ALL,
         b -> b.taskCloseTimeout(Duration.ofMillis(100)))) {
-      Slow slow = f.guard.protect(Slow.class, () -> {
-        entered.countDown();
-        try {
-          release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return "done";
-      });
+      Slow slow = f.guard.protect(Slow.class, blocking(entered, release));
       AgentTask task = f.guard.startTask(allScopes());
       Future<String> call = pool.submit(task.wrap(slow::slow));
       assertTrue(entered.await(10, TimeUnit.SECONDS));

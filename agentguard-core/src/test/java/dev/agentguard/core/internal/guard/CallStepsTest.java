@@ -20,15 +20,14 @@ import dev.agentguard.core.AuditSinks;
 import dev.agentguard.core.InMemoryAuditSink;
 import dev.agentguard.core.PolicySet;
 import dev.agentguard.core.TestClock;
+import dev.agentguard.core.guard.FlakyRevocationStore;
 import dev.agentguard.core.internal.Glob;
 import dev.agentguard.core.internal.audit.AuditConfig;
 import dev.agentguard.core.internal.audit.AuditPipeline;
 import dev.agentguard.core.spi.RateWindows;
-import dev.agentguard.core.spi.RevocationStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,58 +108,10 @@ class CallStepsTest {
     assertEquals(DenyCode.CREDENTIAL_EXPIRED, step.check(read()).code(), "not valid before issue");
   }
 
-  /** A store that counts its lookups, so the per-task cache can be seen. */
-  private static final class CountingStore implements RevocationStore {
-    final RevocationStore inner = RevocationStore.inMemory(java.time.Clock.systemUTC());
-    final AtomicInteger lookups = new AtomicInteger();
-    volatile boolean stale;
-
-    @Override
-    public void revokeCredential(String credentialId, long keepUntilMillis) {
-      inner.revokeCredential(credentialId, keepUntilMillis);
-    }
-
-    @Override
-    public void revokeTask(String taskId, long keepUntilMillis) {
-      inner.revokeTask(taskId, keepUntilMillis);
-    }
-
-    @Override
-    public void revokeAgent(String agentId, long revokedAtMillis, long keepUntilMillis) {
-      inner.revokeAgent(agentId, revokedAtMillis, keepUntilMillis);
-    }
-
-    @Override
-    public boolean isCredentialRevoked(String credentialId) {
-      lookups.incrementAndGet();
-      return inner.isCredentialRevoked(credentialId);
-    }
-
-    @Override
-    public boolean isTaskRevoked(String taskId) {
-      return inner.isTaskRevoked(taskId);
-    }
-
-    @Override
-    public long agentRevokedAtMillis(String agentId) {
-      return inner.agentRevokedAtMillis(agentId);
-    }
-
-    @Override
-    public long version() {
-      return inner.version();
-    }
-
-    @Override
-    public boolean isStale() {
-      return stale;
-    }
-  }
-
   // docs/security-cases.md #35 and #36: a cached "clean" never outlives a revocation
   @Test
   void revocationLooksUpOncePerStoreVersionAndSeesEveryNewRevocation() {
-    CountingStore store = new CountingStore();
+    FlakyRevocationStore store = new FlakyRevocationStore();
     RevocationStep step = new RevocationStep(new Revocations(store));
     assertNull(step.check(read()));
     assertNull(step.check(read()));
@@ -174,8 +125,8 @@ class CallStepsTest {
 
   @Test
   void aStaleRevocationStoreDenies() {
-    CountingStore store = new CountingStore();
-    store.stale = true;
+    FlakyRevocationStore store = new FlakyRevocationStore();
+    store.stale.set(true);
     assertSame(RevocationStep.STALE, new RevocationStep(new Revocations(store)).check(read()));
     assertEquals(DenyCode.EVALUATION_ERROR, RevocationStep.STALE.code());
   }
