@@ -90,4 +90,16 @@ public interface TrustBundle {
 
   /** {@code "sha256:<hex>"} of the bytes the bundle was parsed from (of the DER/keys for {@link #of}). */
   String version();
+
+  /**
+   * The elements of the bundle document that were ignored because AgentGuard can never use them
+   * (no {@code use}, an unknown {@code use}, a JWT authority of an unsupported key type, curve,
+   * algorithm or RSA size), each as {@code "keys[<index>]...: <why>"}; empty for bundles built with
+   * {@link #of} and for PEM bundles. Unmodifiable.
+   *
+   * @since 0.2.0
+   */
+  default List<String> ignoredElements() {
+    return List.of();
+  }
 }

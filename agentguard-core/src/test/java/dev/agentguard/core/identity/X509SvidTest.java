@@ -104,6 +104,54 @@ class X509SvidTest {
   }
 
   @Test
+  void rejectsSpiffeIdWithoutPath() {
+    // X509-SVID 3.1/5.2: the leaf's SPIFFE ID must have a non-root path (issue 20.1)
+    IdentityException e = assertThrows(IdentityException.class,
+        () -> verifier.verifyX509Svid(List.of(Pki.leaf(CA, "spiffe://acme.example").cert)));
+    assertEquals(INVALID_SPIFFE_ID, e.reason(), e.getMessage());
+    assertTrue(e.getMessage().contains("path"), e.getMessage());
+  }
+
+  @Test
+  void readsTheSanExtensionItselfSoATrustDomainEndingInADotIsJudgedOnWhatTheCertificateSays() {
+    // the JDK drops the whole SAN list when its URI parser dislikes the host "trustdomain." (issue 20.4)
+    String id = "spiffe://trustdomain./path";
+    assertEquals(id, AgentIdentity.of(id).id());
+    try (SvidVerifier dotted = SvidVerifier.builder()
+        .trustBundle(TrustBundle.of("trustdomain.", List.of(CA.cert), Map.of())).clock(clock).build()) {
+      AgentIdentity agent = dotted.verifyX509Svid(List.of(Pki.leaf(CA, id).cert));
+      assertEquals(id, agent.id());
+      assertEquals(Optional.of("trustdomain."), agent.trustDomain());
+      assertTrue(agent.verified());
+    }
+  }
+
+  @Test
+  void seesEveryUriSanEvenWhenTheJdkCannotParseOne() {
+    // JDK view of this list: no SAN at all ("has 0"); the real list holds two URIs
+    IdentityException e = assertThrows(IdentityException.class, () -> verifier.verifyX509Svid(List.of(
+        Pki.leafWithSan(CA, Pki.names(Pki.uri(AGENT), Pki.uri("spiffe://trustdomain./admin"))).cert)));
+    assertEquals(INVALID_CERTIFICATE, e.reason());
+    assertTrue(e.getMessage().contains("has 2"), e.getMessage());
+  }
+
+  @Test
+  void acceptsOneUriSanBesideOtherNameTypes() {
+    // X509-SVID 2: exactly one URI SAN, any number of other SAN types (DNS names)
+    AgentIdentity agent = verifier.verifyX509Svid(List.of(
+        Pki.leafWithSan(CA, Pki.names(Pki.dns("bot.acme.example"), Pki.uri(AGENT), Pki.dns("x.example"))).cert));
+    assertEquals(AGENT, agent.id());
+    assertReject(INVALID_CERTIFICATE, List.of(
+        Pki.leafWithSan(CA, Pki.names(Pki.dns("bot.acme.example"), Pki.dns("x.example"))).cert));
+  }
+
+  @Test
+  void rejectsAMalformedSanExtension() {
+    assertReject(MALFORMED, List.of(Pki.leafWithSan(CA, new org.bouncycastle.asn1.DERUTF8String(AGENT)).cert));
+    assertReject(MALFORMED, List.of(Pki.leafWithSan(CA, new org.bouncycastle.asn1.DERSequence()).cert));
+  }
+
+  @Test
   void rejectsCaCertificateAsLeaf() {
     assertReject(INVALID_CERTIFICATE, List.of(leaf(CA, List.of(AGENT),
         KeyUsage.digitalSignature | KeyUsage.keyCertSign, true).cert));

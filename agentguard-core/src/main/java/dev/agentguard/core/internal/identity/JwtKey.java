@@ -11,6 +11,8 @@ import java.security.interfaces.RSAPublicKey;
 final class JwtKey {
   static final int MIN_RSA_BITS = 2048;
   static final int MAX_RSA_BITS = 16384;
+  /** The JWS algorithms a JWT-SVID authority may be used with. */
+  static final java.util.Set<String> ALGORITHMS = java.util.Set.of("ES256", "ES384", "RS256", "PS256");
 
   final String kid;
   final PublicKey key;

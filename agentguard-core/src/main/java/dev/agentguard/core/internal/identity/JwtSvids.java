@@ -48,7 +48,6 @@ final class JwtSvids {
   static final long MAX_NUMERIC_DATE = 253_402_300_799L;
 
   private static final Set<String> ALLOWED_HEADERS = Set.of("alg", "kid", "typ");
-  private static final Set<String> ALGORITHMS = Set.of("ES256", "ES384", "RS256", "PS256");
 
   private JwtSvids() {}
 
@@ -92,7 +91,7 @@ final class JwtSvids {
       throw fail(UNSUPPORTED_ALGORITHM, "alg header missing");
     }
     String alg = algNode.textValue();
-    if (!ALGORITHMS.contains(alg)) {
+    if (!JwtKey.ALGORITHMS.contains(alg)) {
       throw fail(UNSUPPORTED_ALGORITHM, "alg '" + printable(alg) + "' is not ES256, ES384, RS256 or PS256");
     }
     JsonNode kidNode = header.get("kid");
