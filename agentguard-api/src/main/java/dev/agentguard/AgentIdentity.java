@@ -1,5 +1,6 @@
 package dev.agentguard;
 
+import dev.agentguard.internal.VisibleText;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -86,7 +87,8 @@ public final class AgentIdentity {
    * An unverified identity with no user attributes.
    *
    * @throws IllegalArgumentException if the id is blank, longer than {@value #MAX_ID_BYTES} bytes,
-   *     contains whitespace or control characters, or starts with {@code spiffe:} (any case) and is
+   *     contains whitespace, control, invisible, bidi or other format characters (the message names
+   *     the code point, e.g. {@code U+200B}, and its index), or starts with {@code spiffe:} (any case) and is
    *     not a valid SPIFFE ID (the message says what is wrong)
    * @throws NullPointerException if the id is null
    */
@@ -109,6 +111,7 @@ public final class AgentIdentity {
   private static AgentIdentity create(String id, Map<String, ?> attributes, String proof) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(attributes, "attributes");
+    VisibleText.requireVisible(id, "agent id");
     String trustDomain = null;
     String path = null;
     if (SpiffeIds.looksLikeSpiffe(id)) {
