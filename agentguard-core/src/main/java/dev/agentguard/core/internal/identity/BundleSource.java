@@ -1,6 +1,7 @@
 package dev.agentguard.core.internal.identity;
 
 import dev.agentguard.core.TrustBundle;
+import dev.agentguard.core.internal.Hashing;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -75,7 +76,7 @@ final class BundleSource {
         return false;
       }
       lastReadError = null;
-      String hash = TrustBundles.sha256(bytes);
+      String hash = Hashing.sha256Tagged(bytes);
       if (hash.equals(lastSeenHash)) {
         return false;
       }

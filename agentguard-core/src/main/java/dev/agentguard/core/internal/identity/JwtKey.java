@@ -39,10 +39,10 @@ final class JwtKey {
     }
     if (key instanceof ECPublicKey) {
       java.math.BigInteger order = ((ECPublicKey) key).getParams().getOrder();
-      if (order.equals(Jose.P256_ORDER)) {
+      if (order.equals(EcCurves.P256_ORDER)) {
         return new JwtKey(kid, key, "ES256", pinnedAlg);
       }
-      if (order.equals(Jose.P384_ORDER)) {
+      if (order.equals(EcCurves.P384_ORDER)) {
         return new JwtKey(kid, key, "ES384", pinnedAlg);
       }
       throw new IllegalArgumentException("JWT authority '" + kid + "' uses an EC curve other than P-256 or P-384");

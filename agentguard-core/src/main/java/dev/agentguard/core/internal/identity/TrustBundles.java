@@ -1,9 +1,11 @@
 package dev.agentguard.core.internal.identity;
 
-import dev.agentguard.core.internal.Base64Url;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.core.TrustBundle;
+import dev.agentguard.core.internal.Base64Url;
+import dev.agentguard.core.internal.Hashing;
+import dev.agentguard.core.internal.jose.JoseJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +16,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -29,7 +30,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +96,7 @@ public final class TrustBundles {
     if (expectedTd != null) {
       checkTrustDomain(expectedTd);
     }
-    String version = sha256(bytes);
+    String version = Hashing.sha256Tagged(bytes);
     String text = new String(bytes, StandardCharsets.UTF_8).strip();
     if (text.isEmpty()) {
       if (expectedTd == null) {
@@ -111,10 +111,10 @@ public final class TrustBundles {
       }
       return new TrustBundleImpl(expectedTd, pemCertificates(bytes), List.of(), List.of(), version);
     }
-    JsonNode root = Jose.jsonObject(bytes);
+    JsonNode root = JoseJson.SPIFFE.parseObject(bytes);
     if (root == null) {
-      throw new IllegalArgumentException("not a JSON object (or duplicate names, nesting deeper than "
-          + Jose.MAX_JSON_DEPTH + ", trailing data)");
+      throw new IllegalArgumentException("not a JSON object (or not UTF-8, duplicate names, nesting deeper than "
+          + JoseJson.MAX_DEPTH + ", trailing data)");
     }
     String td = expectedTd;
     JsonNode tdNode = root.get("trust_domain");
@@ -288,7 +288,7 @@ public final class TrustBundles {
           } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + " is not a point on " + crv);
           }
-          ECParameterSpec params = Jose.curveParams(jdkName);
+          ECParameterSpec params = EcCurves.params(jdkName);
           return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(bx, by), params));
         }
         case "RSA": {
@@ -360,7 +360,7 @@ public final class TrustBundles {
     checkTrustDomain(trustDomain);
     List<X509Certificate> cas = List.copyOf(x509Authorities);
     List<JwtKey> keys = new ArrayList<>();
-    MessageDigest md = sha256();
+    MessageDigest md = Hashing.sha256();
     md.update(trustDomain.getBytes(StandardCharsets.UTF_8));
     for (X509Certificate ca : cas) {
       try {
@@ -374,7 +374,7 @@ public final class TrustBundles {
       md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
       md.update(e.getValue().getEncoded());
     }
-    return new TrustBundleImpl(trustDomain, cas, keys, List.of(), "sha256:" + HexFormat.of().formatHex(md.digest()));
+    return new TrustBundleImpl(trustDomain, cas, keys, List.of(), "sha256:" + Hashing.hex(md.digest()));
   }
 
   static void checkTrustDomain(String td) {
@@ -386,18 +386,6 @@ public final class TrustBundles {
     }
     if (!probe.path().orElse("").isEmpty()) {
       throw new IllegalArgumentException("invalid trust domain name");
-    }
-  }
-
-  static String sha256(byte[] bytes) {
-    return "sha256:" + HexFormat.of().formatHex(sha256().digest(bytes));
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
