@@ -2,6 +2,7 @@ package dev.agentguard.core;
 
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.IdentityException;
+import dev.agentguard.core.internal.Settings;
 import dev.agentguard.core.internal.identity.DefaultSvidVerifier;
 import java.nio.file.Path;
 import java.security.cert.PKIXCertPathChecker;
@@ -145,7 +146,7 @@ public interface SvidVerifier extends AutoCloseable {
       if (audience.isBlank()) {
         throw new IllegalArgumentException("audience must not be blank");
       }
-      once(this.audience, "audience");
+      Settings.requireUnset(this.audience, "audience");
       this.audience = audience;
       return this;
     }
@@ -156,7 +157,7 @@ public interface SvidVerifier extends AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder clock(Clock clock) {
-      once(this.clock, "clock");
+      Settings.requireUnset(this.clock, "clock");
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
@@ -169,11 +170,8 @@ public interface SvidVerifier extends AutoCloseable {
      */
     public Builder leeway(Duration leeway) {
       Objects.requireNonNull(leeway, "leeway");
-      if (leeway.isNegative() || leeway.compareTo(MAX_LEEWAY) > 0) {
-        throw new IllegalArgumentException("leeway must be between 0 and 5 minutes, was " + leeway);
-      }
-      once(this.leeway, "leeway");
-      this.leeway = leeway;
+      Settings.requireUnset(this.leeway, "leeway");
+      this.leeway = Settings.between(leeway, Duration.ZERO, MAX_LEEWAY, "leeway");
       return this;
     }
 
@@ -190,7 +188,7 @@ public interface SvidVerifier extends AutoCloseable {
         throw new IllegalArgumentException("bundle poll interval must be zero or at least 100 ms, was "
             + interval);
       }
-      once(this.pollInterval, "bundlePollInterval");
+      Settings.requireUnset(this.pollInterval, "bundlePollInterval");
       this.pollInterval = interval;
       return this;
     }
@@ -202,7 +200,7 @@ public interface SvidVerifier extends AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder revocationChecker(PKIXCertPathChecker checker) {
-      once(this.revocationChecker, "revocationChecker");
+      Settings.requireUnset(this.revocationChecker, "revocationChecker");
       this.revocationChecker = Objects.requireNonNull(checker, "checker");
       return this;
     }
@@ -224,12 +222,6 @@ public interface SvidVerifier extends AutoCloseable {
           leeway != null ? leeway : DEFAULT_LEEWAY,
           pollInterval != null ? pollInterval : DEFAULT_POLL_INTERVAL,
           revocationChecker);
-    }
-
-    private static void once(Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set");
-      }
     }
   }
 }
