@@ -21,8 +21,11 @@ import java.util.Objects;
  * ({@code verified() == true}, {@code proof()} {@code "jwt-svid"} or {@code "x509-svid"}).
  *
  * <p>Bundles given as files are re-read when their content changes (polled by SHA-256 every
- * {@link Builder#bundlePollInterval}, or on {@link #reload()}); an unreadable or invalid new file is
- * logged and the last good bundle stays, so keys and CAs rotate without a restart.
+ * {@link Builder#bundlePollInterval}, or on {@link #reload()}), so keys and CAs rotate without a
+ * restart: a new version replaces the old one whole (a key it no longer lists stops verifying),
+ * elements it carries that AgentGuard cannot use are ignored (logged once per version), and an
+ * emptied file revokes every authority. An unreadable, truncated or invalid new file is logged and
+ * the last good bundle stays.
  *
  * <p>The rules are in {@code docs/workload-identity.md}. Thread-safe: verification methods may be
  * called from any thread, concurrently with reloads.
@@ -51,7 +54,8 @@ public interface SvidVerifier extends AutoCloseable {
 
   /**
    * Verifies an X.509-SVID chain (leaf first, then intermediates; a trailing root held by the bundle
-   * is allowed): exactly one URI SAN holding a valid SPIFFE ID, leaf not a CA, key usage with
+   * is allowed): exactly one URI SAN (read from the extension's DER, so no entry is hidden by the
+   * JDK's parser) holding a valid SPIFFE ID with a path, leaf not a CA, key usage with
    * digitalSignature and without keyCertSign/cRLSign, leaf valid at the clock, and PKIX path
    * validation at the clock to the X.509 authorities of the SPIFFE ID's trust domain (no revocation
    * checking unless {@link Builder#revocationChecker} was set).

@@ -32,7 +32,7 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** X.509-SVID verification: security case 20 and the SPIFFE X509-SVID rules. */
+/** X.509-SVID verification: docs/security-cases.md #19, #20 and the SPIFFE X509-SVID rules. */
 class X509SvidTest {
   static final String AGENT = "spiffe://acme.example/agent/support-bot";
   static final Pki.Cert CA = Pki.ca("acme root");
