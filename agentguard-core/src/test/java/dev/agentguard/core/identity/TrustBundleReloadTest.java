@@ -46,6 +46,11 @@ class TrustBundleReloadTest {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
+  /** A verifier of a PEM bundle file for TD, re-read only on reload(). */
+  SvidVerifier pemVerifier(Path file) {
+    return SvidVerifier.builder().trustBundle(TD, file).clock(clock).bundlePollInterval(Duration.ZERO).build();
+  }
+
   SvidVerifier verifier(Path file, Duration poll) {
     return SvidVerifier.builder().trustBundle(file).audience(JwtSvidTest.AUD).clock(clock)
         .bundlePollInterval(poll).build();
@@ -167,8 +172,7 @@ class TrustBundleReloadTest {
     Pki.Cert ca1 = Pki.ca("ca one");
     Path file = dir.resolve("cas.pem");
     write(file, pem(ca1));
-    try (SvidVerifier v = SvidVerifier.builder().trustBundle(TD, file).clock(clock)
-        .bundlePollInterval(Duration.ZERO).build()) {
+    try (SvidVerifier v = pemVerifier(file)) {
       v.verifyX509Svid(List.of(Pki.leaf(ca1, AGENT).cert));
       String good = v.bundles().get(TD).version();
       String full = pem(ca1);
@@ -229,8 +233,7 @@ class TrustBundleReloadTest {
     Pki.Cert ca2 = Pki.ca("ca two");
     Path file = dir.resolve("cas.pem");
     write(file, pem(ca1));
-    try (SvidVerifier v = SvidVerifier.builder().trustBundle(TD, file).clock(clock)
-        .bundlePollInterval(Duration.ZERO).build()) {
+    try (SvidVerifier v = pemVerifier(file)) {
       v.verifyX509Svid(List.of(Pki.leaf(ca1, AGENT).cert));
       write(file, pem(ca2));
       assertTrue(v.reload());
