@@ -1,5 +1,6 @@
 package dev.agentguard;
 
+import dev.agentguard.internal.VisibleText;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,8 +24,8 @@ import java.util.Set;
  *
  * <p><b>Verification.</b> An identity created with {@link #of(String)} or {@link #of(String, Map)}
  * is <em>unverified</em>: the host merely claims it. A <em>verified</em> identity is created only by
- * an identity verifier (a subclass of {@link Attestor}, such as the SVID verifier of
- * {@code agentguard-core}) after it checked a proof such as a JWT-SVID or an X.509-SVID.
+ * the SVID verifier of {@code agentguard-core} (the sole holder of an {@link Attestor}) after it
+ * checked a JWT-SVID or an X.509-SVID.
  *
  * <p><b>Reserved attributes.</b> {@link #attributes()} always holds {@code verified} (Boolean),
  * holds {@code trustDomain} (String) for SPIFFE ids and {@code proof} (String, e.g.
@@ -86,7 +87,8 @@ public final class AgentIdentity {
    * An unverified identity with no user attributes.
    *
    * @throws IllegalArgumentException if the id is blank, longer than {@value #MAX_ID_BYTES} bytes,
-   *     contains whitespace or control characters, or starts with {@code spiffe:} (any case) and is
+   *     contains whitespace, control, invisible, bidi or other format characters (the message names
+   *     the code point, e.g. {@code U+200B}, and its index), or starts with {@code spiffe:} (any case) and is
    *     not a valid SPIFFE ID (the message says what is wrong)
    * @throws NullPointerException if the id is null
    */
@@ -109,6 +111,7 @@ public final class AgentIdentity {
   private static AgentIdentity create(String id, Map<String, ?> attributes, String proof) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(attributes, "attributes");
+    VisibleText.requireVisible(id, "agent id");
     String trustDomain = null;
     String path = null;
     if (SpiffeIds.looksLikeSpiffe(id)) {
@@ -230,26 +233,29 @@ public final class AgentIdentity {
   }
 
   /**
-   * Base class for identity verifiers: the only way to create a verified {@link AgentIdentity}.
-   * <b>For identity verifiers only</b> — host code should obtain verified identities from a
-   * verifier (e.g. {@code dev.agentguard.core.SvidVerifier}), never by subclassing this. A subclass
-   * must check a cryptographic proof of the SPIFFE ID before calling {@link #attest}.
+   * The capability to create verified identities, held only by AgentGuard's SVID verifier
+   * ({@code dev.agentguard.core.SvidVerifier}); host code obtains verified identities from that
+   * verifier, after it checked a JWT-SVID or an X.509-SVID. The class is final with a private
+   * constructor, and {@link #forVerifier} hands instances to that verifier class alone, so no
+   * subclass, factory or other public route lets application code mint an identity that passes
+   * {@code elevatedRequiresVerifiedAgent} or a policy's {@code agent.verified}.
    *
-   * <p>Subclasses decide their own thread-safety; this base class is immutable.
+   * <p>The limit: code that uses reflection on AgentGuard's private members, or that loads its own
+   * copy of the verifier class in a hand-built class loader, is outside what a library can stop
+   * (it can rewrite any object in the JVM); run untrusted code in another process.
+   *
+   * <p>Immutable and thread-safe.
    *
    * @since 0.1.0
    */
-  public abstract static class Attestor {
+  public static final class Attestor {
+    /** The one class {@link #forVerifier} serves: the SVID verifier of {@code agentguard-core}. */
+    private static final String VERIFIER_CLASS = "dev.agentguard.core.internal.identity.DefaultSvidVerifier";
+    private static final StackWalker STACK = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
     private final String proof;
 
-    /**
-     * An attestor whose identities carry the given proof name.
-     *
-     * @param proof how identities are proven: 1 to 32 characters of {@code [a-z0-9-]}, e.g.
-     *     {@code "jwt-svid"}
-     * @throws IllegalArgumentException if the proof name is malformed
-     */
-    protected Attestor(String proof) {
+    private Attestor(String proof) {
       Objects.requireNonNull(proof, "proof");
       if (proof.isEmpty() || proof.length() > 32) {
         throw new IllegalArgumentException("proof name must have 1 to 32 characters");
@@ -263,27 +269,58 @@ public final class AgentIdentity {
       this.proof = proof;
     }
 
+    /**
+     * An attestor whose identities carry the given proof name. For AgentGuard's SVID verifier only.
+     *
+     * @param proof how identities are proven: 1 to 32 characters of {@code [a-z0-9-]}, e.g.
+     *     {@code "jwt-svid"}
+     * @throws IllegalCallerException when called from any class other than AgentGuard's SVID
+     *     verifier (the caller is identified by class and class loader)
+     * @throws IllegalArgumentException if the proof name is malformed
+     * @since 0.2.0
+     */
+    public static Attestor forVerifier(String proof) {
+      Class<?> caller = STACK.getCallerClass();
+      if (!isVerifier(caller)) {
+        throw new IllegalCallerException("only AgentGuard's SVID verifier creates verified identities; "
+            + "obtain them from SvidVerifier.verifyJwtSvid or verifyX509Svid (caller: " + caller.getName() + ")");
+      }
+      return new Attestor(proof);
+    }
+
+    /** The verifier class, loaded by a loader that links it against this very AgentIdentity. */
+    private static boolean isVerifier(Class<?> caller) {
+      if (!caller.getName().equals(VERIFIER_CLASS) || caller.getClassLoader() == null) {
+        return false;
+      }
+      try {
+        return Class.forName(AgentIdentity.class.getName(), false, caller.getClassLoader()) == AgentIdentity.class;
+      } catch (ClassNotFoundException e) {
+        return false;
+      }
+    }
+
     /** The proof name this attestor records. */
-    public final String proof() {
+    public String proof() {
       return proof;
     }
 
     /**
-     * A verified identity for a SPIFFE ID whose proof the caller has checked.
+     * A verified identity for a SPIFFE ID whose proof the verifier has checked.
      *
      * @throws IllegalArgumentException if the id is not a valid SPIFFE ID
      */
-    protected final AgentIdentity attest(String spiffeId) {
+    public AgentIdentity attest(String spiffeId) {
       return attest(spiffeId, Map.of());
     }
 
     /**
-     * A verified identity with attributes for a SPIFFE ID whose proof the caller has checked.
+     * A verified identity with attributes for a SPIFFE ID whose proof the verifier has checked.
      *
      * @throws IllegalArgumentException if the id is not a valid SPIFFE ID, an attribute is invalid
      *     or its name reserved
      */
-    protected final AgentIdentity attest(String spiffeId, Map<String, ?> attributes) {
+    public AgentIdentity attest(String spiffeId, Map<String, ?> attributes) {
       Objects.requireNonNull(spiffeId, "spiffeId");
       if (!SpiffeIds.looksLikeSpiffe(spiffeId)) {
         throw new IllegalArgumentException("a verified identity needs a SPIFFE ID");

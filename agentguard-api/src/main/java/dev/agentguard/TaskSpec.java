@@ -1,5 +1,6 @@
 package dev.agentguard;
 
+import dev.agentguard.internal.VisibleText;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -100,7 +101,14 @@ public final class TaskSpec {
       return this;
     }
 
-    /** Tool-name globs the credential covers ({@code *} stops at dots, {@code **} does not). */
+    /**
+     * Tool-name globs the credential covers ({@code *} stops at dots, {@code **} does not).
+     *
+     * @throws IllegalArgumentException if none is given, or one is empty, longer than 256
+     *     characters, or holds whitespace, control, invisible, bidi or other format characters (the
+     *     message names the code point and its index)
+     * @throws IllegalStateException if scopes were already set
+     */
     public Builder scopes(String... scopes) {
       once(this.scopes, "scopes");
       Objects.requireNonNull(scopes, "scopes");
@@ -109,6 +117,7 @@ public final class TaskSpec {
       }
       for (String s : scopes) {
         Objects.requireNonNull(s, "scope");
+        VisibleText.requireVisible(s, "scope");
         if (s.isEmpty() || s.length() > 256 || s.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
           throw new IllegalArgumentException("invalid scope '" + s + "'");
         }

@@ -1,5 +1,6 @@
 package dev.agentguard;
 
+import dev.agentguard.internal.VisibleText;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.HashMap;
@@ -116,6 +117,7 @@ public final class ToolRequest {
   /** Checks a tool name: 1-128 characters of letters, digits, {@code . _ -}, not starting or ending with {@code .}. */
   static String checkToolName(String tool) {
     Objects.requireNonNull(tool, "tool");
+    VisibleText.requireVisible(tool, "tool name");
     if (tool.isEmpty() || tool.length() > 128 || tool.startsWith(".") || tool.endsWith(".")
         || tool.contains("..")) {
       throw new IllegalArgumentException("invalid tool name '" + tool + "'");

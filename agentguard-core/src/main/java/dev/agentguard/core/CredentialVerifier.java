@@ -2,10 +2,11 @@ package dev.agentguard.core;
 
 import dev.agentguard.CredentialClaims;
 import dev.agentguard.CredentialException;
+import dev.agentguard.core.internal.Settings;
 import dev.agentguard.core.internal.credential.CredentialFormat;
-import dev.agentguard.core.internal.credential.Ed25519;
-import dev.agentguard.core.internal.credential.JwkSets;
 import dev.agentguard.core.internal.credential.StrictCredentialVerifier;
+import dev.agentguard.core.internal.jose.Ed25519;
+import dev.agentguard.core.internal.jose.JwkSets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -119,7 +120,7 @@ public interface CredentialVerifier {
      */
     public Builder publicJwks(String jwks) {
       Objects.requireNonNull(jwks, "jwks");
-      requireUnset(keys, "publicJwks/key");
+      Settings.requireUnset(keys, "publicJwks/key");
       keys = JwkSets.parse(jwks);
       return this;
     }
@@ -134,7 +135,7 @@ public interface CredentialVerifier {
      */
     public Builder key(SigningKey key) {
       Objects.requireNonNull(key, "key");
-      requireUnset(keys, "publicJwks/key");
+      Settings.requireUnset(keys, "publicJwks/key");
       keys = JwkSets.parse(key.publicJwks());
       return this;
     }
@@ -149,7 +150,7 @@ public interface CredentialVerifier {
      * @since 0.1.0
      */
     public Builder issuer(String issuer) {
-      requireUnset(this.issuer, "issuer");
+      Settings.requireUnset(this.issuer, "issuer");
       this.issuer = requireNonEmpty(issuer, "issuer");
       return this;
     }
@@ -164,7 +165,7 @@ public interface CredentialVerifier {
      * @since 0.1.0
      */
     public Builder audience(String audience) {
-      requireUnset(this.audience, "audience");
+      Settings.requireUnset(this.audience, "audience");
       this.audience = requireNonEmpty(audience, "audience");
       return this;
     }
@@ -178,7 +179,7 @@ public interface CredentialVerifier {
      * @since 0.1.0
      */
     public Builder clock(Clock clock) {
-      requireUnset(this.clock, "clock");
+      Settings.requireUnset(this.clock, "clock");
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
@@ -194,12 +195,8 @@ public interface CredentialVerifier {
      */
     public Builder leeway(Duration leeway) {
       Objects.requireNonNull(leeway, "leeway");
-      requireUnset(this.leeway, "leeway");
-      if (leeway.isNegative() || leeway.compareTo(MAX_LEEWAY) > 0) {
-        throw new IllegalArgumentException(
-            "leeway must be between PT0S and " + MAX_LEEWAY + ", got " + leeway);
-      }
-      this.leeway = leeway;
+      Settings.requireUnset(this.leeway, "leeway");
+      this.leeway = Settings.between(leeway, Duration.ZERO, MAX_LEEWAY, "leeway");
       return this;
     }
 
@@ -214,7 +211,7 @@ public interface CredentialVerifier {
      * @since 0.1.0
      */
     public Builder revocation(Predicate<CredentialClaims> isRevoked) {
-      requireUnset(this.revocation, "revocation");
+      Settings.requireUnset(this.revocation, "revocation");
       this.revocation = Objects.requireNonNull(isRevoked, "isRevoked");
       return this;
     }
@@ -231,7 +228,7 @@ public interface CredentialVerifier {
      * @since 0.1.0
      */
     public Builder cacheSize(int maximumSize) {
-      requireUnset(this.cacheSize, "cacheSize");
+      Settings.requireUnset(this.cacheSize, "cacheSize");
       if (maximumSize < 0 || maximumSize > MAX_CACHE_SIZE) {
         throw new IllegalArgumentException(
             "cacheSize must be between 0 and " + MAX_CACHE_SIZE + ", got " + maximumSize);
@@ -259,12 +256,6 @@ public interface CredentialVerifier {
           leeway != null ? leeway : DEFAULT_LEEWAY,
           revocation != null ? revocation : claims -> false,
           cacheSize != null ? cacheSize : DEFAULT_CACHE_SIZE);
-    }
-
-    private static void requireUnset(Object current, String option) {
-      if (current != null) {
-        throw new IllegalStateException(option + " was already set");
-      }
     }
 
     private static String requireNonEmpty(String value, String name) {

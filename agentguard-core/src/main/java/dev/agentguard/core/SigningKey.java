@@ -2,6 +2,7 @@ package dev.agentguard.core;
 
 import dev.agentguard.core.internal.credential.Ed25519SigningKey;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * The Ed25519 key AgentGuard signs task credentials and audit checkpoints with.
@@ -12,20 +13,33 @@ import java.nio.file.Path;
  * {@link #publicJwks()} to downstream services that verify forwarded credentials with
  * {@link CredentialVerifier}.
  *
- * <p>Implementations are immutable and thread-safe; {@code toString()} never shows private
- * material.
+ * <p>A final class (it was an interface in 0.1.0 that the guard only accepted from these
+ * factories): every {@code SigningKey} is a real Ed25519 key the guard can sign with.
+ *
+ * <p>Immutable and thread-safe; {@code toString()} shows the key id only, never private material.
  *
  * @since 0.1.0
  */
-public interface SigningKey {
+public final class SigningKey {
+  static {
+    // the guard's credential issuer and checkpoint signer reach the key through this, nothing else
+    Ed25519SigningKey.unwrapWith(signingKey -> signingKey.key);
+  }
+
+  private final Ed25519SigningKey key;
+
+  private SigningKey(Ed25519SigningKey key) {
+    this.key = Objects.requireNonNull(key, "key");
+  }
+
   /**
    * A fresh random Ed25519 key from {@link java.security.SecureRandom}.
    *
    * @return the key
    * @since 0.1.0
    */
-  static SigningKey generate() {
-    return Ed25519SigningKey.generate();
+  public static SigningKey generate() {
+    return new SigningKey(Ed25519SigningKey.generate());
   }
 
   /**
@@ -38,8 +52,8 @@ public interface SigningKey {
    *     key of another type (the message names the type found, never key bytes)
    * @since 0.1.0
    */
-  static SigningKey fromPem(Path pkcs8Pem) {
-    return Ed25519SigningKey.fromPem(pkcs8Pem);
+  public static SigningKey fromPem(Path pkcs8Pem) {
+    return new SigningKey(Ed25519SigningKey.fromPem(pkcs8Pem));
   }
 
   /**
@@ -51,8 +65,8 @@ public interface SigningKey {
    *     (the message names the type found, never key bytes)
    * @since 0.1.0
    */
-  static SigningKey fromPem(String pkcs8Pem) {
-    return Ed25519SigningKey.fromPem(pkcs8Pem);
+  public static SigningKey fromPem(String pkcs8Pem) {
+    return new SigningKey(Ed25519SigningKey.fromPem(pkcs8Pem));
   }
 
   /**
@@ -62,7 +76,9 @@ public interface SigningKey {
    * @return the key id
    * @since 0.1.0
    */
-  String keyId();
+  public String keyId() {
+    return key.keyId();
+  }
 
   /**
    * A JWK set with this key's public part only:
@@ -71,5 +87,13 @@ public interface SigningKey {
    * @return the JWK set JSON
    * @since 0.1.0
    */
-  String publicJwks();
+  public String publicJwks() {
+    return key.publicJwks();
+  }
+
+  /** {@code SigningKey{kid=<key id>}}. */
+  @Override
+  public String toString() {
+    return "SigningKey{kid=" + keyId() + "}";
+  }
 }

@@ -2,6 +2,7 @@ package dev.agentguard.core;
 
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.IdentityException;
+import dev.agentguard.core.internal.Settings;
 import dev.agentguard.core.internal.identity.DefaultSvidVerifier;
 import java.nio.file.Path;
 import java.security.cert.PKIXCertPathChecker;
@@ -20,8 +21,11 @@ import java.util.Objects;
  * ({@code verified() == true}, {@code proof()} {@code "jwt-svid"} or {@code "x509-svid"}).
  *
  * <p>Bundles given as files are re-read when their content changes (polled by SHA-256 every
- * {@link Builder#bundlePollInterval}, or on {@link #reload()}); an unreadable or invalid new file is
- * logged and the last good bundle stays, so keys and CAs rotate without a restart.
+ * {@link Builder#bundlePollInterval}, or on {@link #reload()}), so keys and CAs rotate without a
+ * restart: a new version replaces the old one whole (a key it no longer lists stops verifying),
+ * elements it carries that AgentGuard cannot use are ignored (logged once per version), and an
+ * emptied file revokes every authority. An unreadable, truncated or invalid new file is logged and
+ * the last good bundle stays.
  *
  * <p>The rules are in {@code docs/workload-identity.md}. Thread-safe: verification methods may be
  * called from any thread, concurrently with reloads.
@@ -50,7 +54,8 @@ public interface SvidVerifier extends AutoCloseable {
 
   /**
    * Verifies an X.509-SVID chain (leaf first, then intermediates; a trailing root held by the bundle
-   * is allowed): exactly one URI SAN holding a valid SPIFFE ID, leaf not a CA, key usage with
+   * is allowed): exactly one URI SAN (read from the extension's DER, so no entry is hidden by the
+   * JDK's parser) holding a valid SPIFFE ID with a path, leaf not a CA, key usage with
    * digitalSignature and without keyCertSign/cRLSign, leaf valid at the clock, and PKIX path
    * validation at the clock to the X.509 authorities of the SPIFFE ID's trust domain (no revocation
    * checking unless {@link Builder#revocationChecker} was set).
@@ -145,7 +150,7 @@ public interface SvidVerifier extends AutoCloseable {
       if (audience.isBlank()) {
         throw new IllegalArgumentException("audience must not be blank");
       }
-      once(this.audience, "audience");
+      Settings.requireUnset(this.audience, "audience");
       this.audience = audience;
       return this;
     }
@@ -156,7 +161,7 @@ public interface SvidVerifier extends AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder clock(Clock clock) {
-      once(this.clock, "clock");
+      Settings.requireUnset(this.clock, "clock");
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
@@ -169,11 +174,8 @@ public interface SvidVerifier extends AutoCloseable {
      */
     public Builder leeway(Duration leeway) {
       Objects.requireNonNull(leeway, "leeway");
-      if (leeway.isNegative() || leeway.compareTo(MAX_LEEWAY) > 0) {
-        throw new IllegalArgumentException("leeway must be between 0 and 5 minutes, was " + leeway);
-      }
-      once(this.leeway, "leeway");
-      this.leeway = leeway;
+      Settings.requireUnset(this.leeway, "leeway");
+      this.leeway = Settings.between(leeway, Duration.ZERO, MAX_LEEWAY, "leeway");
       return this;
     }
 
@@ -190,7 +192,7 @@ public interface SvidVerifier extends AutoCloseable {
         throw new IllegalArgumentException("bundle poll interval must be zero or at least 100 ms, was "
             + interval);
       }
-      once(this.pollInterval, "bundlePollInterval");
+      Settings.requireUnset(this.pollInterval, "bundlePollInterval");
       this.pollInterval = interval;
       return this;
     }
@@ -202,7 +204,7 @@ public interface SvidVerifier extends AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder revocationChecker(PKIXCertPathChecker checker) {
-      once(this.revocationChecker, "revocationChecker");
+      Settings.requireUnset(this.revocationChecker, "revocationChecker");
       this.revocationChecker = Objects.requireNonNull(checker, "checker");
       return this;
     }
@@ -224,12 +226,6 @@ public interface SvidVerifier extends AutoCloseable {
           leeway != null ? leeway : DEFAULT_LEEWAY,
           pollInterval != null ? pollInterval : DEFAULT_POLL_INTERVAL,
           revocationChecker);
-    }
-
-    private static void once(Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set");
-      }
     }
   }
 }

@@ -12,12 +12,16 @@ import java.util.Map;
  * key id) and its X.509-SVID authorities (CA certificates).
  *
  * <p><b>File format</b> (see {@code docs/workload-identity.md}): the SPIFFE bundle format, a JWK set
- * whose keys carry {@code "use": "jwt-svid"} (with {@code kid}; EC P-256/P-384 or RSA of at least
- * 2048 bits) or {@code "use": "x509-svid"} (with an {@code x5c} holding exactly one CA certificate),
- * plus an optional AgentGuard member {@code "trust_domain"}. Keys with another {@code use} are
- * ignored; a malformed key rejects the whole bundle. A file of PEM certificates is also accepted as
- * X.509 authorities only. JSON is parsed strictly (no duplicate names, bounded depth, at most
- * {@value #MAX_BYTES} bytes).
+ * whose keys carry {@code "use": "jwt-svid"} (with {@code kid}; EC P-256/P-384 or RSA of 2048 to
+ * 16384 bits) or {@code "use": "x509-svid"} (with an {@code x5c} holding exactly one CA
+ * certificate), plus an optional AgentGuard member {@code "trust_domain"}. Elements AgentGuard can
+ * never use are ignored and listed in {@link #ignoredElements()} (SPIFFE bundle 4.2): no
+ * {@code use}, another {@code use}, a JWT authority of another key type, curve, algorithm or RSA
+ * size. A damaged element of a supported type, private key material, a duplicate {@code kid} or
+ * malformed JSON rejects the whole bundle. A file of PEM certificates is accepted as X.509
+ * authorities only. An empty (or whitespace-only) document for a given trust domain is a valid
+ * bundle with no authorities: emptying a bundle revokes trust. JSON is parsed strictly (UTF-8, no
+ * duplicate names, bounded depth, at most {@value #MAX_BYTES} bytes).
  *
  * <p>Immutable and thread-safe.
  *
@@ -90,4 +94,16 @@ public interface TrustBundle {
 
   /** {@code "sha256:<hex>"} of the bytes the bundle was parsed from (of the DER/keys for {@link #of}). */
   String version();
+
+  /**
+   * The elements of the bundle document that were ignored because AgentGuard can never use them
+   * (no {@code use}, an unknown {@code use}, a JWT authority of an unsupported key type, curve,
+   * algorithm or RSA size), each as {@code "keys[<index>]...: <why>"}; empty for bundles built with
+   * {@link #of} and for PEM bundles. Unmodifiable.
+   *
+   * @since 0.2.0
+   */
+  default List<String> ignoredElements() {
+    return List.of();
+  }
 }

@@ -1,5 +1,6 @@
 package dev.agentguard.core.internal;
 
+import dev.agentguard.internal.VisibleText;
 import java.util.Objects;
 
 /**
@@ -8,7 +9,8 @@ import java.util.Objects;
  * <p>Syntax: {@code *} matches any run of characters (possibly empty) that contains neither
  * {@code .} nor {@code /}; {@code **} matches any run of characters; every other character matches
  * itself. There are no escapes, no {@code ?} and no character classes. Three or more consecutive
- * stars and the empty pattern are malformed.
+ * stars, the empty pattern and a pattern holding an invisible, bidi or other format character are
+ * malformed.
  *
  * <p>Matching is a simulation of the pattern's non-deterministic automaton over the input, so it
  * runs in {@code O(input length * pattern length)} time, never backtracks and never uses
@@ -82,11 +84,14 @@ public final class Glob {
    * @param pattern the glob
    * @return the compiled glob
    * @throws IllegalArgumentException naming the pattern when it is empty, longer than
-   *     {@value #MAX_PATTERN_LENGTH} characters or contains three or more consecutive stars
+   *     {@value #MAX_PATTERN_LENGTH} characters or contains three or more consecutive stars, or
+   *     naming the code point and its index when it holds an invisible, bidi or other format
+   *     character (the one rule of {@code VisibleText}, shared with agent ids and tool names)
    * @throws NullPointerException if {@code pattern} is null
    */
   public static Glob compile(String pattern) {
     Objects.requireNonNull(pattern, "pattern");
+    VisibleText.requireVisible(pattern, "glob");
     if (pattern.isEmpty()) {
       throw new IllegalArgumentException("malformed glob '': a pattern must not be empty");
     }

@@ -73,7 +73,7 @@ class CredentialIssuerTest {
     String hostile = "a\"},\"aud\":\"x\",\"scp\":[\"**\"],\"z\":{\"";
     TaskCredential c = issuer.issue(hostile, "t\n\u0000", List.of("\"**\""), "o\\", T0,
         T0.plusSeconds(60));
-    var claims = CredentialVerifier.builder().key(key).clock(new TestClock(T0)).build()
+    var claims = CredentialVerifier.builder().publicJwks(key.publicJwks()).clock(new TestClock(T0)).build()
         .verify(c.token());
     assertEquals(hostile, claims.subject());
     assertEquals("t\n\u0000", claims.taskId());

@@ -33,7 +33,7 @@ class CredentialPropertiesTest {
   static final CredentialIssuer ISSUER = new CredentialIssuer(KEY, "agentguard", "agentguard-tools");
   static final TestClock CLOCK = new TestClock(Tokens.T0);
   static final CredentialVerifier VERIFIER =
-      CredentialVerifier.builder().key(KEY).clock(CLOCK).build();
+      CredentialVerifier.builder().publicJwks(KEY.publicJwks()).clock(CLOCK).build();
   static final String VALID = ISSUER.issue("agent-1", "task-1", List.of("fs.read", "web.*"), "bob",
       Tokens.T0, Tokens.T0.plusSeconds(3600)).token();
 
@@ -48,7 +48,7 @@ class CredentialPropertiesTest {
     Instant issuedAt = Instant.ofEpochSecond(iat);
     TaskCredential c = ISSUER.issue(agentId, taskId, scopes, obo, issuedAt,
         issuedAt.plusSeconds(ttl));
-    CredentialVerifier v = CredentialVerifier.builder().key(KEY)
+    CredentialVerifier v = CredentialVerifier.builder().publicJwks(KEY.publicJwks())
         .clock(new TestClock(issuedAt)).build();
     CredentialClaims claims = v.verify(c.token());
     assertEquals(agentId, claims.subject());
@@ -133,7 +133,7 @@ class CredentialPropertiesTest {
     long nowMillis = base * 1000 + nowOffsetMillis;
     String token = Tokens.signed(KEY, Tokens.header(KEY.keyId()),
         Tokens.claims(iat + "", nbf + "", exp + ""));
-    CredentialVerifier v = CredentialVerifier.builder().key(KEY)
+    CredentialVerifier v = CredentialVerifier.builder().publicJwks(KEY.publicJwks())
         .clock(new TestClock(Instant.ofEpochMilli(nowMillis)))
         .leeway(Duration.ofSeconds(leewaySeconds)).build();
 

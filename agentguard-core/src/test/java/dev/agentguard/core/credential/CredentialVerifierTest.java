@@ -34,13 +34,13 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
-/** Every rejection path of the verifier (SECURITY-CASES 12-17), each with its exact reason. */
+/** Every rejection path of the verifier (docs/security-cases.md #12-#17), each with its exact reason. */
 class CredentialVerifierTest {
   final Ed25519SigningKey key = Ed25519SigningKey.generate();
   final Ed25519SigningKey otherKey = Ed25519SigningKey.generate();
   final TestClock clock = new TestClock(T0);
   final CredentialVerifier verifier =
-      CredentialVerifier.builder().key(key).clock(clock).leeway(Duration.ZERO).build();
+      CredentialVerifier.builder().publicJwks(key.publicJwks()).clock(clock).leeway(Duration.ZERO).build();
   final CredentialIssuer issuer = new CredentialIssuer(key, "agentguard", "agentguard-tools");
 
   String validToken() {
@@ -538,7 +538,7 @@ class CredentialVerifierTest {
         withClaims(claims().replace("\"aud\":\"agentguard-tools\"", "\"aud\":[\"billing-api\"]")));
     assertRejected(Reason.WRONG_AUDIENCE, verifier,
         withClaims(claims().replace("\"aud\":\"agentguard-tools\"", "\"aud\":\"AgentGuard-Tools\"")));
-    CredentialVerifier other = CredentialVerifier.builder().key(key).clock(clock)
+    CredentialVerifier other = CredentialVerifier.builder().publicJwks(key.publicJwks()).clock(clock)
         .audience("billing-api").build();
     assertRejected(Reason.WRONG_AUDIENCE, other, validToken());
   }
@@ -554,7 +554,7 @@ class CredentialVerifierTest {
   void rejectsWrongIssuer() {
     assertRejected(Reason.WRONG_AUDIENCE, verifier,
         withClaims(claims().replace("\"iss\":\"agentguard\"", "\"iss\":\"evil\"")));
-    CredentialVerifier other = CredentialVerifier.builder().key(key).clock(clock)
+    CredentialVerifier other = CredentialVerifier.builder().publicJwks(key.publicJwks()).clock(clock)
         .issuer("agentguard-prod").build();
     assertRejected(Reason.WRONG_AUDIENCE, other, validToken());
   }
@@ -590,7 +590,7 @@ class CredentialVerifierTest {
 
   @Test
   void rejectsRevokedViaPredicate() {
-    CredentialVerifier v = CredentialVerifier.builder().key(key).clock(clock)
+    CredentialVerifier v = CredentialVerifier.builder().publicJwks(key.publicJwks()).clock(clock)
         .revocation(c -> c.taskId().equals("task-1")).build();
     assertRejected(Reason.REVOKED, v, validToken());
   }
@@ -599,7 +599,7 @@ class CredentialVerifierTest {
   void rejectsRevokedAfterACacheHit() {
     Set<String> revoked = ConcurrentHashMap.newKeySet();
     AtomicInteger checks = new AtomicInteger();
-    CredentialVerifier v = CredentialVerifier.builder().key(key).clock(clock)
+    CredentialVerifier v = CredentialVerifier.builder().publicJwks(key.publicJwks()).clock(clock)
         .revocation(c -> {
           checks.incrementAndGet();
           return revoked.contains(c.credentialId());
@@ -615,7 +615,7 @@ class CredentialVerifierTest {
 
   @Test
   void rejectsWhenTheRevocationCheckThrows() {
-    CredentialVerifier v = CredentialVerifier.builder().key(key).clock(clock)
+    CredentialVerifier v = CredentialVerifier.builder().publicJwks(key.publicJwks()).clock(clock)
         .revocation(c -> {
           throw new IllegalStateException("revocation store down");
         }).build();
@@ -644,7 +644,7 @@ class CredentialVerifierTest {
 
   @Test
   void behavesTheSameWithTheCacheDisabled() {
-    CredentialVerifier noCache = CredentialVerifier.builder().key(key).clock(clock)
+    CredentialVerifier noCache = CredentialVerifier.builder().publicJwks(key.publicJwks()).clock(clock)
         .leeway(Duration.ZERO).cacheSize(0).build();
     String token = validToken();
     noCache.verify(token);

@@ -10,8 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentguard.core.SigningKey;
-import dev.agentguard.core.internal.credential.Ed25519;
+import dev.agentguard.core.internal.jose.Ed25519;
 import dev.agentguard.core.internal.credential.Ed25519SigningKey;
+import dev.agentguard.core.internal.jose.Thumbprints;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,9 +125,10 @@ class SigningKeyTest {
     Ed25519SigningKey a = Ed25519SigningKey.generate();
     Ed25519SigningKey b = Ed25519SigningKey.generate();
     assertNotEquals(a.keyId(), b.keyId());
-    assertEquals(Ed25519SigningKey.thumbprint(a.publicKey()), a.keyId());
+    assertEquals(Thumbprints.ed25519(a.publicKey()), a.keyId());
     assertEquals(43, a.keyId().length());
-    assertTrue(SigningKey.generate() instanceof Ed25519SigningKey);
+    SigningKey pub = SigningKey.generate();
+    assertEquals(Thumbprints.ed25519(Ed25519SigningKey.of(pub).publicKey()), pub.keyId());
   }
 
   @Test
@@ -157,6 +159,25 @@ class SigningKeyTest {
     assertFalse(s.contains(Base64.getUrlEncoder().withoutPadding().encodeToString(D)));
     assertFalse(s.contains(HexFormat.of().formatHex(D)));
     assertFalse(s.contains(Base64.getEncoder().encodeToString(ed25519Pkcs8(D))));
+  }
+
+  @Test
+  void signingKeyIsAFinalClassAndTheGuardSignsWithTheKeyItWasGiven() {
+    // issue 10: not an interface the guard rejects at build time, a final class it always honours
+    assertFalse(SigningKey.class.isInterface());
+    assertTrue(java.lang.reflect.Modifier.isFinal(SigningKey.class.getModifiers()));
+    SigningKey key = SigningKey.fromPem(pem("PRIVATE KEY", ed25519Pkcs8(D)));
+    assertEquals("SigningKey{kid=" + VECTOR_KID + "}", key.toString());
+    try (dev.agentguard.core.AgentGuard guard = dev.agentguard.core.AgentGuard.builder()
+        .policy(dev.agentguard.core.PolicySet.parse("version: 1\npolicies: []\n"))
+        .auditSink(dev.agentguard.core.AuditSinks.inMemory()).signingKey(key).build();
+        dev.agentguard.AgentTask task = guard.startTask(dev.agentguard.TaskSpec.builder(
+            dev.agentguard.AgentIdentity.of("bot")).scopes("**").build())) {
+      assertEquals(key.publicJwks(), guard.publicJwks());
+      dev.agentguard.CredentialClaims claims = dev.agentguard.core.CredentialVerifier.builder().key(key).build()
+          .verify(task.credential().token());
+      assertEquals(VECTOR_KID, claims.keyId());
+    }
   }
 
   @Test

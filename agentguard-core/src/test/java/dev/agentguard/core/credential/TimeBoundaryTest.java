@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Exact time boundaries (SECURITY-CASES 16), with L the leeway: valid iff now &lt; exp + L,
+ * Exact time boundaries (docs/security-cases.md #16), with L the leeway: valid iff now &lt; exp + L,
  * now &gt;= nbf - L and now &gt;= iat - L. Each boundary is probed at -1 s, 0 and +1 s (and -1 ms).
  */
 class TimeBoundaryTest {
@@ -31,7 +31,7 @@ class TimeBoundaryTest {
   }
 
   static CredentialVerifier at(Instant now, long leewaySeconds) {
-    return CredentialVerifier.builder().key(KEY).clock(new TestClock(now))
+    return CredentialVerifier.builder().publicJwks(KEY.publicJwks()).clock(new TestClock(now))
         .leeway(Duration.ofSeconds(leewaySeconds)).build();
   }
 
@@ -76,10 +76,10 @@ class TimeBoundaryTest {
   @Test
   void defaultLeewayIsThirtySeconds() {
     String t = token(T - 600, T - 600, T);
-    CredentialVerifier v = CredentialVerifier.builder().key(KEY)
+    CredentialVerifier v = CredentialVerifier.builder().publicJwks(KEY.publicJwks())
         .clock(new TestClock(T0.plusSeconds(29))).build();
     v.verify(t);
-    assertRejected(Reason.EXPIRED, CredentialVerifier.builder().key(KEY)
+    assertRejected(Reason.EXPIRED, CredentialVerifier.builder().publicJwks(KEY.publicJwks())
         .clock(new TestClock(T0.plusSeconds(30))).build(), t);
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentguard.core.CredentialVerifier;
+import dev.agentguard.core.SigningKey;
 import dev.agentguard.core.internal.credential.Ed25519SigningKey;
 import java.time.Clock;
 import java.util.Base64;
@@ -29,7 +30,7 @@ class VerifierBuilderTest {
   @Test
   void refusesAnOptionSetTwice() {
     assertThrows(IllegalStateException.class,
-        () -> CredentialVerifier.builder().key(key).publicJwks(key.publicJwks()));
+        () -> CredentialVerifier.builder().key(SigningKey.generate()).publicJwks(key.publicJwks()));
     assertThrows(IllegalStateException.class,
         () -> CredentialVerifier.builder().issuer("a").issuer("b"));
     assertThrows(IllegalStateException.class,
@@ -40,6 +41,22 @@ class VerifierBuilderTest {
         () -> CredentialVerifier.builder().revocation(c -> false).revocation(c -> true));
     assertThrows(IllegalStateException.class,
         () -> CredentialVerifier.builder().cacheSize(1).cacheSize(2));
+  }
+
+  @Test
+  void bothVerifierBuildersWordSetOnceAndLeewayRangeTheSame() {
+    java.time.Duration tooLong = java.time.Duration.ofMinutes(6);
+    String credential = assertThrows(IllegalArgumentException.class,
+        () -> CredentialVerifier.builder().leeway(tooLong)).getMessage();
+    String svid = assertThrows(IllegalArgumentException.class,
+        () -> dev.agentguard.core.SvidVerifier.builder().leeway(tooLong)).getMessage();
+    assertEquals("leeway must be between PT0S and PT5M, got PT6M", credential);
+    assertEquals(credential, svid);
+    assertEquals("clock was already set", assertThrows(IllegalStateException.class,
+        () -> CredentialVerifier.builder().clock(Clock.systemUTC()).clock(Clock.systemUTC())).getMessage());
+    assertEquals("clock was already set", assertThrows(IllegalStateException.class,
+        () -> dev.agentguard.core.SvidVerifier.builder().clock(Clock.systemUTC()).clock(Clock.systemUTC()))
+        .getMessage());
   }
 
   @Test

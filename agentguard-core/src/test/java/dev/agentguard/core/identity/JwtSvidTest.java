@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** JWT-SVID verification: security cases 12 to 17. */
+/** JWT-SVID verification: docs/security-cases.md #12-#17. */
 class JwtSvidTest {
   static final String TD = "acme.example";
   static final String AGENT = "spiffe://acme.example/agent/support-bot";

@@ -199,6 +199,43 @@ final class Pki {
         NOW.plusSeconds(3600));
   }
 
+  /**
+   * A leaf whose subjectAltName extension value is {@code san} exactly as given (any ASN.1, so tests
+   * can build malformed or unusual SAN lists); null: no SAN extension.
+   */
+  static Cert leafWithSan(Cert issuer, org.bouncycastle.asn1.ASN1Encodable san) {
+    KeyPair kp = ec("secp256r1");
+    try {
+      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+          new X500Name(issuer.cert.getSubjectX500Principal().getName()),
+          BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(NOW.minusSeconds(3600)),
+          Date.from(NOW.plusSeconds(3600)), new X500Name("CN=leaf"), kp.getPublic());
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+      if (san != null) {
+        b.addExtension(Extension.subjectAlternativeName, false, san);
+      }
+      X509Certificate c = new JcaX509CertificateConverter().getCertificate(
+          b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.key)));
+      return new Cert(c, kp.getPrivate());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** SAN general names: a URI, a DNS name, ... */
+  static GeneralNames names(GeneralName... names) {
+    return new GeneralNames(names);
+  }
+
+  static GeneralName uri(String uri) {
+    return new GeneralName(GeneralName.uniformResourceIdentifier, uri);
+  }
+
+  static GeneralName dns(String name) {
+    return new GeneralName(GeneralName.dNSName, name);
+  }
+
   private static X509Certificate build(X500Name subject, PublicKey key, X500Name issuer, PrivateKey signer,
       Instant from, Instant to, boolean isCa, int keyUsage, List<String> uris) {
     try {

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentguard.AgentIdentity;
+import dev.agentguard.core.SvidVerifier;
+import dev.agentguard.core.TestClock;
+import dev.agentguard.core.TrustBundle;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -151,27 +155,17 @@ class SpiffeIdTest {
   @Test
   void unverifiedAndVerifiedIdentitiesAreNotEqual() {
     AgentIdentity unverified = AgentIdentity.of("spiffe://acme.example/a");
-    AgentIdentity verified = new TestAttestor().mint("spiffe://acme.example/a");
+    Pki.Cert ca = Pki.ca("acme root");
+    AgentIdentity verified;
+    try (SvidVerifier svids = SvidVerifier.builder()
+        .trustBundle(TrustBundle.of("acme.example", List.of(ca.cert), Map.of()))
+        .clock(new TestClock(Pki.NOW)).build()) {
+      verified = svids.verifyX509Svid(List.of(Pki.leaf(ca, "spiffe://acme.example/a").cert));
+    }
     assertTrue(verified.verified());
-    assertEquals(Optional.of("test-proof"), verified.proof());
-    assertEquals(Map.of("verified", true, "trustDomain", "acme.example", "proof", "test-proof"),
+    assertEquals(Optional.of("x509-svid"), verified.proof());
+    assertEquals(Map.of("verified", true, "trustDomain", "acme.example", "proof", "x509-svid"),
         verified.attributes());
     assertFalse(unverified.equals(verified));
-  }
-
-  @Test
-  void attestorRequiresSpiffeId() {
-    assertThrows(IllegalArgumentException.class, () -> new TestAttestor().mint("plain-agent"));
-    assertThrows(IllegalArgumentException.class, () -> new TestAttestor().mint("spiffe://Bad/x"));
-  }
-
-  static final class TestAttestor extends AgentIdentity.Attestor {
-    TestAttestor() {
-      super("test-proof");
-    }
-
-    AgentIdentity mint(String id) {
-      return attest(id);
-    }
   }
 }

@@ -46,6 +46,11 @@ class TrustBundleReloadTest {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
+  /** A verifier of a PEM bundle file for TD, re-read only on reload(). */
+  SvidVerifier pemVerifier(Path file) {
+    return SvidVerifier.builder().trustBundle(TD, file).clock(clock).bundlePollInterval(Duration.ZERO).build();
+  }
+
   SvidVerifier verifier(Path file, Duration poll) {
     return SvidVerifier.builder().trustBundle(file).audience(JwtSvidTest.AUD).clock(clock)
         .bundlePollInterval(poll).build();
@@ -77,10 +82,8 @@ class TrustBundleReloadTest {
       String good = v.bundles().get(TD).version();
       for (String bad : List.of(
           "{\"trust_domain\":\"acme.example\",\"keys\":[",                     // half-written
-          "",
           "{\"trust_domain\":\"acme.example\",\"keys\":[],\"keys\":[]}",       // duplicate names
           Pki.bundle("other.example", Pki.jwtJwk("k9", Pki.P256_OTHER.getPublic())), // another trust domain
-          Pki.bundle(TD, Pki.jwtJwk("weak", Pki.rsa(1024).getPublic())),       // weak key
           Pki.bundle(TD, "{\"use\":\"jwt-svid\"," + Pki.jwkMembers(Pki.P256_OTHER.getPublic()) + "}"))) { // no kid
         write(file, bad);
         assertFalse(v.reload(), bad);
@@ -103,13 +106,134 @@ class TrustBundleReloadTest {
   }
 
   @Test
+  void rotationIgnoresElementsTheBundleSpecSaysToIgnoreSoTheWithdrawnKeyStopsVerifying() throws IOException {
+    // issue 20.2: v2 drops k1, adds k2 and carries elements AgentGuard cannot use; v2 must go live
+    Path file = dir.resolve("bundle.json");
+    write(file, Pki.bundle(TD, Pki.jwtJwk("k1", Pki.P256.getPublic())));
+    try (SvidVerifier v = verifier(file, Duration.ZERO)) {
+      assertTrue(v.verifyJwtSvid(token(Pki.P256, "k1")).verified());
+      write(file, Pki.bundle(TD, Pki.jwtJwk("k2", Pki.P256_OTHER.getPublic()),
+          Pki.jwtJwk("p521", Pki.ec("secp521r1").getPublic()),                                     // unsupported curve
+          "{\"kid\":\"no-use\"," + Pki.jwkMembers(Pki.P384.getPublic()) + "}",                       // no use
+          "{\"use\":\"wit-svid\",\"kid\":\"w\"," + Pki.jwkMembers(Pki.P384.getPublic()) + "}",     // unknown use
+          "{\"use\":\"jwt-svid\",\"kid\":\"ed\",\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\""
+              + Pki.b64u(new byte[32]) + "\"}",                                                        // unsupported kty
+          Pki.jwtJwk("weak", Pki.rsa(1024).getPublic()),                                             // RSA below 2048 bits
+          "{\"use\":\"jwt-svid\",\"kid\":\"es512\",\"alg\":\"ES512\"," + Pki.jwkMembers(Pki.P256.getPublic())
+              + "}"));                                                                                // unsupported alg
+      assertTrue(v.reload(), "a bundle with ignorable elements is a valid bundle");
+      TrustBundle live = v.bundles().get(TD);
+      assertEquals(Map.of("k2", Pki.P256_OTHER.getPublic()), live.jwtAuthorities());
+      assertEquals(6, live.ignoredElements().size(), live.ignoredElements().toString());
+      assertTrue(live.ignoredElements().get(0).startsWith("keys[1]"), live.ignoredElements().toString());
+      assertTrue(v.verifyJwtSvid(token(Pki.P256_OTHER, "k2")).verified());
+      assertEquals(UNKNOWN_KEY, assertThrows(IdentityException.class,
+          () -> v.verifyJwtSvid(token(Pki.P256, "k1"))).reason(), "the withdrawn key no longer verifies");
+      assertEquals(UNKNOWN_KEY, assertThrows(IdentityException.class,
+          () -> v.verifyJwtSvid(token(Pki.P256, "es512"))).reason(), "an ignored key never verifies");
+    }
+  }
+
+  @Test
+  void aGenuinelyBrokenBundleKeepsTheLastGoodOne() throws Exception {
+    Path file = dir.resolve("bundle.json");
+    write(file, Pki.bundle(TD, Pki.jwtJwk("k1", Pki.P256.getPublic())));
+    String k2 = Pki.jwtJwk("k2", Pki.P256_OTHER.getPublic());
+    Pki.Cert leafAsCa = Pki.leaf(Pki.ca("acme root"), AGENT);
+    try (SvidVerifier v = verifier(file, Duration.ZERO)) {
+      String good = v.bundles().get(TD).version();
+      for (String bad : List.of(
+          Pki.bundle(TD, k2, "{\"use\":\"jwt-svid\",\"kid\":\"k3\",\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\""
+              + Pki.b64u(new byte[32]) + "\",\"y\":\"" + Pki.b64u(new byte[32]) + "\"}"),          // not on the curve
+          Pki.bundle(TD, k2, "{\"use\":\"jwt-svid\",\"kid\":\"k3\",\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AA==\",\"y\":\"AA\"}"),
+          Pki.bundle(TD, k2, "{\"use\":\"jwt-svid\",\"kid\":\"k3\",\"kty\":\"RSA\",\"e\":\"AQAB\"}"),   // no modulus
+          Pki.bundle(TD, k2, "{\"use\":\"jwt-svid\"," + Pki.jwkMembers(Pki.P384.getPublic()) + "}"),      // no kid
+          Pki.bundle(TD, k2, "{\"use\":\"jwt-svid\",\"kid\":\"k3\"}"),                                  // no kty
+          Pki.bundle(TD, k2, Pki.jwtJwk("k2", Pki.P384.getPublic())),                                     // duplicate kid
+          Pki.bundle(TD, k2, "{\"use\":\"jwt-svid\",\"kid\":\"k3\",\"d\":\"AA\","
+              + Pki.jwkMembers(Pki.P384.getPublic()) + "}"),                                              // private material
+          Pki.bundle(TD, k2, "{\"use\":\"jwt-svid\",\"kid\":\"k3\",\"alg\":\"RS256\","
+              + Pki.jwkMembers(Pki.P256.getPublic()) + "}"),                                              // alg does not fit
+          Pki.bundle(TD, k2, "{\"use\":\"x509-svid\",\"x5c\":[\""
+              + Base64.getEncoder().encodeToString(leafAsCa.cert.getEncoded()) + "\"]}"),                // not a CA
+          Pki.bundle(TD, k2, "{\"use\":42}"),                                                            // use not a string
+          Pki.bundle(TD, k2, "[]"))) {                                                                    // not an object
+        write(file, bad);
+        assertFalse(v.reload(), bad);
+        assertEquals(good, v.bundles().get(TD).version(), bad);
+        assertTrue(v.verifyJwtSvid(token(Pki.P256, "k1")).verified());
+      }
+    }
+  }
+
+  @Test
+  void anEmptiedPemBundleRevokesTrustButAHalfWrittenOrUnreadableOneKeepsIt() throws Exception {
+    // issue 20.3: an explicitly empty PEM document is a valid bundle with no authorities
+    Pki.Cert ca1 = Pki.ca("ca one");
+    Path file = dir.resolve("cas.pem");
+    write(file, pem(ca1));
+    try (SvidVerifier v = pemVerifier(file)) {
+      v.verifyX509Svid(List.of(Pki.leaf(ca1, AGENT).cert));
+      String good = v.bundles().get(TD).version();
+      String full = pem(ca1);
+      for (String halfWritten : List.of(full.substring(0, full.length() / 2),
+          full.substring(0, full.indexOf("-----END")), "-----BEGIN CERTIFICATE-----\n", "garbage")) {
+        write(file, halfWritten);
+        assertFalse(v.reload(), halfWritten);
+        assertEquals(good, v.bundles().get(TD).version());
+        v.verifyX509Svid(List.of(Pki.leaf(ca1, AGENT).cert));
+      }
+      Files.delete(file);
+      assertFalse(v.reload(), "a read error is not an empty bundle");
+      v.verifyX509Svid(List.of(Pki.leaf(ca1, AGENT).cert));
+
+      write(file, "");
+      assertTrue(v.reload(), "an emptied file is a new, empty bundle");
+      assertEquals(List.of(), v.bundles().get(TD).x509Authorities());
+      assertEquals(UNTRUSTED_CHAIN, assertThrows(IdentityException.class,
+          () -> v.verifyX509Svid(List.of(Pki.leaf(ca1, AGENT).cert))).reason());
+
+      write(file, full);
+      assertTrue(v.reload());
+      v.verifyX509Svid(List.of(Pki.leaf(ca1, AGENT).cert));
+      write(file, "\n  \r\n");
+      assertTrue(v.reload(), "whitespace only is empty too");
+      assertEquals(UNTRUSTED_CHAIN, assertThrows(IdentityException.class,
+          () -> v.verifyX509Svid(List.of(Pki.leaf(ca1, AGENT).cert))).reason());
+    }
+    assertEquals(List.of(), TrustBundle.parse(TD, "").x509Authorities());
+    assertThrows(IllegalArgumentException.class, () -> TrustBundle.parse(""), "no trust domain to name");
+  }
+
+  @Test
+  void anEmptiedJsonBundleRevokesTrustToo() throws Exception {
+    Pki.Cert ca1 = Pki.ca("ca one");
+    Path file = dir.resolve("bundle.json");
+    write(file, Pki.bundle(TD, Pki.x509Jwk(ca1.cert), Pki.jwtJwk("k1", Pki.P256.getPublic())));
+    try (SvidVerifier v = verifier(file, Duration.ZERO)) {
+      v.verifyX509Svid(List.of(Pki.leaf(ca1, AGENT).cert));
+      for (String emptied : List.of(Pki.bundle(TD), "")) { // {"keys":[]}, or no content at all
+        write(file, Pki.bundle(TD, Pki.x509Jwk(ca1.cert), Pki.jwtJwk("k1", Pki.P256.getPublic())));
+        v.reload();
+        v.verifyX509Svid(List.of(Pki.leaf(ca1, AGENT).cert));
+        write(file, emptied);
+        assertTrue(v.reload(), emptied);
+        assertEquals(TD, v.bundles().get(TD).trustDomain());
+        assertEquals(UNTRUSTED_CHAIN, assertThrows(IdentityException.class,
+            () -> v.verifyX509Svid(List.of(Pki.leaf(ca1, AGENT).cert))).reason());
+        assertEquals(UNKNOWN_KEY, assertThrows(IdentityException.class,
+            () -> v.verifyJwtSvid(token(Pki.P256, "k1"))).reason());
+      }
+    }
+  }
+
+  @Test
   void rotatesX509AuthoritiesFromPemFile() throws Exception {
     Pki.Cert ca1 = Pki.ca("ca one");
     Pki.Cert ca2 = Pki.ca("ca two");
     Path file = dir.resolve("cas.pem");
     write(file, pem(ca1));
-    try (SvidVerifier v = SvidVerifier.builder().trustBundle(TD, file).clock(clock)
-        .bundlePollInterval(Duration.ZERO).build()) {
+    try (SvidVerifier v = pemVerifier(file)) {
       v.verifyX509Svid(List.of(Pki.leaf(ca1, AGENT).cert));
       write(file, pem(ca2));
       assertTrue(v.reload());
@@ -156,18 +280,14 @@ class TrustBundleReloadTest {
     Pki.Cert leaf = Pki.leaf(ca, AGENT);
     String caDer = Base64.getEncoder().encodeToString(ca.cert.getEncoded());
     List<String> bad = List.of(
-        Pki.bundle(TD, Pki.jwtJwk("k", Pki.rsa(1024).getPublic())),
-        Pki.bundle(TD, Pki.jwtJwk("k", Pki.ec("secp521r1").getPublic())),
         Pki.bundle(TD, Pki.jwtJwk("k", Pki.P256.getPublic()), Pki.jwtJwk("k", Pki.P384.getPublic())),
         Pki.bundle(TD, "{\"use\":\"jwt-svid\",\"kid\":\"k\",\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}"),
         Pki.bundle(TD, "{\"use\":\"jwt-svid\",\"kid\":\"k\",\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\""
             + Pki.b64u(new byte[32]) + "\",\"y\":\"" + Pki.b64u(new byte[32]) + "\"}"),  // not on the curve
-        Pki.bundle(TD, "{\"use\":\"jwt-svid\",\"kid\":\"k\",\"alg\":\"HS256\"," + Pki.jwkMembers(Pki.P256.getPublic()) + "}"),
         Pki.bundle(TD, "{\"use\":\"jwt-svid\",\"kid\":\"k\",\"alg\":\"RS256\"," + Pki.jwkMembers(Pki.P256.getPublic()) + "}"),
         Pki.bundle(TD, "{\"use\":\"x509-svid\",\"x5c\":[\"" + caDer + "\",\"" + caDer + "\"]}"),
         Pki.bundle(TD, "{\"use\":\"x509-svid\",\"x5c\":[\"" + Base64.getEncoder().encodeToString(leaf.cert.getEncoded()) + "\"]}"),
         Pki.bundle(TD, "{\"use\":\"x509-svid\"," + Pki.jwkMembers(Pki.P256.getPublic()) + ",\"x5c\":[\"" + caDer + "\"]}"),
-        Pki.bundle(TD, "{\"kid\":\"k\"," + Pki.jwkMembers(Pki.P256.getPublic()) + "}"),
         Pki.bundle("ACME.example"),
         "{\"trust_domain\":\"acme.example\"}",
         "{\"trust_domain\":\"acme.example\",\"keys\":[[[[[[[[[[]]]]]]]]]]}",

@@ -32,7 +32,7 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** X.509-SVID verification: security case 20 and the SPIFFE X509-SVID rules. */
+/** X.509-SVID verification: docs/security-cases.md #19, #20 and the SPIFFE X509-SVID rules. */
 class X509SvidTest {
   static final String AGENT = "spiffe://acme.example/agent/support-bot";
   static final Pki.Cert CA = Pki.ca("acme root");
@@ -101,6 +101,54 @@ class X509SvidTest {
     assertReject(INVALID_SPIFFE_ID, List.of(leaf(CA, List.of("spiffe://ACME.example/agent"), KeyUsage.digitalSignature, false).cert));
     assertReject(INVALID_SPIFFE_ID, List.of(leaf(CA, List.of("spiffe://acme.example/agent/"), KeyUsage.digitalSignature, false).cert));
     assertReject(INVALID_SPIFFE_ID, List.of(leaf(CA, List.of("https://acme.example/agent"), KeyUsage.digitalSignature, false).cert));
+  }
+
+  @Test
+  void rejectsSpiffeIdWithoutPath() {
+    // X509-SVID 3.1/5.2: the leaf's SPIFFE ID must have a non-root path (issue 20.1)
+    IdentityException e = assertThrows(IdentityException.class,
+        () -> verifier.verifyX509Svid(List.of(Pki.leaf(CA, "spiffe://acme.example").cert)));
+    assertEquals(INVALID_SPIFFE_ID, e.reason(), e.getMessage());
+    assertTrue(e.getMessage().contains("path"), e.getMessage());
+  }
+
+  @Test
+  void readsTheSanExtensionItselfSoATrustDomainEndingInADotIsJudgedOnWhatTheCertificateSays() {
+    // the JDK drops the whole SAN list when its URI parser dislikes the host "trustdomain." (issue 20.4)
+    String id = "spiffe://trustdomain./path";
+    assertEquals(id, AgentIdentity.of(id).id());
+    try (SvidVerifier dotted = SvidVerifier.builder()
+        .trustBundle(TrustBundle.of("trustdomain.", List.of(CA.cert), Map.of())).clock(clock).build()) {
+      AgentIdentity agent = dotted.verifyX509Svid(List.of(Pki.leaf(CA, id).cert));
+      assertEquals(id, agent.id());
+      assertEquals(Optional.of("trustdomain."), agent.trustDomain());
+      assertTrue(agent.verified());
+    }
+  }
+
+  @Test
+  void seesEveryUriSanEvenWhenTheJdkCannotParseOne() {
+    // JDK view of this list: no SAN at all ("has 0"); the real list holds two URIs
+    IdentityException e = assertThrows(IdentityException.class, () -> verifier.verifyX509Svid(List.of(
+        Pki.leafWithSan(CA, Pki.names(Pki.uri(AGENT), Pki.uri("spiffe://trustdomain./admin"))).cert)));
+    assertEquals(INVALID_CERTIFICATE, e.reason());
+    assertTrue(e.getMessage().contains("has 2"), e.getMessage());
+  }
+
+  @Test
+  void acceptsOneUriSanBesideOtherNameTypes() {
+    // X509-SVID 2: exactly one URI SAN, any number of other SAN types (DNS names)
+    AgentIdentity agent = verifier.verifyX509Svid(List.of(
+        Pki.leafWithSan(CA, Pki.names(Pki.dns("bot.acme.example"), Pki.uri(AGENT), Pki.dns("x.example"))).cert));
+    assertEquals(AGENT, agent.id());
+    assertReject(INVALID_CERTIFICATE, List.of(
+        Pki.leafWithSan(CA, Pki.names(Pki.dns("bot.acme.example"), Pki.dns("x.example"))).cert));
+  }
+
+  @Test
+  void rejectsAMalformedSanExtension() {
+    assertReject(MALFORMED, List.of(Pki.leafWithSan(CA, new org.bouncycastle.asn1.DERUTF8String(AGENT)).cert));
+    assertReject(MALFORMED, List.of(Pki.leafWithSan(CA, new org.bouncycastle.asn1.DERSequence()).cert));
   }
 
   @Test

@@ -7,15 +7,13 @@ package dev.agentguard.core.internal.credential;
  */
 public final class CredentialFormat {
   /** The only {@code alg} issued and accepted. */
-  public static final String ALG = "EdDSA";
+  public static final String ALG = dev.agentguard.core.internal.jose.Ed25519.JWS_ALGORITHM;
   /** The explicit {@code typ} of a task credential. */
   public static final String TYP = "agentguard-task+jwt";
   /** Default issuer. */
   public static final String DEFAULT_ISSUER = "agentguard";
   /** Default audience. */
   public static final String DEFAULT_AUDIENCE = "agentguard-tools";
-  /** Largest NumericDate accepted or issued: 9999-12-31T23:59:59Z. */
-  public static final long MAX_NUMERIC_DATE = 253_402_300_799L;
   /** Largest token accepted, in characters (all accepted characters are ASCII). */
   public static final int MAX_TOKEN_LENGTH = 4096;
 

@@ -1,7 +1,9 @@
 package dev.agentguard.core.internal.credential;
 
-import dev.agentguard.core.internal.Base64Url;
 import dev.agentguard.TaskCredential;
+import dev.agentguard.core.internal.Base64Url;
+import dev.agentguard.core.internal.jose.JoseJson;
+import dev.agentguard.core.internal.jose.NumericDate;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -43,7 +45,7 @@ public final class CredentialIssuer {
     this.key = Objects.requireNonNull(key, "key");
     this.issuer = requireNonEmpty(issuer, "issuer");
     this.audience = requireNonEmpty(audience, "audience");
-    String header = StrictJson.write(g -> {
+    String header = JoseJson.TOKENS.write(g -> {
       g.writeStartObject();
       g.writeStringField("alg", CredentialFormat.ALG);
       g.writeStringField("typ", CredentialFormat.TYP);
@@ -84,8 +86,8 @@ public final class CredentialIssuer {
     requireNonEmpty(agentId, "agentId");
     requireNonEmpty(taskId, "taskId");
     List<String> scp = List.copyOf(Objects.requireNonNull(scopes, "scopes"));
-    long iat = numericDate(Objects.requireNonNull(issuedAt, "issuedAt"), "issuedAt");
-    long exp = numericDate(Objects.requireNonNull(expiresAt, "expiresAt"), "expiresAt");
+    long iat = NumericDate.of(Objects.requireNonNull(issuedAt, "issuedAt"), "issuedAt");
+    long exp = NumericDate.of(Objects.requireNonNull(expiresAt, "expiresAt"), "expiresAt");
     if (exp <= iat) {
       throw new IllegalArgumentException("expiresAt " + expiresAt
           + " must be at least one whole second after issuedAt " + issuedAt);
@@ -93,7 +95,7 @@ public final class CredentialIssuer {
     byte[] id = new byte[16];
     RANDOM.nextBytes(id);
     String jti = Base64Url.encode(id);
-    String claims = StrictJson.write(g -> {
+    String claims = JoseJson.TOKENS.write(g -> {
       g.writeStartObject();
       g.writeStringField("iss", issuer);
       g.writeStringField("sub", agentId);
@@ -127,14 +129,6 @@ public final class CredentialIssuer {
     }
     return new TaskCredential(jti, token, Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp),
         scp);
-  }
-
-  private static long numericDate(Instant t, String name) {
-    long seconds = t.getEpochSecond();
-    if (seconds < 0 || seconds > CredentialFormat.MAX_NUMERIC_DATE) {
-      throw new IllegalArgumentException(name + " " + t + " is outside the NumericDate range");
-    }
-    return seconds;
   }
 
   private static String requireNonEmpty(String value, String name) {

@@ -1,18 +1,20 @@
 package dev.agentguard.core.internal.credential;
 
-import dev.agentguard.core.internal.Base64Url;
 import dev.agentguard.core.SigningKey;
+import dev.agentguard.core.internal.Base64Url;
+import dev.agentguard.core.internal.jose.Ed25519;
+import dev.agentguard.core.internal.jose.JoseJson;
+import dev.agentguard.core.internal.jose.Thumbprints;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
@@ -26,15 +28,19 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
- * An Ed25519 private key: signs task credentials (and audit checkpoints).
+ * An Ed25519 private key: signs task credentials (and audit checkpoints). The key behind the public
+ * {@link SigningKey}; the guard gets it with {@link #of(SigningKey)}.
  *
  * <p>The key id is the RFC 7638 JWK thumbprint (SHA-256, base64url without padding) of the public
  * key. {@link #toString()} shows only the key id. Immutable and thread-safe.
  *
  * @since 0.1.0
  */
-public final class Ed25519SigningKey implements SigningKey {
+public final class Ed25519SigningKey {
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final StackWalker STACK = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+  /** Set once, by {@link SigningKey}'s class initializer: reads the key a SigningKey holds. */
+  private static volatile Function<SigningKey, Ed25519SigningKey> unwrap;
   private static final String INLINE_SOURCE = "<string>";
   private static final Map<String, String> KNOWN_ALGORITHMS = Map.of(
       "1.2.840.113549.1.1.1", "RSA",
@@ -57,8 +63,38 @@ public final class Ed25519SigningKey implements SigningKey {
       // Cannot happen for a key derived per RFC 8032; fail closed if it ever did.
       throw new IllegalStateException("derived Ed25519 public key failed validation");
     }
-    this.keyId = thumbprint(publicKey);
+    this.keyId = Thumbprints.ed25519(publicKey);
     this.publicJwks = jwks(publicKey, keyId);
+  }
+
+  /**
+   * Lets core read the key behind a {@link SigningKey}, which keeps it private. Called once, by
+   * {@code SigningKey}'s class initializer.
+   *
+   * @throws IllegalCallerException when called from any other class
+   * @throws IllegalStateException when called twice
+   */
+  public static void unwrapWith(Function<SigningKey, Ed25519SigningKey> reader) {
+    if (STACK.getCallerClass() != SigningKey.class) {
+      throw new IllegalCallerException("only SigningKey registers its reader");
+    }
+    synchronized (Ed25519SigningKey.class) {
+      if (unwrap != null) {
+        throw new IllegalStateException("the SigningKey reader was already registered");
+      }
+      unwrap = Objects.requireNonNull(reader, "reader");
+    }
+  }
+
+  /**
+   * The Ed25519 key behind a public {@link SigningKey}: what the guard signs credentials and
+   * checkpoints with.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  public static Ed25519SigningKey of(SigningKey key) {
+    Objects.requireNonNull(key, "signingKey");
+    return unwrap.apply(key); // an instance exists, so SigningKey's initializer has run
   }
 
   /**
@@ -197,26 +233,8 @@ public final class Ed25519SigningKey implements SigningKey {
     return name == null ? "algorithm " + id : name + " (" + id + ")";
   }
 
-  /**
-   * RFC 7638 thumbprint of an Ed25519 public key: SHA-256 over
-   * {@code {"crv":"Ed25519","kty":"OKP","x":"<base64url>"}}, base64url without padding.
-   *
-   * @param publicKey 32 bytes
-   * @return the thumbprint
-   */
-  public static String thumbprint(byte[] publicKey) {
-    String canonical = "{\"crv\":\"Ed25519\",\"kty\":\"OKP\",\"x\":\"" + Base64Url.encode(publicKey)
-        + "\"}";
-    try {
-      return Base64Url.encode(MessageDigest.getInstance("SHA-256")
-          .digest(canonical.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
-  }
-
   private static String jwks(byte[] publicKey, String kid) {
-    return StrictJson.write(g -> {
+    return JoseJson.TOKENS.write(g -> {
       g.writeStartObject();
       g.writeArrayFieldStart("keys");
       g.writeStartObject();
@@ -255,12 +273,12 @@ public final class Ed25519SigningKey implements SigningKey {
     return publicKey.clone();
   }
 
-  @Override
+  /** The RFC 7638 thumbprint of the public key: the {@code kid} of what this key signs. */
   public String keyId() {
     return keyId;
   }
 
-  @Override
+  /** A JWK set with this key's public part only (see {@link SigningKey#publicJwks()}). */
   public String publicJwks() {
     return publicJwks;
   }

@@ -1,6 +1,5 @@
 package dev.agentguard.core.internal.credential;
 
-import dev.agentguard.core.internal.Base64Url;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -10,6 +9,10 @@ import dev.agentguard.CredentialClaims;
 import dev.agentguard.CredentialException;
 import dev.agentguard.CredentialException.Reason;
 import dev.agentguard.core.CredentialVerifier;
+import dev.agentguard.core.internal.Base64Url;
+import dev.agentguard.core.internal.jose.Ed25519;
+import dev.agentguard.core.internal.jose.JoseJson;
+import dev.agentguard.core.internal.jose.NumericDate;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -124,11 +127,11 @@ public final class StrictCredentialVerifier implements CredentialVerifier {
     if (headerBytes == null || payloadBytes == null || signature == null) {
       throw fail(Reason.MALFORMED, "non-canonical base64url");
     }
-    ObjectNode header = StrictJson.parseObject(headerBytes);
+    ObjectNode header = JoseJson.TOKENS.parseObject(headerBytes);
     if (header == null) {
       throw fail(Reason.MALFORMED, "header is not a strict JSON object within limits");
     }
-    ObjectNode payload = StrictJson.parseObject(payloadBytes);
+    ObjectNode payload = JoseJson.TOKENS.parseObject(payloadBytes);
     if (payload == null) {
       throw fail(Reason.MALFORMED, "claims are not a strict JSON object within limits");
     }
@@ -271,15 +274,11 @@ public final class StrictCredentialVerifier implements CredentialVerifier {
     if (v == null) {
       throw fail(Reason.INVALID_CLAIMS, name + " is required");
     }
-    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-      throw fail(Reason.INVALID_CLAIMS, name + " is not an integer NumericDate");
+    try {
+      return Instant.ofEpochSecond(NumericDate.seconds(v));
+    } catch (IllegalArgumentException e) {
+      throw fail(Reason.INVALID_CLAIMS, name + " " + e.getMessage());
     }
-    long seconds = v.longValue();
-    if (seconds < 0 || seconds > CredentialFormat.MAX_NUMERIC_DATE) {
-      throw fail(Reason.INVALID_CLAIMS, name + " is outside [0, "
-          + CredentialFormat.MAX_NUMERIC_DATE + "]");
-    }
-    return Instant.ofEpochSecond(seconds);
   }
 
   /**

@@ -90,15 +90,12 @@ public final class GuardImpl implements AgentGuard {
   private GuardImpl(GuardConfig config) {
     this.config = config;
     this.clock = config.clock();
-    if (!(config.signingKey() instanceof Ed25519SigningKey)) {
-      throw new IllegalArgumentException("signingKey must come from SigningKey.generate() or SigningKey.fromPem()");
-    }
-    this.key = (Ed25519SigningKey) config.signingKey();
+    this.key = Ed25519SigningKey.of(config.signingKey());
     Glob[] internalHosts = config.internalHosts().stream().map(Glob::compile).toArray(Glob[]::new);
     this.revocations = new Revocations(config.revocationStore());
     this.issuer = new CredentialIssuer(key, config.issuer(), config.audience());
     this.verifier = CredentialVerifier.builder()
-        .key(key)
+        .key(config.signingKey())
         .issuer(config.issuer())
         .audience(config.audience())
         .clock(clock)

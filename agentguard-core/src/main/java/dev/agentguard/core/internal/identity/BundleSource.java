@@ -1,6 +1,7 @@
 package dev.agentguard.core.internal.identity;
 
 import dev.agentguard.core.TrustBundle;
+import dev.agentguard.core.internal.Hashing;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,12 +36,14 @@ final class BundleSource {
         ? (TrustBundles.TrustBundleImpl) bundle
         : (TrustBundles.TrustBundleImpl) TrustBundles.of(bundle.trustDomain(), bundle.x509Authorities(),
             bundle.jwtAuthorities());
+    logIgnored(impl, "<in memory>");
     return new BundleSource(null, impl.trustDomain(), impl);
   }
 
   /** Loads the file now; throws IllegalArgumentException naming it when it is unreadable or invalid. */
   static BundleSource file(String trustDomain, Path file) {
     TrustBundles.TrustBundleImpl first = (TrustBundles.TrustBundleImpl) TrustBundles.load(trustDomain, file);
+    logIgnored(first, file.toString());
     return new BundleSource(file, first.trustDomain(), first);
   }
 
@@ -73,7 +76,7 @@ final class BundleSource {
         return false;
       }
       lastReadError = null;
-      String hash = TrustBundles.sha256(bytes);
+      String hash = Hashing.sha256Tagged(bytes);
       if (hash.equals(lastSeenHash)) {
         return false;
       }
@@ -91,7 +94,17 @@ final class BundleSource {
       }
       current.set(next);
       LOG.info("loaded trust bundle {} for trust domain {} ({})", file, next.trustDomain(), next.version());
+      logIgnored(next, file.toString());
       return true;
+    }
+  }
+
+  /** Once per bundle version that goes live: the elements it ignored (SPIFFE bundle 4.2). */
+  private static void logIgnored(TrustBundles.TrustBundleImpl bundle, String source) {
+    if (!bundle.ignoredElements().isEmpty()) {
+      LOG.warn("trust bundle {} for trust domain {} ({}): ignored {} element(s) AgentGuard cannot use: {}",
+          source, bundle.trustDomain(), bundle.version(), bundle.ignoredElements().size(),
+          bundle.ignoredElements());
     }
   }
 }

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 public final class DefaultSvidVerifier implements SvidVerifier {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultSvidVerifier.class);
 
-  private static final AgentIdentity.Attestor JWT = new Attestor("jwt-svid");
-  private static final AgentIdentity.Attestor X509 = new Attestor("x509-svid");
+  // AgentIdentity hands attestors to this class only (checked by caller class): keep these here
+  private static final AgentIdentity.Attestor JWT = AgentIdentity.Attestor.forVerifier("jwt-svid");
+  private static final AgentIdentity.Attestor X509 = AgentIdentity.Attestor.forVerifier("x509-svid");
 
   private final Map<String, BundleSource> sources; // by trust domain, fixed at build
   private final String audience;
@@ -93,13 +94,13 @@ public final class DefaultSvidVerifier implements SvidVerifier {
       throw new IllegalStateException("no audience configured; set SvidVerifier.Builder.audience(...)");
     }
     String id = JwtSvids.verify(token, this::bundleFor, audience, clock.millis(), leewayMillis);
-    return Attestor.mint(JWT, id);
+    return mint(JWT, id);
   }
 
   @Override
   public AgentIdentity verifyX509Svid(List<X509Certificate> chain) {
     String id = X509Svids.verify(chain, this::bundleFor, clock.millis(), revocationChecker);
-    return Attestor.mint(X509, id);
+    return mint(X509, id);
   }
 
   @Override
@@ -126,17 +127,11 @@ public final class DefaultSvidVerifier implements SvidVerifier {
   }
 
   /** The one place that turns a verified SPIFFE ID into a verified identity. */
-  private static final class Attestor extends AgentIdentity.Attestor {
-    Attestor(String proof) {
-      super(proof);
-    }
-
-    static AgentIdentity mint(AgentIdentity.Attestor attestor, String spiffeId) {
-      try {
-        return ((Attestor) attestor).attest(spiffeId);
-      } catch (IllegalArgumentException e) {
-        throw new IdentityException(IdentityException.Reason.INVALID_SPIFFE_ID, e.getMessage());
-      }
+  private static AgentIdentity mint(AgentIdentity.Attestor attestor, String spiffeId) {
+    try {
+      return attestor.attest(spiffeId);
+    } catch (IllegalArgumentException e) {
+      throw new IdentityException(IdentityException.Reason.INVALID_SPIFFE_ID, e.getMessage());
     }
   }
 }

@@ -11,6 +11,8 @@ import java.security.interfaces.RSAPublicKey;
 final class JwtKey {
   static final int MIN_RSA_BITS = 2048;
   static final int MAX_RSA_BITS = 16384;
+  /** The JWS algorithms a JWT-SVID authority may be used with. */
+  static final java.util.Set<String> ALGORITHMS = java.util.Set.of("ES256", "ES384", "RS256", "PS256");
 
   final String kid;
   final PublicKey key;
@@ -37,10 +39,10 @@ final class JwtKey {
     }
     if (key instanceof ECPublicKey) {
       java.math.BigInteger order = ((ECPublicKey) key).getParams().getOrder();
-      if (order.equals(Jose.P256_ORDER)) {
+      if (order.equals(EcCurves.P256_ORDER)) {
         return new JwtKey(kid, key, "ES256", pinnedAlg);
       }
-      if (order.equals(Jose.P384_ORDER)) {
+      if (order.equals(EcCurves.P384_ORDER)) {
         return new JwtKey(kid, key, "ES384", pinnedAlg);
       }
       throw new IllegalArgumentException("JWT authority '" + kid + "' uses an EC curve other than P-256 or P-384");

@@ -1,6 +1,5 @@
 package dev.agentguard.core.internal.identity;
 
-import dev.agentguard.core.internal.Base64Url;
 import static dev.agentguard.IdentityException.Reason.BAD_SIGNATURE;
 import static dev.agentguard.IdentityException.Reason.EXPIRED;
 import static dev.agentguard.IdentityException.Reason.INVALID_CLAIMS;
@@ -18,6 +17,9 @@ import static dev.agentguard.IdentityException.Reason.WRONG_TYPE;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.IdentityException;
+import dev.agentguard.core.internal.Base64Url;
+import dev.agentguard.core.internal.jose.JoseJson;
+import dev.agentguard.core.internal.jose.NumericDate;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -44,11 +46,8 @@ import org.bouncycastle.asn1.DERSequence;
 final class JwtSvids {
   /** Largest token accepted, in characters. */
   static final int MAX_TOKEN_CHARS = 8192;
-  /** Largest exp/nbf/iat accepted: 9999-12-31T23:59:59Z. */
-  static final long MAX_NUMERIC_DATE = 253_402_300_799L;
 
   private static final Set<String> ALLOWED_HEADERS = Set.of("alg", "kid", "typ");
-  private static final Set<String> ALGORITHMS = Set.of("ES256", "ES384", "RS256", "PS256");
 
   private JwtSvids() {}
 
@@ -73,7 +72,7 @@ final class JwtSvids {
     if (headerBytes == null || claimsBytes == null || sig == null) {
       throw fail(MALFORMED, "a part is not canonical base64url");
     }
-    JsonNode header = Jose.jsonObject(headerBytes);
+    JsonNode header = JoseJson.SPIFFE.parseObject(headerBytes);
     if (header == null) {
       throw fail(MALFORMED, "header is not a JSON object (or has duplicate names or deep nesting)");
     }
@@ -92,14 +91,14 @@ final class JwtSvids {
       throw fail(UNSUPPORTED_ALGORITHM, "alg header missing");
     }
     String alg = algNode.textValue();
-    if (!ALGORITHMS.contains(alg)) {
+    if (!JwtKey.ALGORITHMS.contains(alg)) {
       throw fail(UNSUPPORTED_ALGORITHM, "alg '" + printable(alg) + "' is not ES256, ES384, RS256 or PS256");
     }
     JsonNode kidNode = header.get("kid");
     if (kidNode == null || !kidNode.isTextual() || kidNode.textValue().isEmpty()) {
       throw fail(UNKNOWN_KEY, "kid header missing");
     }
-    JsonNode claims = Jose.jsonObject(claimsBytes);
+    JsonNode claims = JoseJson.SPIFFE.parseObject(claimsBytes);
     if (claims == null) {
       throw fail(MALFORMED, "claims are not a JSON object (or have duplicate names or deep nesting)");
     }
@@ -166,7 +165,7 @@ final class JwtSvids {
     return subject.id();
   }
 
-  /** An integral NumericDate in [0, MAX_NUMERIC_DATE]; -1 when optional and absent. */
+  /** An integral NumericDate in [0, NumericDate.MAX]; -1 when optional and absent. */
   private static long numericDate(JsonNode claims, String name, boolean required) {
     JsonNode n = claims.get(name);
     if (n == null) {
@@ -175,13 +174,11 @@ final class JwtSvids {
       }
       return -1;
     }
-    if (!n.isIntegralNumber()) {
-      throw fail(INVALID_CLAIMS, name + " is not an integral NumericDate");
+    try {
+      return NumericDate.seconds(n);
+    } catch (IllegalArgumentException e) {
+      throw fail(INVALID_CLAIMS, name + " " + e.getMessage());
     }
-    if (!n.canConvertToLong() || n.longValue() < 0 || n.longValue() > MAX_NUMERIC_DATE) {
-      throw fail(INVALID_CLAIMS, name + " out of range");
-    }
-    return n.longValue();
   }
 
   private static boolean signatureValid(String alg, JwtKey key, byte[] input, byte[] sig) {

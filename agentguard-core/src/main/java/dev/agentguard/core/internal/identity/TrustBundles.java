@@ -1,9 +1,11 @@
 package dev.agentguard.core.internal.identity;
 
-import dev.agentguard.core.internal.Base64Url;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.core.TrustBundle;
+import dev.agentguard.core.internal.Base64Url;
+import dev.agentguard.core.internal.Hashing;
+import dev.agentguard.core.internal.jose.JoseJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +16,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -29,7 +30,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,18 +96,25 @@ public final class TrustBundles {
     if (expectedTd != null) {
       checkTrustDomain(expectedTd);
     }
-    String version = sha256(bytes);
+    String version = Hashing.sha256Tagged(bytes);
     String text = new String(bytes, StandardCharsets.UTF_8).strip();
+    if (text.isEmpty()) {
+      if (expectedTd == null) {
+        throw new IllegalArgumentException("empty, and an empty document names no trust domain");
+      }
+      // an explicitly emptied document: a valid bundle with no authorities (revokes trust)
+      return new TrustBundleImpl(expectedTd, List.of(), List.of(), List.of(), version);
+    }
     if (text.startsWith("-----BEGIN")) {
       if (expectedTd == null) {
         throw new IllegalArgumentException("a PEM bundle needs the trust domain to be given");
       }
-      return new TrustBundleImpl(expectedTd, pemCertificates(bytes), List.of(), version);
+      return new TrustBundleImpl(expectedTd, pemCertificates(bytes), List.of(), List.of(), version);
     }
-    JsonNode root = Jose.jsonObject(bytes);
+    JsonNode root = JoseJson.SPIFFE.parseObject(bytes);
     if (root == null) {
-      throw new IllegalArgumentException("not a JSON object (or duplicate names, nesting deeper than "
-          + Jose.MAX_JSON_DEPTH + ", trailing data)");
+      throw new IllegalArgumentException("not a JSON object (or not UTF-8, duplicate names, nesting deeper than "
+          + JoseJson.MAX_DEPTH + ", trailing data)");
     }
     String td = expectedTd;
     JsonNode tdNode = root.get("trust_domain");
@@ -131,55 +138,94 @@ public final class TrustBundles {
     }
     List<X509Certificate> cas = new ArrayList<>();
     List<JwtKey> jwtKeys = new ArrayList<>();
+    List<String> ignored = new ArrayList<>();
     int index = 0;
     for (Iterator<JsonNode> it = keys.elements(); it.hasNext(); index++) {
       JsonNode jwk = it.next();
+      String where = "keys[" + index + "]";
       if (!jwk.isObject()) {
-        throw new IllegalArgumentException("keys[" + index + "] is not an object");
+        throw new IllegalArgumentException(where + " is not an object");
       }
       JsonNode use = jwk.get("use");
-      if (use == null || !use.isTextual()) {
-        throw new IllegalArgumentException("keys[" + index + "] has no 'use'");
+      if (use == null) {
+        ignored.add(where + ": no 'use'");
+        continue;
+      }
+      if (!use.isTextual()) {
+        throw new IllegalArgumentException(where + " has a 'use' that is not a string");
       }
       if (use.textValue().equals(USE_JWT)) {
-        jwtKeys.add(jwtKey(jwk, index));
+        String skip = unusableJwtKey(jwk, where);
+        if (skip != null) {
+          ignored.add(where + " (jwt-svid): " + skip);
+        } else {
+          jwtKeys.add(jwtKey(jwk, where));
+        }
       } else if (use.textValue().equals(USE_X509)) {
-        cas.add(x509Authority(jwk, index));
+        cas.add(x509Authority(jwk, where));
+      } else {
+        ignored.add(where + ": unknown use '" + JwtSvids.printable(use.textValue()) + "'");
       }
-      // other uses are ignored, as the SPIFFE bundle format asks
     }
-    return new TrustBundleImpl(td, cas, jwtKeys, version);
+    return new TrustBundleImpl(td, cas, jwtKeys, ignored, version);
   }
 
-  private static JwtKey jwtKey(JsonNode jwk, int index) {
-    String where = "keys[" + index + "]";
-    JsonNode kid = jwk.get("kid");
-    if (kid == null || !kid.isTextual() || kid.textValue().isEmpty()) {
-      throw new IllegalArgumentException(where + " (jwt-svid) has no 'kid'");
-    }
+  /**
+   * Why AgentGuard could never use this jwt-svid element, or null when it is a key of a supported
+   * type (which must then parse). Elements a verifier does not support are ignored (SPIFFE bundle
+   * 4.2), so a bundle that also carries, say, a P-521 key still rotates and revokes keys; damage to
+   * a key of a supported type (missing members, bad encoding, a point off the curve) and private
+   * material reject the bundle instead.
+   */
+  private static String unusableJwtKey(JsonNode jwk, String where) {
     for (String forbidden : List.of("d", "p", "q", "dp", "dq", "qi", "k")) {
       if (jwk.has(forbidden)) {
         throw new IllegalArgumentException(where + " holds private or symmetric key material");
       }
     }
-    String pinnedAlg = null;
+    JsonNode kid = jwk.get("kid");
+    if (kid == null || !kid.isTextual() || kid.textValue().isEmpty()) {
+      throw new IllegalArgumentException(where + " (jwt-svid) has no 'kid'");
+    }
+    String kty = text(jwk, "kty", where);
     JsonNode alg = jwk.get("alg");
     if (alg != null) {
-      if (!alg.isTextual() || !List.of("ES256", "ES384", "RS256", "PS256").contains(alg.textValue())) {
-        throw new IllegalArgumentException(where + " has an unsupported 'alg'");
+      if (!alg.isTextual()) {
+        throw new IllegalArgumentException(where + " has an 'alg' that is not a string");
       }
-      pinnedAlg = alg.textValue();
+      if (!JwtKey.ALGORITHMS.contains(alg.textValue())) {
+        return "alg '" + JwtSvids.printable(alg.textValue()) + "' is not supported";
+      }
     }
+    switch (kty) {
+      case "EC": {
+        String crv = text(jwk, "crv", where);
+        return crv.equals("P-256") || crv.equals("P-384") ? null
+            : "curve '" + JwtSvids.printable(crv) + "' is not supported (P-256 and P-384 are)";
+      }
+      case "RSA": {
+        int bits = new BigInteger(1, b64(jwk, "n", where)).bitLength();
+        return bits >= JwtKey.MIN_RSA_BITS && bits <= JwtKey.MAX_RSA_BITS ? null
+            : "RSA key of " + bits + " bits (" + JwtKey.MIN_RSA_BITS + " to " + JwtKey.MAX_RSA_BITS
+                + " are accepted)";
+      }
+      default:
+        return "key type '" + JwtSvids.printable(kty) + "' is not supported (EC and RSA are)";
+    }
+  }
+
+  private static JwtKey jwtKey(JsonNode jwk, String where) {
+    JsonNode alg = jwk.get("alg");
+    String pinnedAlg = alg == null ? null : alg.textValue();
     PublicKey key = publicKey(jwk, where);
-    JwtKey k = JwtKey.of(kid.textValue(), key, pinnedAlg);
+    JwtKey k = JwtKey.of(jwk.get("kid").textValue(), key, pinnedAlg);
     if (pinnedAlg != null && !k.accepts(pinnedAlg)) {
       throw new IllegalArgumentException(where + " has an 'alg' that does not fit its key");
     }
     return k;
   }
 
-  private static X509Certificate x509Authority(JsonNode jwk, int index) {
-    String where = "keys[" + index + "]";
+  private static X509Certificate x509Authority(JsonNode jwk, String where) {
     JsonNode x5c = jwk.get("x5c");
     if (x5c == null || !x5c.isArray() || x5c.size() != 1 || !x5c.get(0).isTextual()) {
       throw new IllegalArgumentException(where + " (x509-svid) must have an x5c of exactly one certificate");
@@ -242,7 +288,7 @@ public final class TrustBundles {
           } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + " is not a point on " + crv);
           }
-          ECParameterSpec params = Jose.curveParams(jdkName);
+          ECParameterSpec params = EcCurves.params(jdkName);
           return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(bx, by), params));
         }
         case "RSA": {
@@ -314,7 +360,7 @@ public final class TrustBundles {
     checkTrustDomain(trustDomain);
     List<X509Certificate> cas = List.copyOf(x509Authorities);
     List<JwtKey> keys = new ArrayList<>();
-    MessageDigest md = sha256();
+    MessageDigest md = Hashing.sha256();
     md.update(trustDomain.getBytes(StandardCharsets.UTF_8));
     for (X509Certificate ca : cas) {
       try {
@@ -328,7 +374,7 @@ public final class TrustBundles {
       md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
       md.update(e.getValue().getEncoded());
     }
-    return new TrustBundleImpl(trustDomain, cas, keys, "sha256:" + HexFormat.of().formatHex(md.digest()));
+    return new TrustBundleImpl(trustDomain, cas, keys, List.of(), "sha256:" + Hashing.hex(md.digest()));
   }
 
   static void checkTrustDomain(String td) {
@@ -343,29 +389,20 @@ public final class TrustBundles {
     }
   }
 
-  static String sha256(byte[] bytes) {
-    return "sha256:" + HexFormat.of().formatHex(sha256().digest(bytes));
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** The immutable bundle. */
   static final class TrustBundleImpl implements TrustBundle {
     private final String trustDomain;
     private final List<X509Certificate> cas;
     private final Map<String, JwtKey> keys;
     private final Map<String, PublicKey> publicKeys;
+    private final List<String> ignored;
     private final String version;
 
-    TrustBundleImpl(String trustDomain, List<X509Certificate> cas, List<JwtKey> jwtKeys, String version) {
+    TrustBundleImpl(String trustDomain, List<X509Certificate> cas, List<JwtKey> jwtKeys, List<String> ignored,
+        String version) {
       this.trustDomain = trustDomain;
       this.cas = List.copyOf(cas);
+      this.ignored = List.copyOf(ignored);
       Map<String, JwtKey> k = new LinkedHashMap<>();
       Map<String, PublicKey> pk = new LinkedHashMap<>();
       for (JwtKey key : jwtKeys) {
@@ -404,9 +441,14 @@ public final class TrustBundles {
     }
 
     @Override
+    public List<String> ignoredElements() {
+      return ignored;
+    }
+
+    @Override
     public String toString() {
       return "TrustBundle[" + trustDomain + ", " + cas.size() + " x509 authorities, " + keys.size()
-          + " jwt authorities, " + version + "]";
+          + " jwt authorities, " + ignored.size() + " ignored elements, " + version + "]";
     }
   }
 }

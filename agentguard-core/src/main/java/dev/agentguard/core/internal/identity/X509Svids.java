@@ -15,30 +15,34 @@ import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXCertPathChecker;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.DERIA5String;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 
 /**
  * X.509-SVID verification (SPIFFE X509-SVID sections 4 and 5). Stateless and thread-safe.
  *
- * <p>Order of checks: chain shape; leaf has exactly one URI SAN holding a valid SPIFFE ID; leaf is
- * not a CA; leaf key usage (digitalSignature, no keyCertSign or cRLSign); trust domain bundle; leaf
+ * <p>Order of checks: chain shape; leaf has exactly one URI SAN holding a valid SPIFFE ID with a
+ * non-root path; leaf is not a CA; leaf key usage (digitalSignature, no keyCertSign or cRLSign); trust domain bundle; leaf
  * validity at the clock; PKIX path validation to the bundle's X.509 authorities at the clock.
  */
 final class X509Svids {
   /** Longest chain accepted (leaf plus intermediates). */
   static final int MAX_CHAIN = 16;
-  private static final int SAN_URI = 6;
 
   private X509Svids() {}
 
@@ -65,6 +69,10 @@ final class X509Svids {
     }
     if (subject.trustDomain().isEmpty()) {
       throw new IdentityException(INVALID_SPIFFE_ID, "URI SAN is not a SPIFFE ID");
+    }
+    if (subject.path().orElse("").isEmpty()) {
+      throw new IdentityException(INVALID_SPIFFE_ID,
+          "URI SAN names a trust domain only; an X.509-SVID's SPIFFE ID must have a path (X509-SVID 3.1)");
     }
     if (leaf.getBasicConstraints() != -1) {
       throw new IdentityException(INVALID_CERTIFICATE, "leaf certificate is a CA");
@@ -122,20 +130,36 @@ final class X509Svids {
     return subject.id();
   }
 
+  /**
+   * The one URI of the leaf's subjectAltName extension (2.5.29.17), read from the extension's DER
+   * with Bouncy Castle: the JDK's {@code getSubjectAlternativeNames()} drops the whole list when it
+   * cannot parse one URI (e.g. a host ending in a dot), which would hide both valid IDs and hostile
+   * second URIs. Other name types (DNS, IP, ...) may appear beside the URI (X509-SVID section 2).
+   */
   private static String uriSan(X509Certificate leaf) {
-    Collection<List<?>> sans;
+    byte[] extension = leaf.getExtensionValue(Extension.subjectAlternativeName.getId());
+    if (extension == null) {
+      throw new IdentityException(INVALID_CERTIFICATE, "leaf must have exactly one URI SAN, has 0");
+    }
+    GeneralName[] names;
     try {
-      sans = leaf.getSubjectAlternativeNames();
-    } catch (CertificateParsingException e) {
+      byte[] der = ASN1OctetString.getInstance(extension).getOctets();
+      names = GeneralNames.getInstance(ASN1Primitive.fromByteArray(der)).getNames();
+    } catch (IOException | RuntimeException e) {
       throw new IdentityException(MALFORMED, "unreadable subject alternative names");
+    }
+    if (names.length == 0) {
+      throw new IdentityException(MALFORMED, "subject alternative names extension is empty");
     }
     String uri = null;
     int count = 0;
-    if (sans != null) {
-      for (List<?> san : sans) {
-        if (san.size() >= 2 && Integer.valueOf(SAN_URI).equals(san.get(0))) {
-          count++;
-          uri = String.valueOf(san.get(1));
+    for (GeneralName name : names) {
+      if (name.getTagNo() == GeneralName.uniformResourceIdentifier) {
+        count++;
+        try {
+          uri = DERIA5String.getInstance(name.getName()).getString();
+        } catch (RuntimeException e) {
+          throw new IdentityException(MALFORMED, "unreadable URI SAN");
         }
       }
     }

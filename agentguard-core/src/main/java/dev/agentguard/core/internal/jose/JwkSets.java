@@ -1,15 +1,17 @@
-package dev.agentguard.core.internal.credential;
+package dev.agentguard.core.internal.jose;
 
-import dev.agentguard.core.internal.Base64Url;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentguard.core.internal.Base64Url;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Parses a JWK set of Ed25519 public keys into trusted keys indexed by their RFC 7638 thumbprint.
+ * Parses a JWK set of Ed25519 public keys into trusted keys indexed by their RFC 7638 thumbprint:
+ * the one JWK parser for Ed25519 keys (task-credential verifiers, the guard, and the audit trail's
+ * checkpoint verification).
  *
  * <p>Strict: the document must be {@code {"keys":[...]}} with at least one key; every key must be
  * {@code kty OKP}, {@code crv Ed25519}, with a canonical base64url {@code x} that is a valid,
@@ -34,7 +36,7 @@ public final class JwkSets {
    */
   public static Map<String, Ed25519.PublicKey> parse(String jwks) {
     Objects.requireNonNull(jwks, "jwks");
-    ObjectNode root = StrictJson.parseObject(jwks);
+    ObjectNode root = JoseJson.TOKENS.parseObject(jwks);
     if (root == null) {
       throw new IllegalArgumentException("JWK set is not a JSON object (or exceeds the limits)");
     }
@@ -56,7 +58,7 @@ public final class JwkSets {
       requireText(jwk, "kty", "OKP", where);
       requireText(jwk, "crv", "Ed25519", where);
       optionalText(jwk, "use", "sig", where);
-      optionalText(jwk, "alg", CredentialFormat.ALG, where);
+      optionalText(jwk, "alg", Ed25519.JWS_ALGORITHM, where);
       JsonNode x = jwk.get("x");
       byte[] raw = x != null && x.isTextual() ? Base64Url.decodeCanonical(x.textValue()) : null;
       if (raw == null || raw.length != Ed25519.PUBLIC_KEY_SIZE) {
@@ -68,7 +70,7 @@ public final class JwkSets {
         throw new IllegalArgumentException(where
             + " is not a valid Ed25519 public key (small-order, non-canonical or off the curve)");
       }
-      String thumbprint = Ed25519SigningKey.thumbprint(raw);
+      String thumbprint = Thumbprints.ed25519(raw);
       JsonNode kid = jwk.get("kid");
       if (kid != null && !(kid.isTextual() && kid.textValue().equals(thumbprint))) {
         throw new IllegalArgumentException(where

@@ -1,4 +1,4 @@
-package dev.agentguard.core.internal.credential;
+package dev.agentguard.core.internal.jose;
 
 import java.util.HexFormat;
 import org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint;
@@ -19,6 +19,8 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint;
  * @since 0.1.0
  */
 public final class Ed25519 {
+  /** The JWS {@code alg} of Ed25519 signatures (RFC 8037). */
+  public static final String JWS_ALGORITHM = "EdDSA";
   /** Public key length in bytes. */
   public static final int PUBLIC_KEY_SIZE = 32;
   /** Signature length in bytes. */
