@@ -3,11 +3,10 @@ package dev.agentguard.core.internal.audit;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.agentguard.AuditEvent;
 import dev.agentguard.Risk;
 import dev.agentguard.Sensitivity;
+import dev.agentguard.core.internal.StrictJsonFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,7 +23,7 @@ import java.util.Map;
  * <p><b>Canonical bytes.</b> A UTF-8 JSON object without insignificant white space whose members
  * appear in this fixed order: {@code v, seq, id, ts, type, agent, onBehalfOf, task, credential, tool,
  * action, risk, attributes, decision, code, reasons, policies, policyVersion, outcome, error,
- * durationMicros, count, signature, keyId, parent, prev}. Members whose value is {@code null} and
+ * durationMicros, count, signature, keyId, jwks, parent, prev}. Members whose value is {@code null} and
  * {@code attributes}, {@code reasons}, {@code policies} when empty are omitted. Attribute members keep
  * sorted by key (by UTF-16 code units, {@link String#compareTo}), whatever the map's order. Strings escape {@code "} and {@code \} with a backslash and write every
  * character below U+0020, U+007F, U+0085, U+2028 and U+2029 as a lower-case {@code \}{@code uXXXX} escape; an unpaired
@@ -37,8 +36,8 @@ import java.util.Map;
  * <p><b>Line.</b> The canonical bytes with the closing brace replaced by
  * {@code ,"hash":"sha256:<64 hex>"}}, followed by {@code \n}.
  *
- * <p><b>Hash.</b> {@code hash = "sha256:" + hex(SHA-256(UTF-8(prev) || canonical bytes))}; the first
- * event of a chain has {@code prev = }{@link #GENESIS}.
+ * <p><b>Hash.</b> See {@link ChainSealer}, the one place that computes it; the first event of a
+ * chain has {@code prev = }{@link #GENESIS}.
  *
  * <p>Parsing then encoding is exact: the canonical bytes of a parsed line equal those that were
  * hashed when it was written (numbers come back as {@link Long} or {@link Double}, risks and
@@ -51,29 +50,15 @@ import java.util.Map;
 public final class AuditJson {
   /** The {@code prev} of a chain's first event: {@code "sha256:"} followed by 64 zeros. */
   public static final String GENESIS = "sha256:" + "0".repeat(64);
-  /** Longest line the parser accepts, in bytes (without the newline). */
-  public static final int MAX_LINE_BYTES = 1 << 20;
-
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-  private static final int MAX_DEPTH = 8;
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(MAX_DEPTH + 2)
-          .maxStringLength(MAX_LINE_BYTES)
-          .maxNumberLength(400)
-          .build())
-      .build();
+  private static final int MAX_DEPTH = RecordBounds.MAX_LIST_DEPTH;
+  private static final JsonFactory FACTORY = StrictJsonFactory.create(MAX_DEPTH + 2,
+      RecordBounds.MAX_LINE_BYTES, 400, RecordBounds.MAX_LINE_BYTES);
 
   private AuditJson() {}
 
   /** Appends the canonical bytes of {@code e} (everything but {@code hash}) to {@code out}. */
   public static void writeCanonical(AuditEvent e, ByteBuf out) {
-    writeCanonical(e, e.parent(), out);
-  }
-
-  /** Like {@link #writeCanonical(AuditEvent, ByteBuf)} with {@code parent} instead of {@code e.parent()}. */
-  public static void writeCanonical(AuditEvent e, String parent, ByteBuf out) {
     out.putAscii("{\"v\":");
     out.putLong(e.v());
     out.putAscii(",\"seq\":");
@@ -90,18 +75,8 @@ public final class AuditJson {
     str(out, ",\"risk\":", e.risk());
     Map<String, Object> attrs = e.attributes();
     if (attrs != null && !attrs.isEmpty()) {
-      out.putAscii(",\"attributes\":{");
-      String[] keys = attrs.keySet().toArray(new String[0]);
-      Arrays.sort(keys);
-      for (int i = 0; i < keys.length; i++) {
-        if (i > 0) {
-          out.put(',');
-        }
-        putString(out, keys[i]);
-        out.put(':');
-        putValue(out, attrs.get(keys[i]), 0);
-      }
-      out.put('}');
+      out.putAscii(",\"attributes\":");
+      writeAttributes(attrs, out);
     }
     str(out, ",\"decision\":", e.decision());
     str(out, ",\"code\":", e.code());
@@ -114,7 +89,8 @@ public final class AuditJson {
     num(out, ",\"count\":", e.count());
     str(out, ",\"signature\":", e.signature());
     str(out, ",\"keyId\":", e.keyId());
-    str(out, ",\"parent\":", parent);
+    str(out, ",\"jwks\":", e.jwks());
+    str(out, ",\"parent\":", e.parent());
     str(out, ",\"prev\":", e.prev());
     out.put('}');
   }
@@ -130,46 +106,32 @@ public final class AuditJson {
    * Turns canonical bytes in {@code buf} into a line: replaces the closing brace with the hash member
    * and appends {@code }\n}.
    */
-  public static void appendHash(ByteBuf buf, byte[] hashAscii) {
+  public static void appendHash(ByteBuf buf, String hash) {
     buf.truncate(buf.length() - 1);
-    buf.putAscii(",\"hash\":\"");
-    buf.put(hashAscii, 0, hashAscii.length);
-    buf.putAscii("\"}\n");
+    buf.putAscii(",\"hash\":");
+    putString(buf, hash);
+    buf.putAscii("}\n");
   }
 
-  /** Lower-case hex of {@code bytes}. */
-  public static String hexOf(byte[] bytes) {
-    byte[] out = new byte[bytes.length * 2];
-    for (int i = 0; i < bytes.length; i++) {
-      out[2 * i] = HEX[(bytes[i] >> 4) & 0xf];
-      out[2 * i + 1] = HEX[bytes[i] & 0xf];
+  /** The canonical JSON object of {@code attrs}: members sorted by key, values as in the class comment. */
+  public static void writeAttributes(Map<String, Object> attrs, ByteBuf out) {
+    String[] keys = attrs.keySet().toArray(new String[0]);
+    Arrays.sort(keys);
+    out.put('{');
+    for (int i = 0; i < keys.length; i++) {
+      if (i > 0) {
+        out.put(',');
+      }
+      putString(out, keys[i]);
+      out.put(':');
+      putValue(out, attrs.get(keys[i]), 0);
     }
-    return new String(out, StandardCharsets.US_ASCII);
+    out.put('}');
   }
 
-  /** {@code "sha256:" + hex(digest)} as ASCII bytes. */
-  public static byte[] hashAscii(byte[] digest) {
-    byte[] out = new byte[7 + digest.length * 2];
-    out[0] = 's';
-    out[1] = 'h';
-    out[2] = 'a';
-    out[3] = '2';
-    out[4] = '5';
-    out[5] = '6';
-    out[6] = ':';
-    for (int i = 0; i < digest.length; i++) {
-      out[7 + 2 * i] = HEX[(digest[i] >> 4) & 0xf];
-      out[8 + 2 * i] = HEX[digest[i] & 0xf];
-    }
-    return out;
-  }
-
-  /** Computes the hash of an event whose canonical bytes are given. */
-  public static String hash(String prev, byte[] canonical, int len) {
-    java.security.MessageDigest md = Sha256.get();
-    md.update(prev.getBytes(StandardCharsets.UTF_8));
-    md.update(canonical, 0, len);
-    return new String(hashAscii(md.digest()), StandardCharsets.US_ASCII);
+  /** The canonical JSON of one value (a string, number, boolean, enum or list of these). */
+  public static void writeValue(Object value, ByteBuf out) {
+    putValue(out, value, 0);
   }
 
   private static void str(ByteBuf out, String name, String value) {
@@ -298,14 +260,13 @@ public final class AuditJson {
    * @throws IllegalArgumentException saying what is wrong (never the line's content)
    */
   public static AuditEvent parse(byte[] line, int off, int len) {
-    if (len > MAX_LINE_BYTES) {
-      throw new IllegalArgumentException("line longer than " + MAX_LINE_BYTES + " bytes");
+    if (len > RecordBounds.MAX_LINE_BYTES) {
+      throw new IllegalArgumentException("line longer than " + RecordBounds.MAX_LINE_BYTES + " bytes");
     }
     try (JsonParser p = FACTORY.createParser(line, off, len)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException("not a JSON object");
       }
-      AuditEvent.Builder b = null;
       boolean hasV = false;
       boolean hasSeq = false;
       long v = 0;
@@ -314,6 +275,7 @@ public final class AuditJson {
       String ts = null;
       String prev = null;
       String hash = null;
+      String parent = null;
       Map<String, Object> pending = new LinkedHashMap<>();
       String type = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -346,9 +308,12 @@ public final class AuditJson {
           case "hash":
             hash = string(p, name, t);
             break;
+          case "parent":
+            parent = string(p, name, t);
+            break;
           case "agent": case "onBehalfOf": case "task": case "credential": case "tool":
           case "action": case "risk": case "decision": case "code": case "policyVersion":
-          case "outcome": case "error": case "signature": case "keyId": case "parent":
+          case "outcome": case "error": case "signature": case "keyId": case "jwks":
             pending.put(name, string(p, name, t));
             break;
           case "durationMicros": case "count":
@@ -376,9 +341,12 @@ public final class AuditJson {
       if (v != AuditEvent.FORMAT_VERSION) {
         throw new IllegalArgumentException("unsupported format version " + v);
       }
-      b = AuditEvent.builder(type).v((int) v).seq(seq).id(id).ts(ts).prev(prev).hash(hash);
+      if (EventType.of(type) == null) {
+        throw new IllegalArgumentException("unknown event type '" + truncate(type) + "'");
+      }
+      AuditEvent.Builder b = AuditEvent.builder(type);
       applyPending(b, pending);
-      return b.build();
+      return AuditEvent.recorded(b, seq, id, ts, parent, prev, hash);
     } catch (IOException e) {
       throw new IllegalArgumentException("not valid JSON (" + e.getClass().getSimpleName() + ")");
     }
@@ -403,7 +371,7 @@ public final class AuditJson {
         case "error": b.error((String) val); break;
         case "signature": b.signature((String) val); break;
         case "keyId": b.keyId((String) val); break;
-        case "parent": b.parent((String) val); break;
+        case "jwks": b.jwks((String) val); break;
         case "durationMicros": b.durationMicros((Long) val); break;
         case "count": b.count((Long) val); break;
         case "reasons": b.reasons((List<String>) val); break;
@@ -487,27 +455,6 @@ public final class AuditJson {
         return Collections.unmodifiableList(list);
       default:
         throw new IllegalArgumentException("attribute value of unsupported JSON type " + t);
-    }
-  }
-
-  /** A per-thread reusable SHA-256 digest. */
-  static final class Sha256 {
-    private static final ThreadLocal<java.security.MessageDigest> MD = ThreadLocal.withInitial(Sha256::create);
-
-    private Sha256() {}
-
-    static java.security.MessageDigest create() {
-      try {
-        return java.security.MessageDigest.getInstance("SHA-256");
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is not available", e);
-      }
-    }
-
-    static java.security.MessageDigest get() {
-      java.security.MessageDigest md = MD.get();
-      md.reset();
-      return md;
     }
   }
 }
