@@ -154,6 +154,12 @@ final class AuditWriter implements Runnable {
         d.complete(false);
       }
       waiters.clear();
+      for (Object o : batch) {
+        if (o instanceof Durable) {
+          ((Durable) o).complete(false);
+        }
+      }
+      batch.clear();
     } finally {
       long lost = admission.abandonQueued();
       if (lost > 0) {

@@ -79,38 +79,40 @@ final class Checkpoints {
 
   /** A checkpoint over {@code head}, or {@code null} when there is no signer or it failed. */
   AuditEvent.Builder checkpoint(ChainHead head) {
-    String sig = sign(CheckpointSigner.message(head.seq(), head.hash()));
-    if (sig == null) {
+    Signed signed = sign(CheckpointSigner.message(head.seq(), head.hash()));
+    if (signed == null) {
       return null;
     }
     eventsSince = 0;
     lastMillis = config.clock().millis();
-    return AuditEvent.builder(AuditEvent.AUDIT_CHECKPOINT).signature(sig).keyId(config.signer().keyId());
+    return AuditEvent.builder(AuditEvent.AUDIT_CHECKPOINT).signature(signed.signature()).keyId(signed.keyId());
   }
 
   /** The close record over {@code head}: signed, or unsigned when there is no signer or it failed. */
   AuditEvent.Builder closing(ChainHead head) {
     AuditEvent.Builder b = AuditEvent.builder(AuditEvent.AUDIT_CLOSED);
-    String sig = sign(CheckpointSigner.closeMessage(head.seq(), head.hash()));
-    if (sig != null) {
-      b.signature(sig).keyId(config.signer().keyId());
+    Signed signed = sign(CheckpointSigner.closeMessage(head.seq(), head.hash()));
+    if (signed != null) {
+      b.signature(signed.signature()).keyId(signed.keyId());
     }
     return b;
   }
 
-  private String sign(byte[] message) {
+  /** A signature and the id of the key that made it. */
+  private record Signed(String signature, String keyId) {}
+
+  private Signed sign(byte[] message) {
     CheckpointSigner signer = config.signer();
     if (signer == null) {
       return null;
     }
     try {
-      String sig = Base64Url.encode(signer.sign(message));
-      signer.keyId();
+      Signed signed = new Signed(Base64Url.encode(signer.sign(message)), signer.keyId());
       if (signerFailing) {
         signerFailing = false;
         LOG.info("audit checkpoint signer recovered");
       }
-      return sig;
+      return signed;
     } catch (Throwable t) {
       Fatal.rethrowIfFatal(t);
       failed(t);
