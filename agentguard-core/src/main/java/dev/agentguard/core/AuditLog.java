@@ -30,7 +30,8 @@ import java.util.Objects;
  * the real key from a forger's.
  *
  * <p>Parsing is strict (duplicate or unknown members, nulls and wrong types are rejected) and
- * bounded (lines up to 1 MiB). Stateless and thread-safe.
+ * bounded (lines up to 1 MiB, the bound the writer keeps every record within). Stateless and
+ * thread-safe.
  *
  * @since 0.1.0
  */
