@@ -1,7 +1,7 @@
 package dev.agentguard.core;
 
 import dev.agentguard.AuditEvent;
-import dev.agentguard.core.internal.audit.AuditJson;
+import dev.agentguard.core.internal.audit.AuditLineParser;
 import dev.agentguard.core.internal.audit.JsonLinesSink;
 import dev.agentguard.core.internal.audit.LineReader;
 import dev.agentguard.core.internal.audit.RecordBounds;
@@ -104,7 +104,7 @@ public final class AuditLog {
                 + RecordBounds.MAX_LINE_BYTES + " bytes");
           }
           try {
-            out.add(AuditJson.parse(r.bytes(), 0, r.length()));
+            out.add(AuditLineParser.parse(r.bytes(), 0, r.length()));
           } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + " line " + r.number() + ": " + e.getMessage());
           }

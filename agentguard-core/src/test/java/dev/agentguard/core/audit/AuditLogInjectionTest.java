@@ -15,6 +15,7 @@ import dev.agentguard.core.AuditSinks;
 import dev.agentguard.core.InMemoryAuditSink;
 import dev.agentguard.core.VerificationReport;
 import dev.agentguard.core.internal.audit.AuditJson;
+import dev.agentguard.core.internal.audit.AuditLineParser;
 import dev.agentguard.core.internal.audit.AuditPipeline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -147,9 +148,9 @@ class AuditLogInjectionTest {
         "{\"v\":4294967297,\"seq\":1,\"id\":\"x\",\"ts\":\"t\",\"type\":\"t\",\"prev\":\"p\",\"hash\":\"h\"}",
         "[1]", "", "{")) {
       byte[] b = bad.getBytes(StandardCharsets.UTF_8);
-      assertThrows(IllegalArgumentException.class, () -> AuditJson.parse(b, 0, b.length), bad);
+      assertThrows(IllegalArgumentException.class, () -> AuditLineParser.parse(b, 0, b.length), bad);
     }
     byte[] ok = (base + "}").getBytes(StandardCharsets.UTF_8);
-    assertEquals(1, AuditJson.parse(ok, 0, ok.length).seq());
+    assertEquals(1, AuditLineParser.parse(ok, 0, ok.length).seq());
   }
 }

@@ -12,6 +12,7 @@ import dev.agentguard.core.AuditSinks;
 import dev.agentguard.core.VerificationReport;
 import dev.agentguard.core.VerificationReport.Kind;
 import dev.agentguard.core.internal.audit.AuditJson;
+import dev.agentguard.core.internal.audit.AuditLineParser;
 import dev.agentguard.core.internal.audit.AuditPipeline;
 import dev.agentguard.core.internal.audit.ByteBuf;
 import dev.agentguard.core.internal.audit.ChainSealer;
@@ -79,7 +80,7 @@ class AuditTamperTest {
 
   @Test
   void changedAndRehashedRecordBreaksTheNextLink() throws Exception {
-    AuditEvent e = AuditJson.parse(lines.get(9).getBytes(StandardCharsets.UTF_8), 0, lines.get(9).length());
+    AuditEvent e = AuditLineParser.parse(lines.get(9).getBytes(StandardCharsets.UTF_8), 0, lines.get(9).length());
     AuditEvent forged = AuditEvent.recorded(e.toBuilder().decision("DENY"), e.seq(), e.id(), e.ts(), e.parent(),
         e.prev(), null);
     ByteBuf b = new ByteBuf(512);
@@ -125,13 +126,13 @@ class AuditTamperTest {
   void forgedCheckpointSignatureIsReported() throws Exception {
     String cp = lines.get(6);
     assertTrue(cp.contains("audit.checkpoint"));
-    String sig = AuditJson.parse(cp.getBytes(StandardCharsets.UTF_8), 0, cp.length()).signature();
+    String sig = AuditLineParser.parse(cp.getBytes(StandardCharsets.UTF_8), 0, cp.length()).signature();
     String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[64]);
     List<String> tampered = new ArrayList<>(lines);
     tampered.set(6, cp.replace(sig, forged));
     // the hash covers the signature, so a plain check sees a hash mismatch; a re-hashed forgery is
     // caught by the signature check (pinned, or under the opening record's key)
-    AuditEvent e = AuditJson.parse(tampered.get(6).getBytes(StandardCharsets.UTF_8), 0, tampered.get(6).length());
+    AuditEvent e = AuditLineParser.parse(tampered.get(6).getBytes(StandardCharsets.UTF_8), 0, tampered.get(6).length());
     tampered.set(6, tampered.get(6).replace(e.hash(), ChainSealer.hashOf(e)));
     VerificationReport r = verifyLines(tampered);
     assertBad(r, Kind.BAD_CHECKPOINT, 7);

@@ -16,6 +16,7 @@ import dev.agentguard.core.VerificationReport;
 import dev.agentguard.core.VerificationReport.Kind;
 import dev.agentguard.core.VerificationReport.SignatureCheck;
 import dev.agentguard.core.internal.audit.AuditJson;
+import dev.agentguard.core.internal.audit.AuditLineParser;
 import dev.agentguard.core.internal.audit.AuditPipeline;
 import dev.agentguard.core.internal.audit.ByteBuf;
 import dev.agentguard.core.internal.audit.ChainSealer;
@@ -98,7 +99,7 @@ class TrailEndTest {
   void aCloseRecordForgedAfterATruncationIsRejected() throws Exception {
     List<String> lines = new ArrayList<>(Files.readAllLines(write("audit.jsonl", signer, 12)));
     lines.subList(lines.size() - 4, lines.size()).clear();
-    AuditEvent head = AuditJson.parse(lines.get(lines.size() - 1).getBytes(StandardCharsets.UTF_8), 0,
+    AuditEvent head = AuditLineParser.parse(lines.get(lines.size() - 1).getBytes(StandardCharsets.UTF_8), 0,
         lines.get(lines.size() - 1).length());
     TestSigner forger = new TestSigner();
     String sig = Base64.getUrlEncoder().withoutPadding()

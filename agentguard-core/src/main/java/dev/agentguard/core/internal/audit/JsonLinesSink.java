@@ -115,7 +115,7 @@ public final class JsonLinesSink implements EncodedAuditSink {
   private ChainHead headOf(byte[] bytes, int off, int len) {
     AuditEvent e;
     try {
-      e = AuditJson.parse(bytes, off, len);
+      e = AuditLineParser.parse(bytes, off, len);
     } catch (IllegalArgumentException ex) {
       throw new IllegalStateException("audit log " + path + ": last line is corrupt (" + ex.getMessage()
           + "); refusing to continue its chain");

@@ -4,6 +4,7 @@ import dev.agentguard.AuditEvent;
 import dev.agentguard.Risk;
 import dev.agentguard.Sensitivity;
 import dev.agentguard.core.internal.Hashing;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +20,9 @@ import java.util.TreeMap;
  * lists of these (ints, shorts and bytes as longs, floats as doubles, NaN and the infinities as the
  * strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}, risks and sensitivities as their
  * wire names, other enums by name, {@code null} as {@code "null"}, anything else as its
- * {@code toString()}, or {@code "[unprintable <class>]"} when that throws). Then:
+ * {@code toString()}, or {@code "[unprintable <class>]"} when that throws), and every unpaired
+ * surrogate in a string becomes U+FFFD (as the encoding writes it), so a sealed event equals what
+ * reading its line back gives. Then:
  * <ul>
  *   <li>a string over {@value #MAX_TEXT_CHARS} characters (attribute values at any depth, every text
  *       field, each reason and policy id) keeps its first {@value #MAX_TEXT_CHARS} characters
@@ -123,20 +126,56 @@ public final class RecordBounds {
   }
 
   private static boolean fits(String s) {
-    return s == null || s.length() <= MAX_TEXT_CHARS;
+    return s == null || (s.length() <= MAX_TEXT_CHARS && wellFormed(s));
   }
 
-  /** {@code s} cut to {@link #MAX_TEXT_CHARS} with the marker, or {@code s} when it fits. */
+  /**
+   * {@code s} cut to {@link #MAX_TEXT_CHARS} with the marker, and with each unpaired surrogate
+   * replaced by U+FFFD (as the encoding writes it), or {@code s} itself when neither applies.
+   */
   static String text(String s) {
     return cut(s, MAX_TEXT_CHARS);
   }
 
   private static String cut(String s, int max) {
-    if (s == null || s.length() <= max) {
-      return s;
+    if (s == null) {
+      return null;
+    }
+    if (s.length() <= max) {
+      return wellFormed(s) ? s : replaceUnpairedSurrogates(s);
     }
     int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
-    return s.substring(0, end) + "...[truncated " + s.length() + " chars, " + Hashing.sha256Tagged(s) + "]";
+    return replaceUnpairedSurrogates(s.substring(0, end)) + "...[truncated " + s.length() + " chars, "
+        + Hashing.sha256Tagged(s) + "]";
+  }
+
+  private static boolean wellFormed(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (!Character.isHighSurrogate(c) || i + 1 == n || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      }
+    }
+    return true;
+  }
+
+  private static String replaceUnpairedSurrogates(String s) {
+    if (wellFormed(s)) {
+      return s;
+    }
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        b.append(c).append(s.charAt(++i));
+      } else {
+        b.append(Character.isSurrogate(c) ? '\ufffd' : c);
+      }
+    }
+    return b.toString();
   }
 
   private List<String> texts(List<String> in) {
@@ -169,7 +208,7 @@ public final class RecordBounds {
     for (int i = 0; i < keys.length; i++) {
       Object v = in.get(keys[i]);
       values[i] = value(v, 0);
-      changed |= values[i] != v || ((String) keys[i]).length() > MAX_KEY_CHARS;
+      changed |= values[i] != v || cut((String) keys[i], MAX_KEY_CHARS) != keys[i];
     }
     if (!changed) {
       return in;
@@ -270,7 +309,9 @@ public final class RecordBounds {
   }
 
   private String digestOfScratch() {
-    String d = Hashing.sha256Tagged(Arrays.copyOf(scratch.array(), scratch.length()));
+    MessageDigest md = Hashing.sha256();
+    md.update(scratch.array(), 0, scratch.length());
+    String d = "sha256:" + Hashing.hex(md.digest());
     if (scratch.array().length > MAX_LINE_BYTES) {
       scratch.release();
     }

@@ -100,7 +100,7 @@ public final class Verifier {
           }
           AuditEvent e;
           try {
-            e = AuditJson.parse(bytes, 0, bytes.length);
+            e = AuditLineParser.parse(bytes, 0, bytes.length);
           } catch (IllegalArgumentException ex) {
             return fail(lastFile && !more ? Kind.TORN_LAST_LINE : Kind.MALFORMED_LINE,
                 "unparseable line: " + ex.getMessage() + where);
@@ -108,7 +108,7 @@ public final class Verifier {
           AuditEvent next = null;
           if (more && expected >= 0 && e.seq() > expected && r.hadNewline() && !r.tooLong()) {
             try {
-              next = AuditJson.parse(r.bytes(), 0, r.length());
+              next = AuditLineParser.parse(r.bytes(), 0, r.length());
             } catch (IllegalArgumentException ignored) {
               next = null;
             }
