@@ -492,4 +492,62 @@ class ProtectTest {
       assertEquals(Risk.CRITICAL, f.guard.guardMethod(impl, Store.class.getMethod("put", Object.class)).risk());
     }
   }
+
+  // ---------------------------------------------------------------- @Redact audit keys
+
+  interface NamedRedaction {
+    @AgentTool(value = "tickets.comment", action = "write", risk = Risk.LOW)
+    String comment(@Attr("resource.id") String id, @dev.agentguard.Redact("text") String body);
+  }
+
+  @Test
+  void aRedactNameIsTheAuditKey() {
+    try (GuardFixture f = new GuardFixture()) {
+      NamedRedaction tools = f.guard.protect(NamedRedaction.class, (id, body) -> "ok");
+      try (AgentTask task = f.guard.startTask(allScopes())) {
+        assertEquals("ok", tools.comment("T-1", "hello"));
+      }
+      AuditEvent decision = onlyDecision(f);
+      assertTrue(String.valueOf(decision.attributes().get("redacted.text")).startsWith("sha256:"),
+          decision.attributes()::toString);
+    }
+  }
+
+  /** Compiles {@code source} without {@code -parameters}, as many builds do, and loads the type. */
+  private static Class<?> compiledWithoutParameterNames(String name, String source,
+      java.nio.file.Path dir) throws Exception {
+    javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+    java.nio.file.Path file = dir.resolve(name + ".java");
+    java.nio.file.Files.writeString(file, source);
+    String classpath = String.join(java.io.File.pathSeparator,
+        java.nio.file.Path.of(AgentTool.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+    int status = javac.run(null, null, null, "-d", dir.toString(), "-classpath", classpath, file.toString());
+    assertEquals(0, status, "javac");
+    java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()},
+        ProtectTest.class.getClassLoader());
+    return loader.loadClass(name);
+  }
+
+  @Test
+  void anUnnamedRedactWithoutParameterNamesFailsAtProtectTime(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    Class<?> type = compiledWithoutParameterNames("NoNames", String.join("\n",
+        "public interface NoNames {",
+        "  @dev.agentguard.AgentTool(\"tickets.comment\")",
+        "  String comment(@dev.agentguard.Redact String body);",
+        "  @dev.agentguard.AgentTool(\"tickets.note\")",
+        "  String note(@dev.agentguard.Redact(\"text\") String body);",
+        "}"), dir);
+    assertFalse(type.getMethod("comment", String.class).getParameters()[0].isNamePresent(), "sanity: no names");
+    Object target = java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+        (p, m, a) -> "ok");
+    try (GuardFixture f = new GuardFixture()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> f.guard.guardMethod(target, type.getMethod("comment", String.class)));
+      assertTrue(e.getMessage().contains("@Redact(\"name\")") && e.getMessage().contains("-parameters"),
+          e.getMessage());
+      assertEquals("tickets.note", f.guard.guardMethod(target, type.getMethod("note", String.class)).tool(),
+          "a named @Redact needs no parameter names");
+    }
+  }
 }
