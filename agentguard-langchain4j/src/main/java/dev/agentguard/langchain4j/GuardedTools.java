@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -321,6 +322,7 @@ public final class GuardedTools {
         throw new IllegalStateException("no tool objects: call tools(...) first");
       }
       boolean throwing = Boolean.TRUE.equals(denialsThrow);
+      AtomicBoolean noTaskHintLogged = new AtomicBoolean();
       List<Entry> entries = new ArrayList<>();
       Set<String> names = new HashSet<>();
       for (Object target : objects) {
@@ -329,7 +331,7 @@ public final class GuardedTools {
           throw new IllegalArgumentException(target.getClass().getName() + " has no @Tool method");
         }
         for (Method m : methods) {
-          Entry e = entry(target, m, throwing);
+          Entry e = entry(target, m, throwing, noTaskHintLogged);
           if (!names.add(e.spec().name())) {
             throw new IllegalArgumentException("two tools are named '" + e.spec().name()
                 + "' for the model (last one: " + describe(m) + "); give one a distinct @Tool(name)");
@@ -340,7 +342,7 @@ public final class GuardedTools {
       return new GuardedTools(guard, entries);
     }
 
-    private Entry entry(Object target, Method m, boolean throwing) {
+    private Entry entry(Object target, Method m, boolean throwing, AtomicBoolean noTaskHintLogged) {
       if (Modifier.isStatic(m.getModifiers())) {
         throw new IllegalArgumentException("@Tool method " + describe(m) + " is static; use an instance method");
       }
@@ -354,7 +356,8 @@ public final class GuardedTools {
       ToolSpecification spec = ToolSpecifications.toolSpecificationFrom(m);
       ToolArguments args = ToolArguments.of(spec.name(), m);
       GuardedToolExecutor executor =
-          new GuardedToolExecutor(spec.name(), guarded, args, m.getReturnType() == void.class, throwing, null);
+          new GuardedToolExecutor(spec.name(), guarded, args, m.getReturnType() == void.class, throwing, null,
+              noTaskHintLogged);
       return new Entry(spec, executor, m.getAnnotation(Tool.class).returnBehavior());
     }
   }
