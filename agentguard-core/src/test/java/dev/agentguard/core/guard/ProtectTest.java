@@ -78,7 +78,7 @@ class ProtectTest {
   }
 
   @Test
-  void findsTheAnnotationOnTheImplementation() {
+  void findsTheAnnotationOnTheImplementation() { // docs/security-cases.md #21
     try (GuardFixture f = new GuardFixture(); AgentTask task = f.guard.startTask(allScopes())) {
       AnnotatedOnImplImpl impl = new AnnotatedOnImplImpl();
       AnnotatedOnImpl tools = f.guard.protect(AnnotatedOnImpl.class, impl);
@@ -90,7 +90,7 @@ class ProtectTest {
   }
 
   @Test
-  void conflictingAnnotationsFailAtProtectTime() {
+  void conflictingAnnotationsFailAtProtectTime() { // docs/security-cases.md #21
     try (GuardFixture f = new GuardFixture()) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> f.guard.protect(Conflicting.class, new Conflicting() {
@@ -105,7 +105,7 @@ class ProtectTest {
   }
 
   @Test
-  void identicalAnnotationsOnBothAreFine() {
+  void identicalAnnotationsOnBothAreFine() { // docs/security-cases.md #21
     try (GuardFixture f = new GuardFixture(); AgentTask task = f.guard.startTask(allScopes())) {
       Conflicting tools = f.guard.protect(Conflicting.class, new Conflicting() {
         @Override
@@ -119,7 +119,7 @@ class ProtectTest {
   }
 
   @Test
-  void unannotatedAbstractMethodsFailUnlessAllowed() {
+  void unannotatedAbstractMethodsFailUnlessAllowed() { // docs/security-cases.md #22
     Unannotated impl = new Unannotated() {
       @Override
       public String read(String id) {
@@ -144,7 +144,7 @@ class ProtectTest {
   }
 
   @Test
-  void objectMethodsPassThrough() {
+  void objectMethodsPassThrough() { // docs/security-cases.md #22
     try (GuardFixture f = new GuardFixture()) {
       assertEquals(f.impl.toString(), f.tools.toString());
       assertEquals(f.impl.hashCode(), f.tools.hashCode());
