@@ -102,11 +102,11 @@ final class ToolDescriptor {
    * The attributes the audit record keeps: the decided request's attributes with every redacted
    * value replaced by its digest, every attribute derived from a redacted one (the host of a redacted
    * URL, ...; see {@link ToolRequest#derivedFrom}) replaced by a marker, plus digests of redacted
-   * arguments that are not bound.
+   * arguments that are not bound; over-long values bounded by {@link RecordedValues}.
    */
   Map<String, Object> auditAttributes(ToolRequest decided, Frozen frozen) {
     if (!hasRedactions) {
-      return decided.attributes();
+      return RecordedValues.bounded(decided.attributes());
     }
     Map<String, Object> out = new LinkedHashMap<>(decided.attributes());
     for (Binding binding : bindings) {
@@ -118,6 +118,6 @@ final class ToolDescriptor {
       }
     }
     out.putAll(frozen.digests());
-    return out;
+    return RecordedValues.bounded(out);
   }
 }
