@@ -273,6 +273,64 @@ class ArgumentSnapshotTest {
     }
   }
 
+  /** A char sequence whose toString throws what it is given: an Error, or a checked exception sneakily. */
+  static final class Throwing implements CharSequence {
+    private final Throwable thrown;
+
+    Throwing(Throwable thrown) {
+      this.thrown = thrown;
+    }
+
+    @Override
+    public int length() {
+      return 0;
+    }
+
+    @Override
+    public char charAt(int index) {
+      return 'x';
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return this;
+    }
+
+    @Override
+    public String toString() {
+      return Throwing.<RuntimeException>sneaky(thrown);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> String sneaky(Throwable t) throws E {
+      throw (E) t;
+    }
+  }
+
+  @Test
+  void anErrorOrACheckedExceptionWhileReadingAnArgumentIsARecordedDeny() { // docs/security-cases.md #42
+    Recorder impl = new Recorder();
+    try (GuardFixture f = fixture()) {
+      MailTools tools = f.guard.protect(MailTools.class, impl);
+      try (AgentTask task = f.guard.startTask(task())) {
+        for (Throwable t : List.of(new AssertionError("sk_live_a"), new java.io.IOException("sk_live_b"),
+            new IllegalArgumentException("sk_live_c"),
+            new StackOverflowError())) {
+          AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> tools.note(new Throwing(t)),
+              t.getClass().getName());
+          assertEquals(DenyCode.EVALUATION_ERROR, e.code());
+          assertFalse(e.getMessage().contains("sk_live"), e.getMessage());
+        }
+        assertEquals(0, task.calls());
+      }
+      assertEquals(List.of(), impl.received);
+      List<AuditEvent> decisions = decisions(f);
+      assertEquals(List.of("EVALUATION_ERROR", "EVALUATION_ERROR", "EVALUATION_ERROR", "EVALUATION_ERROR"),
+          decisions.stream().map(AuditEvent::code).collect(Collectors.toList()));
+      decisions.forEach(d -> assertFalse(d.toString().contains("sk_live"), d::toString));
+    }
+  }
+
   @Test
   void noDenyReasonQuotesARedactedArgument() { // docs/security-cases.md #42
     Recorder impl = new Recorder();

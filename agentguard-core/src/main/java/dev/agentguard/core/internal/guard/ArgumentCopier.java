@@ -40,6 +40,15 @@ final class ArgumentCopier {
       BigInteger.class, BigDecimal.class, Number.class, URI.class, URL.class);
   private static final int MAX_DEPTH = 8;
 
+  /** An argument that holds something that cannot be copied; the message names types, never values. */
+  static final class Uncopyable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Uncopyable(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   private static final ArgumentCopier KEEP = new ArgumentCopier(null, null);
 
   /** Array component type to copy into, or null when not an array parameter. */
@@ -115,8 +124,8 @@ final class ArgumentCopier {
   /**
    * The copy of one live argument. {@code null} stays {@code null}.
    *
-   * @throws IllegalArgumentException (a value-free message) when an element has a type that cannot be
-   *     copied; anything the argument's own methods throw while being read propagates
+   * @throws Uncopyable (a value-free message) when an element has a type that cannot be copied;
+   *     anything the argument's own methods throw while being read propagates
    */
   Object copy(Object live) {
     if (live == null || this == KEEP) {
@@ -145,12 +154,12 @@ final class ArgumentCopier {
     if (v instanceof CharSequence s) {
       String text = s.toString();
       if (text == null) {
-        throw new IllegalArgumentException("a " + v.getClass().getName() + " argument returned no text");
+        throw new Uncopyable("a " + v.getClass().getName() + " argument returned no text");
       }
       return text;
     }
     if (depth >= MAX_DEPTH) {
-      throw new IllegalArgumentException("an argument nests collections or arrays more than " + MAX_DEPTH + " deep");
+      throw new Uncopyable("an argument nests collections or arrays more than " + MAX_DEPTH + " deep");
     }
     if (v instanceof Collection<?> c) {
       return copyCollection(c, v instanceof Set<?>, depth + 1);
@@ -158,12 +167,12 @@ final class ArgumentCopier {
     if (v.getClass().isArray()) {
       Class<?> component = v.getClass().getComponentType();
       if (!component.isPrimitive() && !component.isEnum() && !LEAF_TYPES.contains(component)) {
-        throw new IllegalArgumentException("an argument holds an array of " + component.getName()
+        throw new Uncopyable("an argument holds an array of " + component.getName()
             + ", which cannot be copied; use arrays of strings, numbers, booleans, enums, URI or URL");
       }
       return copyArray(v, component, depth + 1);
     }
-    throw new IllegalArgumentException("an argument holds a " + v.getClass().getName()
+    throw new Uncopyable("an argument holds a " + v.getClass().getName()
         + ", which cannot be copied; use strings, numbers, booleans, enums, URI/URL or collections of them");
   }
 

@@ -68,11 +68,15 @@ final class ToolDescriptor {
     for (Binding b : bindings) {
       try {
         args[b.index()] = b.copier().copy(live[b.index()]);
-      } catch (IllegalArgumentException e) {
+      } catch (ArgumentCopier.Uncopyable e) {
         throw new IllegalArgumentException(parameter(b) + " could not be copied: " + e.getMessage());
-      } catch (RuntimeException | StackOverflowError e) {
-        // the argument's own code failed; its message may quote the value, so only the type is kept
-        throw new IllegalArgumentException(parameter(b) + " could not be read: " + e.getClass().getName());
+      } catch (Throwable t) {
+        // the argument's own code failed (anything, even a sneaky checked exception); its message may
+        // quote the value, so only the type is kept. Only a JVM in trouble is not a deny.
+        if (t instanceof VirtualMachineError vm && !(t instanceof StackOverflowError)) {
+          throw vm;
+        }
+        throw new IllegalArgumentException(parameter(b) + " could not be read: " + t.getClass().getName());
       }
     }
     ToolRequest.Builder request = ToolRequest.builder(tool).action(action).risk(risk).sensitivity(sensitivity);
