@@ -70,7 +70,10 @@ import org.slf4j.LoggerFactory;
  *       {@code AiServices.tools(Map)}; every tool is offered, and each execution is decided under
  *       the task bound to the thread that runs it. With {@code executeToolsConcurrently}, pass
  *       {@link #propagateTask(AgentGuard, Executor)} so the pool threads get the caller's task;
- *       without it they have none and every concurrent call is denied {@code NO_TASK}.
+ *       without it (including plain {@code executeToolsConcurrently()}) they have none, every
+ *       concurrent call is denied {@code NO_TASK} and recorded, and the first such denial logs one
+ *       warning naming these two fixes. A fixed map cannot carry the task itself: LangChain4j calls
+ *       nothing of it on the calling thread before handing the calls to its pool.
  * </ul>
  *
  * <h2>Denials</h2>
@@ -85,7 +88,9 @@ import org.slf4j.LoggerFactory;
  * <p>Arguments are the model's JSON, converted to the method's parameter types as LangChain4j
  * converts them ({@code @P} names and defaults, {@code Optional}, injected {@code @ToolMemoryId},
  * {@code InvocationParameters} and {@code InvocationContext}); {@code @Attr} and {@code @Redact}
- * then apply to the converted values. Arguments that do not convert end in LangChain4j's
+ * then apply to the converted values (copied once, so the tool runs on what was decided). A value
+ * that converts to NaN or an infinity (the model's {@code "NaN"}, {@code "Infinity"}, or
+ * {@code 1e999}) is refused, never coerced. Arguments that do not convert end in LangChain4j's
  * {@code ToolArgumentsException} before any decision is made; an exception of the tool body ends in
  * its {@code ToolExecutionException}.
  *

@@ -119,29 +119,6 @@ class ArgumentSnapshotTest {
     }
   }
 
-  /** A char sequence whose text cannot be read; its message would be a secret if anyone quoted it. */
-  static final class Unreadable implements CharSequence {
-    @Override
-    public int length() {
-      throw new IllegalStateException("sk_live_unreadable");
-    }
-
-    @Override
-    public char charAt(int index) {
-      throw new IllegalStateException("sk_live_unreadable");
-    }
-
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      throw new IllegalStateException("sk_live_unreadable");
-    }
-
-    @Override
-    public String toString() {
-      throw new IllegalStateException("sk_live_unreadable");
-    }
-  }
-
   /** Runs its action after the policy allowed, before the body: "another thread" at the worst moment. */
   static final AtomicReference<Runnable> AFTER_ALLOW = new AtomicReference<>();
 
@@ -256,7 +233,7 @@ class ArgumentSnapshotTest {
     try (GuardFixture f = fixture()) {
       MailTools tools = f.guard.protect(MailTools.class, impl);
       try (AgentTask task = f.guard.startTask(task())) {
-        AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> tools.note(new Unreadable()));
+        AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> tools.note(new Throwing(new IllegalStateException("sk_live_unreadable"))));
         assertEquals(DenyCode.EVALUATION_ERROR, e.code());
         assertFalse(String.valueOf(e.getMessage()).contains("sk_live"), e.getMessage());
         assertEquals(0, task.calls(), "no budget consumed");
@@ -273,7 +250,10 @@ class ArgumentSnapshotTest {
     }
   }
 
-  /** A char sequence whose toString throws what it is given: an Error, or a checked exception sneakily. */
+  /**
+   * A char sequence whose toString throws what it is given (an Error, or a checked exception
+   * sneakily); the messages would be secrets if anyone quoted them.
+   */
   static final class Throwing implements CharSequence {
     private final Throwable thrown;
 
