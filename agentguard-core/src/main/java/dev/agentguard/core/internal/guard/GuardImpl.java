@@ -180,7 +180,8 @@ public final class GuardImpl implements AgentGuard {
     if (!method.getDeclaringClass().isInstance(target)) {
       throw new IllegalArgumentException(ToolMethods.describe(method) + " is not a method of " + target.getClass().getName());
     }
-    Method declared = method.isBridge() && ToolMethods.bridged(method) != null ? ToolMethods.bridged(method) : method;
+    Method bridged = method.isBridge() ? ToolMethods.bridged(method) : null;
+    Method declared = bridged != null ? bridged : method;
     List<Method> declarations = ToolMethods.declarations(declared.getDeclaringClass(), declared, target.getClass());
     AgentTool tool = ToolMethods.annotation(declarations);
     if (tool == null) {

@@ -37,7 +37,8 @@ final class RecordedValues {
 
   private static Object bounded(Object value) {
     if (value instanceof String s && s.length() > MAX_CHARS) {
-      return s.substring(0, KEPT_CHARS) + "…[truncated: " + s.length() + " chars, " + Digests.of(s) + "]";
+      int kept = Character.isHighSurrogate(s.charAt(KEPT_CHARS - 1)) ? KEPT_CHARS - 1 : KEPT_CHARS;
+      return s.substring(0, kept) + "…[truncated: " + s.length() + " chars, " + Digests.of(s) + "]";
     }
     if (value instanceof Collection<?> c && chars(c, 0) > MAX_CHARS) {
       return "[truncated: list of " + c.size() + " elements, " + Digests.of(c) + "]";

@@ -81,7 +81,8 @@ final class ToolProxy implements InvocationHandler {
     Method impl = ToolMethods.implementation(m, target.getClass());
     Method runs = impl != null ? impl : m;
     ToolDescriptor d = ToolMethods.descriptor(declarations, runs, tool);
-    if (runs.isDefault() && !m.isBridge()) {
+    if (runs.isDefault() && !m.isBridge() && runs.getDeclaringClass().isAssignableFrom(iface)) {
+      // a default body of the protected interface: runs with the proxy as this, so its inner tool calls are guarded
       Route body = defaultMethod(iface, runs);
       return (proxy, method, args) -> guard.invokeTool(d, args(args), frozen -> body.call(proxy, method, frozen));
     }
