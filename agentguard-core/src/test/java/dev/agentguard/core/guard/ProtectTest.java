@@ -360,10 +360,13 @@ class ProtectTest {
     void put(T value);
   }
 
-  /** put(Integer) declared before put(String). */
-  static final class IntegerFirstStore implements Store<String> {
+  /** Remembers which overload ran. */
+  abstract static class Recording {
     final AtomicReference<String> ran = new AtomicReference<>();
+  }
 
+  /** put(Integer) declared before put(String): declaration order must not matter. */
+  static final class IntegerFirstStore extends Recording implements Store<String> {
     @AgentTool(value = "tickets.note", action = "write", risk = Risk.LOW)
     public void put(Integer value) {
       ran.set("put(Integer)");
@@ -377,9 +380,7 @@ class ProtectTest {
   }
 
   /** put(String) declared before put(Integer). */
-  static final class StringFirstStore implements Store<String> {
-    final AtomicReference<String> ran = new AtomicReference<>();
-
+  static final class StringFirstStore extends Recording implements Store<String> {
     @Override
     @AgentTool(value = "tickets.write", action = "write", risk = Risk.CRITICAL)
     public void put(String value) {
@@ -393,11 +394,9 @@ class ProtectTest {
   }
 
   /** The type argument reaches Store through a generic superclass. */
-  abstract static class BaseStore<V> implements Store<V> {}
+  abstract static class BaseStore<V> extends Recording implements Store<V> {}
 
   static final class InheritedStore extends BaseStore<String> {
-    final AtomicReference<String> ran = new AtomicReference<>();
-
     @AgentTool(value = "tickets.note", action = "write", risk = Risk.LOW)
     public void put(Integer value) {
       ran.set("put(Integer)");
@@ -438,8 +437,7 @@ class ProtectTest {
         AuditEvent decision = onlyDecision(f);
         assertEquals("tickets.write", decision.tool(), impl.getClass().getSimpleName());
         assertEquals("critical", decision.risk(), impl.getClass().getSimpleName());
-        String ran = impl instanceof IntegerFirstStore i ? i.ran.get()
-            : impl instanceof StringFirstStore s ? s.ran.get() : ((InheritedStore) impl).ran.get();
+        String ran = ((Recording) impl).ran.get();
         if ("ALLOW".equals(decision.decision())) {
           assertEquals("put(String)", ran);
         } else {
