@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * Normalises attribute values into the small set of immutable types the policy engine reads:
  * {@link String}, {@link Boolean}, {@link Long}, {@link Double}, {@link Risk}, {@link Sensitivity}
- * and unmodifiable {@link List}s of these.
+ * and unmodifiable {@link List}s of these. Primitive arrays become lists (integral elements as
+ * longs, {@code float}/{@code double} as doubles, booleans as booleans); a {@code char[]} becomes a
+ * string. Error messages name the attribute path and the offending type, never the value.
  */
 final class AttributeValues {
   static final int MAX_LIST_DEPTH = 4;
@@ -64,6 +66,12 @@ final class AttributeValues {
     if (value instanceof Enum<?>) {
       return ((Enum<?>) value).name();
     }
+    if (value instanceof char[]) {
+      return new String((char[]) value);
+    }
+    if (value.getClass().isArray() && value.getClass().getComponentType().isPrimitive()) {
+      return primitiveList(path, value);
+    }
     if (value instanceof Collection<?> || value instanceof Object[]) {
       if (depth >= MAX_LIST_DEPTH) {
         throw new IllegalArgumentException("attribute '" + path + "' nests lists too deeply");
@@ -81,6 +89,21 @@ final class AttributeValues {
     }
     throw new IllegalArgumentException("attribute '" + path + "' has unsupported type "
         + value.getClass().getName() + "; use a string, boolean, number, enum, URI or a list of these");
+  }
+
+  /** A primitive array as a list: integral types as longs, float/double as doubles, booleans as booleans. */
+  private static List<Object> primitiveList(String path, Object array) {
+    int n = java.lang.reflect.Array.getLength(array);
+    if (n > MAX_LIST_SIZE) {
+      throw new IllegalArgumentException("attribute '" + path + "' has more than " + MAX_LIST_SIZE + " elements");
+    }
+    List<Object> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Object element = java.lang.reflect.Array.get(array, i);
+      out.add(element instanceof Float f ? (Object) f.doubleValue()
+          : element instanceof Number num && !(element instanceof Double) ? (Object) num.longValue() : element);
+    }
+    return Collections.unmodifiableList(out);
   }
 
   static boolean isIdentifier(String s) {

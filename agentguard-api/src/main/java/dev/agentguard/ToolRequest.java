@@ -3,10 +3,16 @@ package dev.agentguard;
 import dev.agentguard.internal.VisibleText;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One tool call as the policy engine sees it: the tool's name, action, risk and sensitivity, and a
@@ -16,13 +22,20 @@ import java.util.Objects;
  * <p>Attribute values are copied into immutable types when the request is built, so a caller that
  * mutates an argument afterwards cannot change what was decided or audited. When
  * {@code destination.url} is set, {@code destination.scheme}, {@code destination.host} and
- * {@code destination.port} are derived from it (overriding values supplied directly).
+ * {@code destination.port} are derived from it (overriding values supplied directly); the guard
+ * derives {@code destination.external} from {@code destination.host}. {@link #derivedFrom} names
+ * these derivations, so whatever is derived from a redacted value is redacted with it.
  *
  * <p>Immutable and thread-safe.
  *
  * @since 0.1.0
  */
 public final class ToolRequest {
+  /** Which attributes are derived from which: the builder's URL parts and the guard's classification. */
+  private static final Map<String, List<String>> DERIVATIONS = Map.of(
+      "destination.url", List.of("destination.scheme", "destination.host", "destination.port"),
+      "destination.host", List.of("destination.external"));
+
   private final String tool;
   private final String action;
   private final Risk risk;
@@ -91,6 +104,32 @@ public final class ToolRequest {
   /** One attribute, or {@code null} when absent. */
   public Object attribute(String path) {
     return attributes.get(path);
+  }
+
+  /**
+   * The attributes of this request whose values are derived from the attribute at {@code path},
+   * directly or through another derived attribute: for {@code destination.url} its scheme, host and
+   * port and, from the host, {@code destination.external}. Whoever hides the value at {@code path}
+   * (the guard, for {@code @Redact} arguments) hides these with it.
+   *
+   * @return the derived paths present in this request, in derivation order; empty when none
+   * @throws NullPointerException if {@code path} is null
+   * @since 0.2.0
+   */
+  public Set<String> derivedFrom(String path) {
+    Objects.requireNonNull(path, "path");
+    Set<String> derived = new LinkedHashSet<>();
+    Deque<String> pending = new ArrayDeque<>();
+    pending.add(path);
+    while (!pending.isEmpty()) {
+      for (String d : DERIVATIONS.getOrDefault(pending.poll(), List.of())) {
+        if (derived.add(d)) {
+          pending.add(d);
+        }
+      }
+    }
+    derived.retainAll(attributes.keySet());
+    return Collections.unmodifiableSet(derived);
   }
 
   @Override
@@ -194,10 +233,12 @@ public final class ToolRequest {
 
     /**
      * Sets an attribute. The value is copied into an immutable form (strings, booleans, longs,
-     * doubles, risks, sensitivities and lists of them). {@code resource.sensitivity} also accepts a
+     * doubles, risks, sensitivities and lists of them; primitive arrays become lists of numbers or
+     * booleans, a {@code char[]} a string). {@code resource.sensitivity} also accepts a
      * sensitivity's wire name. A {@code null} value removes the attribute.
      *
-     * @throws IllegalArgumentException for an invalid path or an unsupported value type
+     * @throws IllegalArgumentException for an invalid path or an unsupported value type; the message
+     *     names the path and the type, never the value
      */
     public Builder attribute(String path, Object value) {
       checkAttributePath(path);
@@ -207,7 +248,13 @@ public final class ToolRequest {
       }
       Object frozen = AttributeValues.freeze(path, value);
       if (path.equals("resource.sensitivity") && frozen instanceof String) {
-        frozen = Sensitivity.fromWireName((String) frozen);
+        try {
+          frozen = Sensitivity.fromWireName((String) frozen);
+        } catch (IllegalArgumentException e) {
+          // the value may be a secret (a redacted argument): name the path and the choices, not the value
+          throw new IllegalArgumentException("attribute 'resource.sensitivity' is not a sensitivity name;"
+              + " expected one of public, internal, confidential, restricted");
+        }
       }
       attributes.put(path, frozen);
       return this;

@@ -73,4 +73,36 @@ class ToolRequestTest {
     assertThrows(IllegalStateException.class, () -> b.context("environment", "dev"));
     assertThrows(IllegalStateException.class, () -> TaskSpec.builder(AgentIdentity.of("a")).build());
   }
+
+  @Test
+  void namesWhatIsDerivedFromAnAttribute() { // docs/security-cases.md #42
+    ToolRequest r = ToolRequest.builder("http.post").attribute("destination.url", "https://api.acme.example/x")
+        .attribute("destination.external", false).attribute("resource.id", "R-1").build();
+    assertEquals(List.of("destination.scheme", "destination.host", "destination.port", "destination.external"),
+        new ArrayList<>(r.derivedFrom("destination.url")));
+    assertEquals(List.of("destination.external"), new ArrayList<>(r.derivedFrom("destination.host")));
+    assertEquals(List.of(), new ArrayList<>(r.derivedFrom("resource.id")));
+    ToolRequest unparseable = ToolRequest.builder("http.post").attribute("destination.url", "::nope").build();
+    assertEquals(List.of(), new ArrayList<>(unparseable.derivedFrom("destination.url")), "only what is present");
+  }
+
+  @Test
+  void primitiveArraysFreezeAsLists() { // docs/security-cases.md #41
+    ToolRequest r = ToolRequest.builder("t").attribute("resource.ids", new long[] {1, 2})
+        .attribute("resource.ratios", new float[] {0.5f}).attribute("resource.flags", new boolean[] {true})
+        .attribute("resource.code", "ab".toCharArray()).build();
+    assertEquals(List.of(1L, 2L), r.attribute("resource.ids"));
+    assertEquals(List.of(0.5), r.attribute("resource.ratios"));
+    assertEquals(List.of(true), r.attribute("resource.flags"));
+    assertEquals("ab", r.attribute("resource.code"));
+    assertThrows(IllegalArgumentException.class,
+        () -> ToolRequest.builder("t").attribute("resource.ids", new int[AttributeValues.MAX_LIST_SIZE + 1]));
+  }
+
+  @Test
+  void aBadSensitivityIsNotQuoted() { // docs/security-cases.md #42
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ToolRequest.builder("t").attribute("resource.sensitivity", "sk_live_9"));
+    assertFalse(e.getMessage().contains("sk_live_9"), e.getMessage());
+  }
 }

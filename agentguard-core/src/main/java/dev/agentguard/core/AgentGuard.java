@@ -104,21 +104,37 @@ public interface AgentGuard extends AutoCloseable {
 
   /**
    * Wraps {@code target} in a proxy of {@code iface} whose tool methods are authorized on every call.
-   * Tool metadata is resolved once, here: {@code @AgentTool} on the interface method or the
-   * implementation method (identical if on both), {@code @Attr} and {@code @Redact} on parameters.
-   * {@code equals}, {@code hashCode} and {@code toString} pass through to the target; default
-   * methods without {@code @AgentTool} run with the proxy as {@code this}.
+   * Tool metadata is resolved once, here, from every declaration of a method: the interface method,
+   * each superinterface declaring it, and the exact implementation method on {@code target}'s class
+   * (generic parameters resolved against its type arguments, so an overload is never mistaken for
+   * the implementation; covariant returns and bridges resolved). Declarations that carry
+   * {@code @AgentTool} must carry identical values. The implementation method so resolved is the one
+   * the call is decided as and the one that runs.
+   *
+   * <p>Bound ({@code @Attr}) and {@code @Redact} arguments are copied once per call; the decision,
+   * its audit record (with the digests of redacted values) and the tool body all use that copy.
+   * An argument that cannot be copied or frozen is denied {@code EVALUATION_ERROR} and recorded.
+   *
+   * <p>{@code equals}, {@code hashCode} and {@code toString} are <em>tools like any other</em> when
+   * any of their declarations (re-declared on the interface, or on the implementation) carries
+   * {@code @AgentTool}: they are then decided and may be denied, so a logger or collection touching
+   * the proxy outside a task gets an {@code AccessDeniedException}. Without the annotation they
+   * pass through to the target. Default methods without {@code @AgentTool} run with the proxy as
+   * {@code this}.
    *
    * @throws IllegalArgumentException if {@code iface} is not an interface, a method is misdeclared
-   *     (invalid tool name, unknown attribute root, unsupported parameter type, conflicting
-   *     annotations), or an abstract method is no tool and unannotated methods are not allowed
+   *     (invalid tool name, unknown attribute root, a bound or redacted parameter type that cannot be
+   *     copied, conflicting annotations on any two declarations, an unnamed {@code @Redact} compiled
+   *     without {@code -parameters}), or an abstract method is no tool and unannotated methods are
+   *     not allowed
    */
   <T> T protect(Class<T> iface, T target);
 
   /**
    * Binds one {@code @AgentTool} method of a plain object (no interface needed) to the guard, for
    * framework adapters that invoke tools reflectively. Metadata is resolved once, here, exactly as
-   * in {@link #protect}.
+   * in {@link #protect} (for a compiler bridge method: as the method it bridges to); the resolved
+   * implementation runs on the copied arguments.
    *
    * @throws IllegalArgumentException if the method carries no {@code @AgentTool}, is misdeclared, or
    *     is not a method of {@code target}'s class

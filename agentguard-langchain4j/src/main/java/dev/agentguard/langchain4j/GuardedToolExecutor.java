@@ -3,6 +3,7 @@ package dev.agentguard.langchain4j;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.agentguard.AccessDeniedException;
 import dev.agentguard.AgentTask;
+import dev.agentguard.DenyCode;
 import dev.agentguard.core.GuardedMethod;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.exception.ToolArgumentsException;
@@ -11,6 +12,7 @@ import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,20 +33,23 @@ final class GuardedToolExecutor implements ToolExecutor {
   private final boolean voidResult;
   private final boolean denialsThrow;
   private final AgentTask task;
+  /** Shared by the executors of one GuardedTools: the map form's missing-task hint is logged once. */
+  private final AtomicBoolean noTaskHintLogged;
 
   GuardedToolExecutor(String llmName, GuardedMethod method, ToolArguments arguments, boolean voidResult,
-      boolean denialsThrow, AgentTask task) {
+      boolean denialsThrow, AgentTask task, AtomicBoolean noTaskHintLogged) {
     this.llmName = llmName;
     this.method = method;
     this.arguments = arguments;
     this.voidResult = voidResult;
     this.denialsThrow = denialsThrow;
     this.task = task;
+    this.noTaskHintLogged = noTaskHintLogged;
   }
 
   /** The same executor, deciding every call under {@code task} whatever thread runs it. */
   GuardedToolExecutor boundTo(AgentTask task) {
-    return new GuardedToolExecutor(llmName, method, arguments, voidResult, denialsThrow, task);
+    return new GuardedToolExecutor(llmName, method, arguments, voidResult, denialsThrow, task, noTaskHintLogged);
   }
 
   /** The AgentGuard tool name. */
@@ -70,6 +75,14 @@ final class GuardedToolExecutor implements ToolExecutor {
       result = task == null ? method.invoke(args) : task.wrap(call(args)).call();
     } catch (AccessDeniedException denied) {
       LOG.debug("tool {} ({}) denied: {}", llmName, method.tool(), denied.code());
+      if (task == null && denied.code() == DenyCode.NO_TASK && noTaskHintLogged.compareAndSet(false, true)) {
+        LOG.warn("tool {} ({}) ran on thread '{}' with no AgentTask bound and was denied NO_TASK. With"
+            + " GuardedTools.wrap(...)/toolExecutors(), calls are decided under the task bound to the thread that"
+            + " runs them; AiServices.executeToolsConcurrently() runs them on a pool without it. Use"
+            + " GuardedTools.provider(guard, tools) (carries the task to any thread), or"
+            + " executeToolsConcurrently(GuardedTools.propagateTask(guard, executor)). Logged once.",
+            llmName, method.tool(), Thread.currentThread().getName());
+      }
       if (denialsThrow) {
         throw denied;
       }

@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,10 @@ import org.slf4j.LoggerFactory;
  *       {@code AiServices.tools(Map)}; every tool is offered, and each execution is decided under
  *       the task bound to the thread that runs it. With {@code executeToolsConcurrently}, pass
  *       {@link #propagateTask(AgentGuard, Executor)} so the pool threads get the caller's task;
- *       without it they have none and every concurrent call is denied {@code NO_TASK}.
+ *       without it (including plain {@code executeToolsConcurrently()}) they have none, every
+ *       concurrent call is denied {@code NO_TASK} and recorded, and the first such denial logs one
+ *       warning naming these two fixes. A fixed map cannot carry the task itself: LangChain4j calls
+ *       nothing of it on the calling thread before handing the calls to its pool.
  * </ul>
  *
  * <h2>Denials</h2>
@@ -84,7 +88,9 @@ import org.slf4j.LoggerFactory;
  * <p>Arguments are the model's JSON, converted to the method's parameter types as LangChain4j
  * converts them ({@code @P} names and defaults, {@code Optional}, injected {@code @ToolMemoryId},
  * {@code InvocationParameters} and {@code InvocationContext}); {@code @Attr} and {@code @Redact}
- * then apply to the converted values. Arguments that do not convert end in LangChain4j's
+ * then apply to the converted values (copied once, so the tool runs on what was decided). A value
+ * that converts to NaN or an infinity (the model's {@code "NaN"}, {@code "Infinity"}, or
+ * {@code 1e999}) is refused, never coerced. Arguments that do not convert end in LangChain4j's
  * {@code ToolArgumentsException} before any decision is made; an exception of the tool body ends in
  * its {@code ToolExecutionException}.
  *
@@ -321,6 +327,7 @@ public final class GuardedTools {
         throw new IllegalStateException("no tool objects: call tools(...) first");
       }
       boolean throwing = Boolean.TRUE.equals(denialsThrow);
+      AtomicBoolean noTaskHintLogged = new AtomicBoolean();
       List<Entry> entries = new ArrayList<>();
       Set<String> names = new HashSet<>();
       for (Object target : objects) {
@@ -329,7 +336,7 @@ public final class GuardedTools {
           throw new IllegalArgumentException(target.getClass().getName() + " has no @Tool method");
         }
         for (Method m : methods) {
-          Entry e = entry(target, m, throwing);
+          Entry e = entry(target, m, throwing, noTaskHintLogged);
           if (!names.add(e.spec().name())) {
             throw new IllegalArgumentException("two tools are named '" + e.spec().name()
                 + "' for the model (last one: " + describe(m) + "); give one a distinct @Tool(name)");
@@ -340,7 +347,7 @@ public final class GuardedTools {
       return new GuardedTools(guard, entries);
     }
 
-    private Entry entry(Object target, Method m, boolean throwing) {
+    private Entry entry(Object target, Method m, boolean throwing, AtomicBoolean noTaskHintLogged) {
       if (Modifier.isStatic(m.getModifiers())) {
         throw new IllegalArgumentException("@Tool method " + describe(m) + " is static; use an instance method");
       }
@@ -354,7 +361,8 @@ public final class GuardedTools {
       ToolSpecification spec = ToolSpecifications.toolSpecificationFrom(m);
       ToolArguments args = ToolArguments.of(spec.name(), m);
       GuardedToolExecutor executor =
-          new GuardedToolExecutor(spec.name(), guarded, args, m.getReturnType() == void.class, throwing, null);
+          new GuardedToolExecutor(spec.name(), guarded, args, m.getReturnType() == void.class, throwing, null,
+              noTaskHintLogged);
       return new Entry(spec, executor, m.getAnnotation(Tool.class).returnBehavior());
     }
   }

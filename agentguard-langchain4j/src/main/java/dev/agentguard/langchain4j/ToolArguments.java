@@ -14,10 +14,12 @@ import dev.langchain4j.agent.tool.ToolMemoryId;
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.invocation.InvocationParameters;
 import dev.langchain4j.invocation.LangChain4jManaged;
+import java.lang.reflect.Array;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,7 +29,9 @@ import java.util.Optional;
  * {@link InvocationContext} and {@link LangChain4jManaged} parameters are injected from the
  * invocation; a missing argument takes its {@code @P(defaultValue)}, is {@code Optional.empty()},
  * or {@code null} (primitives: an error). Conversion is strict where it matters for authorization:
- * fractional numbers never truncate into integer parameters and out-of-range numbers are errors.
+ * fractional numbers never truncate into integer parameters, out-of-range numbers are errors, and a
+ * value that converts to a non-finite number ({@code "NaN"}, {@code "Infinity"}, {@code 1e999}, also
+ * inside lists, maps and arrays) is refused rather than handed to a policy comparison.
  *
  * <p>Immutable and thread-safe.
  */
@@ -158,7 +162,43 @@ final class ToolArguments {
       throw new IllegalArgumentException("argument \"" + names[i] + "\" of tool \"" + toolName
           + "\" is not a valid " + types[i].toCanonical() + detail, redacted[i] ? null : e);
     }
+    if (!finite(v, 0)) {
+      // Jackson turns "NaN"/"Infinity" strings (and 1e999) into doubles; such a number must never reach a policy
+      throw new IllegalArgumentException("argument \"" + names[i] + "\" of tool \"" + toolName
+          + "\" is not a finite number: NaN and infinities are refused");
+    }
     return optional[i] ? Optional.ofNullable(v) : v;
+  }
+
+  /** False when {@code v} is, or holds (in collections, maps, arrays), a NaN or infinite float or double. */
+  private static boolean finite(Object v, int depth) {
+    if (v instanceof Double d) {
+      return Double.isFinite(d);
+    }
+    if (v instanceof Float f) {
+      return Float.isFinite(f);
+    }
+    if (depth > 64) {
+      return false;
+    }
+    if (v instanceof Iterable<?> items) {
+      for (Object o : items) {
+        if (!finite(o, depth + 1)) {
+          return false;
+        }
+      }
+    } else if (v instanceof Map<?, ?> map) {
+      return finite(map.values(), depth + 1);
+    } else if (v instanceof Optional<?> o) {
+      return o.isEmpty() || finite(o.get(), depth + 1);
+    } else if (v != null && v.getClass().isArray()) {
+      for (int j = 0, n = Array.getLength(v); j < n; j++) {
+        if (!finite(Array.get(v, j), depth + 1)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private ObjectNode parse(String json) {

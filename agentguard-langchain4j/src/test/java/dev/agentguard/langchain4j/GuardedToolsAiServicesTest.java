@@ -294,4 +294,37 @@ class GuardedToolsAiServicesTest {
       assertEquals(List.of(), after.offeredTools(0), "a closed task leaves no tools behind");
     }
   }
+
+  @Test
+  void theMapFormOnLangChain4jsDefaultPoolFailsClosedAndNamesTheFix() throws Exception { // docs/security-cases.md #51
+    ScriptedChatModel model = new ScriptedChatModel()
+        .callTools("readTicket", "{\"ticketId\":\"T-1\"}", "deleteTicket", "{\"ticketId\":\"T-2\"}")
+        .answerWithToolResults("");
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream before = System.err;
+    try (LcFixture f = new LcFixture()) {
+      Assistant assistant = AiServices.builder(Assistant.class)
+          .chatModel(model)
+          .tools(GuardedTools.wrap(f.guard, f.tools))
+          .executeToolsConcurrently()
+          .build();
+      String answer;
+      System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+      try (AgentTask task = f.guard.startTask(supportTask())) {
+        answer = assistant.chat("T-1 and T-2");
+      } finally {
+        System.setErr(before);
+      }
+      String denied = GuardedTools.denialText(DenyCode.NO_TASK);
+      assertEquals(denied + " | " + denied, answer, "LangChain4j's pool threads carry no task: fail closed");
+      assertEquals(List.of(), f.tools.calls, "nothing ran unguarded on a framework thread");
+      List<AuditEvent> decisions = decisions(f.drainedEvents());
+      assertEquals(List.of("NO_TASK", "NO_TASK"), decisions.stream().map(AuditEvent::code).sorted()
+          .collect(Collectors.toList()));
+      String log = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(log.contains("GuardedTools.provider(guard, tools)") && log.contains("GuardedTools.propagateTask"),
+          log);
+      assertEquals(log.indexOf("Logged once"), log.lastIndexOf("Logged once"), "one hint, not one per call");
+    }
+  }
 }

@@ -135,8 +135,11 @@ class GuardedToolsTest {
 
   @Test
   void denialTextIsOneSafeLinePerCode() {
+    java.util.Set<String> reasons = new java.util.HashSet<>();
     for (DenyCode code : DenyCode.values()) {
       String text = GuardedTools.denialText(code);
+      assertEquals(dev.agentguard.core.DenialText.of(code), text, "the adapter uses core's words for " + code);
+      assertTrue(reasons.add(text.substring(text.indexOf(": ") + 2)), "a code with no words of its own: " + code);
       assertTrue(text.startsWith("DENIED " + code.name() + ": "), text);
       assertFalse(text.contains("\n"), text);
       assertTrue(text.length() < 100, text);

@@ -42,6 +42,8 @@ class ToolArgumentsTest {
     public void injected(@ToolMemoryId Object memoryId, InvocationParameters params, InvocationContext context, String x) {}
 
     public void secret(@Redact int pin) {}
+
+    public void amounts(Double amount, Float ratio, List<Double> amounts, Map<String, Object> extra, double[] raw) {}
   }
 
   private static ToolArguments args(String name) {
@@ -144,5 +146,18 @@ class ToolArgumentsTest {
   @SuppressWarnings("unused")
   static class BadDefault {
     public void tool(@P(value = "n", defaultValue = "many") int n) {}
+  }
+
+  @Test
+  void refusesNonFiniteNumbersInsteadOfCoercingThem() { // docs/security-cases.md #39, #51
+    ToolArguments a = args("amounts");
+    for (String json : List.of("{\"amount\":\"NaN\"}", "{\"amount\":\"Infinity\"}", "{\"amount\":\"-Infinity\"}",
+        "{\"amount\":1e999}", "{\"ratio\":\"NaN\"}", "{\"amounts\":[1.0,\"NaN\"]}",
+        "{\"extra\":{\"x\":1e999}}", "{\"raw\":[\"Infinity\"]}")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.bind(json, null), json);
+      assertTrue(e.getMessage().contains("finite"), e.getMessage());
+    }
+    Object[] ok = a.bind("{\"amount\":1000.5,\"amounts\":[1.0],\"raw\":[2.5]}", null);
+    assertEquals(1000.5, ok[0]);
   }
 }

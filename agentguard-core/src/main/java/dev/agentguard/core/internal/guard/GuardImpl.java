@@ -30,6 +30,7 @@ import dev.agentguard.core.internal.credential.CredentialIssuer;
 import dev.agentguard.core.internal.credential.Ed25519SigningKey;
 import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,6 +86,12 @@ public final class GuardImpl implements AgentGuard {
   @FunctionalInterface
   interface Body {
     Object run() throws Throwable;
+  }
+
+  /** The body of a protected tool method, run on the arguments the call was decided on. */
+  @FunctionalInterface
+  interface ToolBody {
+    Object run(Object[] decidedArgs) throws Throwable;
   }
 
   private GuardImpl(GuardConfig config) {
@@ -156,12 +163,18 @@ public final class GuardImpl implements AgentGuard {
     if (!method.getDeclaringClass().isInstance(target)) {
       throw new IllegalArgumentException(ToolMethods.describe(method) + " is not a method of " + target.getClass().getName());
     }
-    AgentTool tool = ToolMethods.annotation(method, target.getClass());
+    Method bridged = method.isBridge() ? ToolMethods.bridged(method) : null;
+    Method declared = bridged != null ? bridged : method;
+    List<Method> declarations = ToolMethods.declarations(declared.getDeclaringClass(), declared, target.getClass());
+    AgentTool tool = ToolMethods.annotation(declarations);
     if (tool == null) {
       throw new IllegalArgumentException(ToolMethods.describe(method) + " is not annotated with @AgentTool");
     }
-    ToolDescriptor descriptor = ToolMethods.descriptor(method, target.getClass(), tool);
-    MethodHandle handle = ToolProxy.handle(method, target);
+    Method impl = ToolMethods.implementation(declared, target.getClass());
+    Method runs = impl != null && !Modifier.isAbstract(impl.getModifiers()) ? impl : declared;
+    ToolDescriptor descriptor = ToolMethods.descriptor(declarations, runs, tool);
+    MethodHandle handle = ToolProxy.handle(runs, target);
+    int parameterCount = runs.getParameterCount();
     return new GuardedMethod() {
       @Override
       public String tool() {
@@ -176,10 +189,10 @@ public final class GuardImpl implements AgentGuard {
       @Override
       public Object invoke(Object... args) throws Throwable {
         Object[] a = args == null ? new Object[0] : args;
-        if (a.length != method.getParameterCount()) {
-          throw new IllegalArgumentException(tool.value() + " takes " + method.getParameterCount() + " arguments, got " + a.length);
+        if (a.length != parameterCount) {
+          throw new IllegalArgumentException(tool.value() + " takes " + parameterCount + " arguments, got " + a.length);
         }
-        return invokeTool(descriptor, a, () -> (Object) handle.invokeExact(a));
+        return invokeTool(descriptor, a, decided -> (Object) handle.invokeExact(decided));
       }
     };
   }
@@ -403,24 +416,31 @@ public final class GuardImpl implements AgentGuard {
 
   // ---------------------------------------------------------------- calls
 
-  /** A guarded call of a protected tool method. */
-  Object invokeTool(ToolDescriptor tool, Object[] args, Body body) throws Throwable {
-    Call v;
+  /**
+   * A guarded call of a protected tool method. The arguments are copied and frozen first (inside the
+   * fail-closed boundary: a failure is a recorded {@code EVALUATION_ERROR} deny that consumes no
+   * budget), then decided, recorded and, when allowed, the body runs on the copies that were decided.
+   */
+  Object invokeTool(ToolDescriptor tool, Object[] args, ToolBody body) throws Throwable {
+    ToolDescriptor.Frozen frozen;
     try {
-      v = decide(tool.request(args), true);
-    } catch (RuntimeException e) {
-      // an argument that cannot be frozen (unsupported value, a toString that throws) is a doubt: deny
-      v = Call.denied(Decision.deny(DenyCode.EVALUATION_ERROR, "arguments of " + tool.tool()
+      frozen = tool.freeze(args);
+    } catch (RuntimeException | StackOverflowError e) {
+      // an argument that cannot be copied or frozen is a doubt: deny; the reason names types, never values
+      Call denied = Call.denied(Decision.deny(DenyCode.EVALUATION_ERROR, "arguments of " + tool.tool()
           + " could not be frozen: " + (e instanceof IllegalArgumentException ? e.getMessage()
-          : e.getClass().getName())), openBoundTask(),
-          ToolRequest.builder(tool.tool()).risk(tool.risk()).build(), null);
+          : e.getClass().getName())), openBoundTask(), tool.bareRequest(), null);
+      recordDecision(denied, denied.request().attributes());
+      throw new AccessDeniedException(tool.tool(), denied.decision());
     }
-    Map<String, Object> attributes = tool.auditAttributes(v.request(), args);
+    Call v = decide(frozen.request(), true);
+    Map<String, Object> attributes = tool.auditAttributes(v.request(), frozen);
     v = recordDecision(v, attributes);
     if (!v.decision().allowed()) {
       throw new AccessDeniedException(v.request().tool(), v.decision());
     }
-    return run(v, attributes, body);
+    Object[] decided = frozen.args();
+    return run(v, attributes, () -> body.run(decided));
   }
 
   @Override

@@ -12,8 +12,14 @@ import java.util.Map;
  * risk, sensitivity and how arguments bind to attributes.
  */
 final class ToolDescriptor {
-  /** One parameter that is bound ({@code @Attr}) and/or redacted ({@code @Redact}). */
-  record Binding(int index, String path, boolean redacted, String auditKey) {}
+  /** One parameter that is bound ({@code @Attr}) and/or redacted ({@code @Redact}), and how it is copied. */
+  record Binding(int index, String path, boolean redacted, String auditKey, String typeName, ArgumentCopier copier) {}
+
+  /**
+   * One call's snapshot: the arguments the body runs on (bound and redacted ones copied, the others
+   * as given), the request decided on them, and the digests of the redacted ones, keyed by audit key.
+   */
+  record Frozen(Object[] args, ToolRequest request, Map<String, String> digests) {}
 
   private final String tool;
   private final String action;
@@ -30,9 +36,7 @@ final class ToolDescriptor {
     this.sensitivity = sensitivity;
     this.bindings = bindings.toArray(new Binding[0]);
     this.hasRedactions = bindings.stream().anyMatch(Binding::redacted);
-    boolean anyAttr = bindings.stream().anyMatch(b -> b.path() != null);
-    ToolRequest base = ToolRequest.builder(tool).action(action).risk(risk).sensitivity(sensitivity).build();
-    this.unboundRequest = anyAttr ? null : base;
+    this.unboundRequest = ToolRequest.builder(tool).action(action).risk(risk).sensitivity(sensitivity).build();
   }
 
   String tool() {
@@ -43,43 +47,81 @@ final class ToolDescriptor {
     return risk;
   }
 
+  /** The request with the tool's metadata and no attributes: what a call is recorded as when freezing fails. */
+  ToolRequest bareRequest() {
+    return unboundRequest;
+  }
+
   /**
-   * The frozen request for one call. Argument values are copied into immutable attribute values
-   * here, so later changes to the arguments cannot change the decision or its record.
+   * Takes one call's snapshot: copies every bound or redacted argument once, builds the request from
+   * the copies and digests the redacted copies, so the decision, its record and the body see the
+   * same values whatever the caller does with its objects afterwards.
    *
-   * @throws IllegalArgumentException when an argument cannot be frozen (the guard denies)
+   * @throws IllegalArgumentException when an argument cannot be copied or frozen; the message names
+   *     the parameter by index, type and attribute path, never its value (the guard denies with it)
    */
-  ToolRequest request(Object[] args) {
-    if (unboundRequest != null) {
-      return unboundRequest;
+  Frozen freeze(Object[] live) {
+    if (bindings.length == 0) {
+      return new Frozen(live, unboundRequest, Map.of());
     }
-    ToolRequest.Builder b = ToolRequest.builder(tool).action(action).risk(risk).sensitivity(sensitivity);
-    for (Binding binding : bindings) {
-      if (binding.path() != null) {
-        b.attribute(binding.path(), args[binding.index()]);
+    Object[] args = live.clone();
+    for (Binding b : bindings) {
+      try {
+        args[b.index()] = b.copier().copy(live[b.index()]);
+      } catch (ArgumentCopier.Uncopyable e) {
+        throw new IllegalArgumentException(parameter(b) + " could not be copied: " + e.getMessage());
+      } catch (Throwable t) {
+        // the argument's own code failed (anything, even a sneaky checked exception); its message may
+        // quote the value, so only the type is kept. Only a JVM in trouble is not a deny.
+        if (t instanceof VirtualMachineError vm && !(t instanceof StackOverflowError)) {
+          throw vm;
+        }
+        throw new IllegalArgumentException(parameter(b) + " could not be read: " + t.getClass().getName());
       }
     }
-    return b.build();
+    ToolRequest.Builder request = ToolRequest.builder(tool).action(action).risk(risk).sensitivity(sensitivity);
+    Map<String, String> digests = hasRedactions ? new LinkedHashMap<>() : Map.of();
+    for (Binding b : bindings) {
+      Object value = args[b.index()];
+      if (b.path() != null) {
+        try {
+          request.attribute(b.path(), value);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(parameter(b) + ": " + e.getMessage());
+        }
+      }
+      if (b.redacted()) {
+        digests.put(b.auditKey(), value == null ? "null" : Digests.of(value));
+      }
+    }
+    return new Frozen(args, request.build(), digests);
+  }
+
+  private String parameter(Binding b) {
+    return "argument " + b.index() + " (" + b.typeName() + (b.path() == null ? "" : ", bound to '" + b.path() + "'")
+        + (b.redacted() ? ", redacted" : "") + ") of " + tool;
   }
 
   /**
    * The attributes the audit record keeps: the decided request's attributes with every redacted
-   * value replaced by its digest, plus digests of redacted arguments that are not bound.
+   * value replaced by its digest, every attribute derived from a redacted one (the host of a redacted
+   * URL, ...; see {@link ToolRequest#derivedFrom}) replaced by a marker, plus digests of redacted
+   * arguments that are not bound; over-long values bounded by {@link RecordedValues}.
    */
-  Map<String, Object> auditAttributes(ToolRequest decided, Object[] args) {
+  Map<String, Object> auditAttributes(ToolRequest decided, Frozen frozen) {
     if (!hasRedactions) {
-      return decided.attributes();
+      return RecordedValues.bounded(decided.attributes());
     }
     Map<String, Object> out = new LinkedHashMap<>(decided.attributes());
     for (Binding binding : bindings) {
-      if (binding.redacted()) {
-        Object value = args[binding.index()];
-        if (binding.path() != null) {
-          out.remove(binding.path());
+      if (binding.redacted() && binding.path() != null) {
+        out.remove(binding.path());
+        for (String derived : decided.derivedFrom(binding.path())) {
+          out.put(derived, "[redacted: derived from " + binding.path() + "]");
         }
-        out.put(binding.auditKey(), value == null ? "null" : Digests.of(value));
       }
     }
-    return out;
+    out.putAll(frozen.digests());
+    return RecordedValues.bounded(out);
   }
 }

@@ -8,15 +8,21 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The invocation handler behind {@code guard.protect}: a map from each method of the interface to
- * what to do with it, built once.
+ * what to do with it, built once. A tool method (see {@link ToolMethods}) is decided and then runs as
+ * its exact implementation method on the frozen arguments; {@code equals}, {@code hashCode} and
+ * {@code toString} are tools too when any of their declarations carries {@code @AgentTool}, and pass
+ * through to the target otherwise.
  */
 final class ToolProxy implements InvocationHandler {
   private static final Object[] NO_ARGS = new Object[0];
+  private static final List<Method> OBJECT_METHODS = objectMethods();
 
   /** What a call of one method does. */
   private interface Route {
@@ -39,40 +45,63 @@ final class ToolProxy implements InvocationHandler {
     Map<Method, Route> routes = new HashMap<>();
     Class<?> implClass = target.getClass();
     for (Method m : iface.getMethods()) {
-      if (Modifier.isStatic(m.getModifiers())) {
+      if (Modifier.isStatic(m.getModifiers()) || objectMethod(m) != null) {
         continue;
       }
-      AgentTool tool = ToolMethods.annotation(m, implClass);
+      List<Method> declarations = ToolMethods.declarations(iface, m, implClass);
+      AgentTool tool = ToolMethods.annotation(declarations);
       if (tool != null) {
-        ToolDescriptor d = ToolMethods.descriptor(m, implClass, tool);
-        if (m.isDefault()) {
-          Route body = defaultMethod(iface, m);
-          routes.put(m, (proxy, method, args) -> guard.invokeTool(d, args(args),
-              () -> body.call(proxy, method, args)));
-        } else {
-          MethodHandle mh = handle(m, target);
-          routes.put(m, (proxy, method, args) -> {
-            Object[] a = args(args);
-            return guard.invokeTool(d, a, () -> (Object) mh.invokeExact(a));
-          });
-        }
+        routes.put(m, toolRoute(guard, iface, m, target, declarations, tool));
       } else if (m.isDefault()) {
         routes.put(m, defaultMethod(iface, m));
       } else if (allowUnannotated) {
-        MethodHandle mh = handle(m, target);
-        routes.put(m, (proxy, method, args) -> (Object) mh.invokeExact(args(args)));
+        routes.put(m, passThrough(m, target));
       } else {
         throw new IllegalArgumentException(ToolMethods.describe(m) + " is not annotated with @AgentTool; annotate it "
             + "or build the guard with allowUnannotatedMethods(true) to let it pass through unguarded");
       }
     }
-    for (String name : new String[] {"equals", "hashCode", "toString"}) {
-      Method m = objectMethod(name);
-      MethodHandle mh = handle(m, target);
-      routes.put(m, (proxy, method, args) -> (Object) mh.invokeExact(args(args)));
+    // java.lang.reflect.Proxy hands equals/hashCode/toString to the handler as Object's methods, even
+    // when the interface re-declares them: a tool of that name is routed under Object's method
+    for (Method om : OBJECT_METHODS) {
+      List<Method> declarations = ToolMethods.declarations(iface, om, implClass);
+      AgentTool tool = ToolMethods.annotation(declarations);
+      routes.put(om, tool != null ? toolRoute(guard, iface, om, target, declarations, tool) : passThrough(om, target));
     }
     Object proxy = Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, new ToolProxy(routes));
     return iface.cast(proxy);
+  }
+
+  /**
+   * A guarded route: the call is decided, then the exact implementation method it was decided as
+   * runs on the frozen arguments (a default method's body runs with the proxy as {@code this}).
+   */
+  private static Route toolRoute(GuardImpl guard, Class<?> iface, Method m, Object target, List<Method> declarations,
+      AgentTool tool) {
+    Method impl = ToolMethods.implementation(m, target.getClass());
+    Method runs = impl != null ? impl : m;
+    ToolDescriptor d = ToolMethods.descriptor(declarations, runs, tool);
+    if (runs.isDefault() && !m.isBridge() && runs.getDeclaringClass().isAssignableFrom(iface)) {
+      // a default body of the protected interface: runs with the proxy as this, so its inner tool calls are guarded
+      Route body = defaultMethod(iface, runs);
+      return (proxy, method, args) -> guard.invokeTool(d, args(args), frozen -> body.call(proxy, method, frozen));
+    }
+    MethodHandle mh;
+    try {
+      mh = handle(runs, target);
+    } catch (IllegalArgumentException inaccessible) {
+      if (runs == m) {
+        throw inaccessible;
+      }
+      mh = handle(m, target); // dispatches to the same implementation, which the guard could not open
+    }
+    MethodHandle body = mh;
+    return (proxy, method, args) -> guard.invokeTool(d, args(args), frozen -> (Object) body.invokeExact(frozen));
+  }
+
+  private static Route passThrough(Method m, Object target) {
+    MethodHandle mh = handle(m, target);
+    return (proxy, method, args) -> (Object) mh.invokeExact(args(args));
   }
 
   @Override
@@ -88,9 +117,20 @@ final class ToolProxy implements InvocationHandler {
     return args == null ? NO_ARGS : args;
   }
 
-  private static Method objectMethod(String name) {
+  /** {@code Object}'s method with {@code m}'s signature when {@code m} is equals, hashCode or toString; else null. */
+  private static Method objectMethod(Method m) {
+    for (Method om : OBJECT_METHODS) {
+      if (om.getName().equals(m.getName()) && Arrays.equals(om.getParameterTypes(), m.getParameterTypes())) {
+        return om;
+      }
+    }
+    return null;
+  }
+
+  private static List<Method> objectMethods() {
     try {
-      return name.equals("equals") ? Object.class.getMethod(name, Object.class) : Object.class.getMethod(name);
+      return List.of(Object.class.getMethod("equals", Object.class), Object.class.getMethod("hashCode"),
+          Object.class.getMethod("toString"));
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
