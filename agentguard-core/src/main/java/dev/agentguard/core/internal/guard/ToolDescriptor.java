@@ -106,11 +106,12 @@ final class ToolDescriptor {
    * The attributes the audit record keeps: the decided request's attributes with every redacted
    * value replaced by its digest, every attribute derived from a redacted one (the host of a redacted
    * URL, ...; see {@link ToolRequest#derivedFrom}) replaced by a marker, plus digests of redacted
-   * arguments that are not bound; over-long values bounded by {@link RecordedValues}.
+   * arguments that are not bound. Over-long values are bounded by the audit writer, for every path
+   * alike ({@code internal.audit.RecordBounds}).
    */
   Map<String, Object> auditAttributes(ToolRequest decided, Frozen frozen) {
     if (!hasRedactions) {
-      return RecordedValues.bounded(decided.attributes());
+      return decided.attributes();
     }
     Map<String, Object> out = new LinkedHashMap<>(decided.attributes());
     for (Binding binding : bindings) {
@@ -122,6 +123,6 @@ final class ToolDescriptor {
       }
     }
     out.putAll(frozen.digests());
-    return RecordedValues.bounded(out);
+    return out;
   }
 }
