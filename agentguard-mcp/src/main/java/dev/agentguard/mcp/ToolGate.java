@@ -49,7 +49,13 @@ final class ToolGate {
   CallToolResult call(McpCaller caller, McpSchema.Tool tool, McpToolMetadata meta,
       McpSchema.CallToolRequest request, Function<McpSchema.CallToolRequest, CallToolResult> handler) {
     Map<String, Object> args = request.arguments() == null ? Map.of() : request.arguments();
-    CallToolResult rejection = ToolInputValidator.validate(tool, args, true, validator);
+    CallToolResult rejection;
+    try {
+      rejection = ToolInputValidator.validate(tool, args, true, validator);
+    } catch (RuntimeException e) {
+      LOG.warn("validating the arguments of MCP tool {} failed: {}", meta.tool(), e.getClass().getName());
+      rejection = error("invalid arguments");
+    }
     ToolRequest.Builder b = ToolRequest.builder(meta.tool()).action(meta.action()).risk(meta.risk())
         .sensitivity(meta.sensitivity());
     for (Map.Entry<String, String> binding : meta.bindings().entrySet()) {
