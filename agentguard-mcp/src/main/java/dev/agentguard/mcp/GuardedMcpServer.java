@@ -3,7 +3,6 @@ package dev.agentguard.mcp;
 import dev.agentguard.core.AgentGuard;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
-import io.modelcontextprotocol.server.McpAsyncListFilter;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpServer;
@@ -16,13 +15,8 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -69,15 +63,15 @@ public final class GuardedMcpServer implements AutoCloseable {
   private final HttpServletStreamableServerTransportProvider transport;
   private final CallerTasks tasks;
   private final ToolGate gate;
-  private final Map<String, McpToolMetadata> metadata;
+  private final ToolRegistry registry;
 
   private GuardedMcpServer(McpAsyncServer server, HttpServletStreamableServerTransportProvider transport,
-      CallerTasks tasks, ToolGate gate, Map<String, McpToolMetadata> metadata) {
+      CallerTasks tasks, ToolGate gate, ToolRegistry registry) {
     this.server = server;
     this.transport = transport;
     this.tasks = tasks;
     this.gate = gate;
-    this.metadata = metadata;
+    this.registry = registry;
   }
 
   /** A builder for a server guarded by {@code guard}. */
@@ -122,10 +116,7 @@ public final class GuardedMcpServer implements AutoCloseable {
   /** Removes a tool; idempotent. Clients learn of it after {@link #notifyToolsListChanged()}. */
   public void removeTool(String name) {
     Objects.requireNonNull(name, "name");
-    if (metadata.containsKey(name)) {
-      server.removeTool(name).block();
-      metadata.remove(name);
-    }
+    registry.unregister(name, () -> server.removeTool(name).block());
   }
 
   /** The registered tools (all of them, unfiltered). */
@@ -158,16 +149,7 @@ public final class GuardedMcpServer implements AutoCloseable {
   }
 
   private void register(Registration r) {
-    if (metadata.putIfAbsent(r.spec.tool().name(), r.meta) != null) {
-      throw new IllegalArgumentException("tool '" + r.spec.tool().name()
-          + "' is already registered; remove it first (a guarded tool is never replaced silently)");
-    }
-    try {
-      server.addTool(r.spec).block();
-    } catch (RuntimeException e) {
-      metadata.remove(r.spec.tool().name());
-      throw e;
-    }
+    registry.register(r.spec.tool().name(), r.meta, () -> server.addTool(r.spec).block());
   }
 
   private Registration guarded(SyncToolSpecification spec, McpToolMetadata meta) {
@@ -329,43 +311,31 @@ public final class GuardedMcpServer implements AutoCloseable {
           callerTasks::sessionEnded));
       HttpServletStreamableServerTransportProvider provider = t.build();
 
-      Map<String, McpToolMetadata> metadata = new ConcurrentHashMap<>();
       McpServer.AsyncSpecification<?> spec = McpServer.async(provider);
       if (server != null) {
         server.accept(spec);
       }
+      ToolRegistry registry = new ToolRegistry();
       List<AsyncToolSpecification> specs = new ArrayList<>();
-      Map<String, McpToolMetadata> initial = new LinkedHashMap<>();
       for (Object[] tool : tools) {
         McpToolMetadata meta = (McpToolMetadata) tool[1];
         Registration r = tool[0] instanceof SyncToolSpecification
             ? guard(gate, (SyncToolSpecification) tool[0], meta)
             : guard(gate, (AsyncToolSpecification) tool[0], meta);
-        if (initial.putIfAbsent(r.spec.tool().name(), meta) != null) {
-          throw new IllegalArgumentException("two tools are named '" + r.spec.tool().name() + "'");
-        }
-        specs.add(r.spec);
+        registry.register(r.spec.tool().name(), meta, () -> specs.add(r.spec));
       }
-      spec.validateToolInputs(false) // validated inside the guarded handler, so rejections are recorded
+      McpAsyncServer built = spec.validateToolInputs(false) // validated inside the guarded handler: recorded
           .jsonSchemaValidator(schemas)
           .tools(specs)
-          .addToolFilter(McpAsyncListFilter.fromSync((context, tool) -> {
-            McpToolMetadata meta = metadata.get(tool.name());
-            Object listing = context.get(CallerExtractor.LISTING);
-            return meta != null && listing instanceof ListingTask
-                && gate.visible(CallerExtractor.caller(context), (ListingTask) listing, meta);
-          }, false));
-      McpAsyncServer built = spec.build();
-      metadata.putAll(initial);
-      Set<String> seen = new HashSet<>();
-      for (McpSchema.Tool tool : built.listTools().collectList().block()) {
-        if (!initial.containsKey(tool.name()) || !seen.add(tool.name())) {
-          built.close();
-          throw new IllegalStateException("tool '" + tool.name() + "' was registered through the SDK "
-              + "specification and would run unguarded; register it with GuardedMcpServer.Builder.tool");
-        }
+          .addToolFilter(registry.listFilter(gate))
+          .build();
+      try {
+        registry.verify(built.listTools().collectList().block());
+      } catch (IllegalStateException e) {
+        built.close();
+        throw e;
       }
-      return new GuardedMcpServer(built, provider, callerTasks, gate, metadata);
+      return new GuardedMcpServer(built, provider, callerTasks, gate, registry);
     }
 
     private static void once(Object current, String name) {

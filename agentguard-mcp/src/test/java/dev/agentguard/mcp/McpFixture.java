@@ -107,13 +107,19 @@ final class McpFixture implements AutoCloseable {
     server = b.build();
 
     base = Files.createTempDirectory("agentguard-mcp-tomcat");
-    tomcat = new Tomcat();
+    tomcat = serve(server.servlet(), base);
+    port = tomcat.getConnector().getLocalPort();
+  }
+
+  /** Serves {@code servlet} at {@code /mcp} of a started Tomcat on a free 127.0.0.1 port, behind bearer authentication. */
+  static Tomcat serve(jakarta.servlet.http.HttpServlet servlet, Path base) throws Exception {
+    Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(base.toString());
     tomcat.setHostname("127.0.0.1");
     tomcat.setPort(0);
     tomcat.getConnector().setProperty("address", "127.0.0.1");
     Context ctx = tomcat.addContext("", null);
-    Tomcat.addServlet(ctx, "mcp", server.servlet()).setAsyncSupported(true);
+    Tomcat.addServlet(ctx, "mcp", servlet).setAsyncSupported(true);
     ctx.addServletMappingDecoded("/mcp", "mcp");
     FilterDef auth = new FilterDef();
     auth.setFilterName("auth");
@@ -125,7 +131,7 @@ final class McpFixture implements AutoCloseable {
     map.addURLPattern("/*");
     ctx.addFilterMap(map);
     tomcat.start();
-    port = tomcat.getConnector().getLocalPort();
+    return tomcat;
   }
 
   /** Alice, Bob and Carol get support tasks (tickets.* only); Mallory is authenticated but gets none. */
