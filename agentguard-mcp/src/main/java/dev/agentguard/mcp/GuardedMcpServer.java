@@ -1,7 +1,6 @@
 package dev.agentguard.mcp;
 
 import dev.agentguard.core.AgentGuard;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
@@ -14,7 +13,6 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
@@ -203,13 +201,10 @@ public final class GuardedMcpServer implements AutoCloseable {
    */
   public static final class Builder {
     private final AgentGuard guard;
-    private McpTaskMapper mapper;
+    private final GuardSettings settings = new GuardSettings();
     private TaskScope scope;
-    private Function<HttpServletRequest, String> principal;
     private Consumer<HttpServletStreamableServerTransportProvider.Builder> transport;
     private Consumer<McpServer.AsyncSpecification<?>> server;
-    private JsonSchemaValidator validator;
-    private final List<Object[]> tools = new ArrayList<>();
 
     private Builder(AgentGuard guard) {
       this.guard = Objects.requireNonNull(guard, "guard");
@@ -217,14 +212,13 @@ public final class GuardedMcpServer implements AutoCloseable {
 
     /** Maps callers to their tasks (required). */
     public Builder tasks(McpTaskMapper mapper) {
-      once(this.mapper, "tasks");
-      this.mapper = Objects.requireNonNull(mapper, "mapper");
+      settings.tasks(mapper);
       return this;
     }
 
     /** A task per session (the default) or per request. */
     public Builder taskScope(TaskScope scope) {
-      once(this.scope, "taskScope");
+      GuardSettings.once(this.scope, "taskScope");
       this.scope = Objects.requireNonNull(scope, "scope");
       return this;
     }
@@ -234,8 +228,7 @@ public final class GuardedMcpServer implements AutoCloseable {
      * {@code request.getUserPrincipal().getName()}. Null or blank means no principal.
      */
     public Builder principal(Function<HttpServletRequest, String> principal) {
-      once(this.principal, "principal");
-      this.principal = Objects.requireNonNull(principal, "principal");
+      settings.principal(principal);
       return this;
     }
 
@@ -244,7 +237,7 @@ public final class GuardedMcpServer implements AutoCloseable {
      * Its context extractor is the adapter's and is set after this runs.
      */
     public Builder transport(Consumer<HttpServletStreamableServerTransportProvider.Builder> customizer) {
-      once(this.transport, "transport");
+      GuardSettings.once(this.transport, "transport");
       this.transport = Objects.requireNonNull(customizer, "customizer");
       return this;
     }
@@ -255,21 +248,20 @@ public final class GuardedMcpServer implements AutoCloseable {
      * validation, the schema validator and the tool filter are the adapter's and are set after this runs.
      */
     public Builder server(Consumer<McpServer.AsyncSpecification<?>> customizer) {
-      once(this.server, "server");
+      GuardSettings.once(this.server, "server");
       this.server = Objects.requireNonNull(customizer, "customizer");
       return this;
     }
 
     /** The JSON-schema validator for tool inputs; by default the SDK's ({@code McpJsonDefaults}). */
     public Builder jsonSchemaValidator(JsonSchemaValidator validator) {
-      once(this.validator, "jsonSchemaValidator");
-      this.validator = Objects.requireNonNull(validator, "validator");
+      settings.validator(validator);
       return this;
     }
 
     /** Adds a guarded tool with declared metadata. */
     public Builder tool(SyncToolSpecification spec, McpToolMetadata meta) {
-      tools.add(new Object[] {Objects.requireNonNull(spec, "spec"), Objects.requireNonNull(meta, "meta")});
+      settings.tool(spec, meta);
       return this;
     }
 
@@ -280,7 +272,7 @@ public final class GuardedMcpServer implements AutoCloseable {
 
     /** Adds a guarded asynchronous tool with declared metadata. */
     public Builder asyncTool(AsyncToolSpecification spec, McpToolMetadata meta) {
-      tools.add(new Object[] {Objects.requireNonNull(spec, "spec"), Objects.requireNonNull(meta, "meta")});
+      settings.tool(spec, meta);
       return this;
     }
 
@@ -296,52 +288,31 @@ public final class GuardedMcpServer implements AutoCloseable {
      * @throws IllegalArgumentException if two tools share a name
      */
     public GuardedMcpServer build() {
-      if (mapper == null) {
-        throw new IllegalStateException("a task mapper is required: tasks(caller -> Optional.of(spec))");
-      }
-      CallerTasks callerTasks = new CallerTasks(guard, mapper, scope == null ? TaskScope.SESSION : scope);
-      JsonSchemaValidator schemas = validator != null ? validator : McpJsonDefaults.getSchemaValidator();
-      ToolGate gate = new ToolGate(guard, callerTasks, schemas);
-
+      GuardSettings.Wiring w = settings.wire(guard, scope == null ? TaskScope.SESSION : scope);
       HttpServletStreamableServerTransportProvider.Builder t = HttpServletStreamableServerTransportProvider.builder();
       if (transport != null) {
         transport.accept(t);
       }
-      t.contextExtractor(new CallerExtractor(principal != null ? principal : CallerExtractor::principalName,
-          callerTasks::sessionEnded));
-      HttpServletStreamableServerTransportProvider provider = t.build();
-
+      HttpServletStreamableServerTransportProvider provider = t.contextExtractor(w.extractor).build();
       McpServer.AsyncSpecification<?> spec = McpServer.async(provider);
       if (server != null) {
         server.accept(spec);
       }
-      ToolRegistry registry = new ToolRegistry();
-      List<AsyncToolSpecification> specs = new ArrayList<>();
-      for (Object[] tool : tools) {
-        McpToolMetadata meta = (McpToolMetadata) tool[1];
-        Registration r = tool[0] instanceof SyncToolSpecification
-            ? guard(gate, (SyncToolSpecification) tool[0], meta)
-            : guard(gate, (AsyncToolSpecification) tool[0], meta);
-        registry.register(r.spec.tool().name(), meta, () -> specs.add(r.spec));
-      }
+      List<AsyncToolSpecification> specs = settings.guardedTools(w, (tool, meta) -> (tool instanceof SyncToolSpecification
+          ? guard(w.gate, (SyncToolSpecification) tool, meta) : guard(w.gate, (AsyncToolSpecification) tool, meta)).spec,
+          s -> s.tool().name());
       McpAsyncServer built = spec.validateToolInputs(false) // validated inside the guarded handler: recorded
-          .jsonSchemaValidator(schemas)
+          .jsonSchemaValidator(w.schemas)
           .tools(specs)
-          .addToolFilter(registry.listFilter(gate))
+          .addToolFilter(w.registry.listFilter(w.gate))
           .build();
       try {
-        registry.verify(built.listTools().collectList().block());
+        w.registry.verify(built.listTools().collectList().block());
       } catch (IllegalStateException e) {
         built.close();
         throw e;
       }
-      return new GuardedMcpServer(built, provider, callerTasks, gate, registry);
-    }
-
-    private static void once(Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " set twice");
-      }
+      return new GuardedMcpServer(built, provider, w.tasks, w.gate, w.registry);
     }
   }
 }

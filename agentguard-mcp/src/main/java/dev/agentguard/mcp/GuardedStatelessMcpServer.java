@@ -2,7 +2,6 @@ package dev.agentguard.mcp;
 
 import dev.agentguard.core.AgentGuard;
 import io.modelcontextprotocol.common.McpTransportContext;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpStatelessAsyncServer;
@@ -13,7 +12,6 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
@@ -129,12 +127,9 @@ public final class GuardedStatelessMcpServer implements AutoCloseable {
    */
   public static final class Builder {
     private final AgentGuard guard;
-    private McpTaskMapper mapper;
-    private Function<HttpServletRequest, String> principal;
+    private final GuardSettings settings = new GuardSettings();
     private Consumer<HttpServletStatelessServerTransport.Builder> transport;
     private Consumer<McpServer.StatelessAsyncSpecification> server;
-    private JsonSchemaValidator validator;
-    private final List<Object[]> tools = new ArrayList<>();
 
     private Builder(AgentGuard guard) {
       this.guard = Objects.requireNonNull(guard, "guard");
@@ -142,42 +137,39 @@ public final class GuardedStatelessMcpServer implements AutoCloseable {
 
     /** Maps callers to their per-request tasks (required). */
     public Builder tasks(McpTaskMapper mapper) {
-      once(this.mapper, "tasks");
-      this.mapper = Objects.requireNonNull(mapper, "mapper");
+      settings.tasks(mapper);
       return this;
     }
 
     /** How to read the authenticated principal's name; by default {@code request.getUserPrincipal().getName()}. */
     public Builder principal(Function<HttpServletRequest, String> principal) {
-      once(this.principal, "principal");
-      this.principal = Objects.requireNonNull(principal, "principal");
+      settings.principal(principal);
       return this;
     }
 
     /** Customizes the SDK's stateless HTTP transport; its context extractor is the adapter's, set after this runs. */
     public Builder transport(Consumer<HttpServletStatelessServerTransport.Builder> customizer) {
-      once(this.transport, "transport");
+      GuardSettings.once(this.transport, "transport");
       this.transport = Objects.requireNonNull(customizer, "customizer");
       return this;
     }
 
     /** Customizes the SDK's server specification; tools must not be registered here ({@link #build()} fails). */
     public Builder server(Consumer<McpServer.StatelessAsyncSpecification> customizer) {
-      once(this.server, "server");
+      GuardSettings.once(this.server, "server");
       this.server = Objects.requireNonNull(customizer, "customizer");
       return this;
     }
 
     /** The JSON-schema validator for tool inputs; by default the SDK's. */
     public Builder jsonSchemaValidator(JsonSchemaValidator validator) {
-      once(this.validator, "jsonSchemaValidator");
-      this.validator = Objects.requireNonNull(validator, "validator");
+      settings.validator(validator);
       return this;
     }
 
     /** Adds a guarded tool with declared metadata. */
     public Builder tool(SyncToolSpecification spec, McpToolMetadata meta) {
-      tools.add(new Object[] {Objects.requireNonNull(spec, "spec"), Objects.requireNonNull(meta, "meta")});
+      settings.tool(spec, meta);
       return this;
     }
 
@@ -188,7 +180,7 @@ public final class GuardedStatelessMcpServer implements AutoCloseable {
 
     /** Adds a guarded asynchronous tool with declared metadata. */
     public Builder asyncTool(AsyncToolSpecification spec, McpToolMetadata meta) {
-      tools.add(new Object[] {Objects.requireNonNull(spec, "spec"), Objects.requireNonNull(meta, "meta")});
+      settings.tool(spec, meta);
       return this;
     }
 
@@ -199,52 +191,31 @@ public final class GuardedStatelessMcpServer implements AutoCloseable {
      * @throws IllegalArgumentException if two tools share a name
      */
     public GuardedStatelessMcpServer build() {
-      if (mapper == null) {
-        throw new IllegalStateException("a task mapper is required: tasks(caller -> Optional.of(spec))");
-      }
-      CallerTasks callerTasks = new CallerTasks(guard, mapper, TaskScope.REQUEST);
-      JsonSchemaValidator schemas = validator != null ? validator : McpJsonDefaults.getSchemaValidator();
-      ToolGate gate = new ToolGate(guard, callerTasks, schemas);
-
+      GuardSettings.Wiring w = settings.wire(guard, TaskScope.REQUEST);
       HttpServletStatelessServerTransport.Builder t = HttpServletStatelessServerTransport.builder();
       if (transport != null) {
         transport.accept(t);
       }
-      t.contextExtractor(new CallerExtractor(principal != null ? principal : CallerExtractor::principalName,
-          callerTasks::sessionEnded));
-      HttpServletStatelessServerTransport provider = t.build();
-
+      HttpServletStatelessServerTransport provider = t.contextExtractor(w.extractor).build();
       McpServer.StatelessAsyncSpecification spec = McpServer.async(provider);
       if (server != null) {
         server.accept(spec);
       }
-      ToolRegistry registry = new ToolRegistry();
-      List<AsyncToolSpecification> specs = new ArrayList<>();
-      for (Object[] tool : tools) {
-        McpToolMetadata meta = (McpToolMetadata) tool[1];
-        AsyncToolSpecification guarded = tool[0] instanceof SyncToolSpecification
-            ? guard(gate, (SyncToolSpecification) tool[0], meta)
-            : guard(gate, (AsyncToolSpecification) tool[0], meta);
-        registry.register(guarded.tool().name(), meta, () -> specs.add(guarded));
-      }
+      List<AsyncToolSpecification> specs = settings.guardedTools(w, (tool, meta) -> tool instanceof SyncToolSpecification
+          ? guard(w.gate, (SyncToolSpecification) tool, meta) : guard(w.gate, (AsyncToolSpecification) tool, meta),
+          s -> s.tool().name());
       McpStatelessAsyncServer built = spec.validateToolInputs(false) // validated inside the guarded handler
-          .jsonSchemaValidator(schemas)
+          .jsonSchemaValidator(w.schemas)
           .tools(specs)
-          .addToolFilter(registry.listFilter(gate))
+          .addToolFilter(w.registry.listFilter(w.gate))
           .build();
       try {
-        registry.verify(built.listTools().collectList().block());
+        w.registry.verify(built.listTools().collectList().block());
       } catch (IllegalStateException e) {
         built.close();
         throw e;
       }
-      return new GuardedStatelessMcpServer(built, provider, gate, registry);
-    }
-
-    private static void once(Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " set twice");
-      }
+      return new GuardedStatelessMcpServer(built, provider, w.gate, w.registry);
     }
   }
 }
