@@ -93,7 +93,7 @@ public final class GuardedMcpServer implements AutoCloseable {
    *     tool is never replaced silently)
    */
   public void addTool(SyncToolSpecification spec, McpToolMetadata meta) {
-    register(guarded(spec, meta));
+    register(guard(gate, Objects.requireNonNull(spec, "spec"), meta), meta);
   }
 
   /** Adds a guarded tool at run time, metadata {@linkplain McpToolMetadata#fromAnnotations derived}. */
@@ -103,7 +103,7 @@ public final class GuardedMcpServer implements AutoCloseable {
 
   /** Adds a guarded asynchronous tool at run time; see {@link #addTool(SyncToolSpecification, McpToolMetadata)}. */
   public void addAsyncTool(AsyncToolSpecification spec, McpToolMetadata meta) {
-    register(guarded(spec, meta));
+    register(guard(gate, Objects.requireNonNull(spec, "spec"), meta), meta);
   }
 
   /** Adds a guarded asynchronous tool at run time, metadata derived from its annotations. */
@@ -146,51 +146,32 @@ public final class GuardedMcpServer implements AutoCloseable {
     }
   }
 
-  private void register(Registration r) {
-    registry.register(r.spec.tool().name(), r.meta, () -> server.addTool(r.spec).block());
+  private void register(AsyncToolSpecification guarded, McpToolMetadata meta) {
+    registry.register(guarded.tool().name(), meta, () -> server.addTool(guarded).block());
   }
 
-  private Registration guarded(SyncToolSpecification spec, McpToolMetadata meta) {
-    return guard(gate, Objects.requireNonNull(spec, "spec"), meta);
-  }
-
-  private Registration guarded(AsyncToolSpecification spec, McpToolMetadata meta) {
-    return guard(gate, Objects.requireNonNull(spec, "spec"), meta);
-  }
-
-  private static Registration guard(ToolGate gate, SyncToolSpecification spec, McpToolMetadata meta) {
+  private static AsyncToolSpecification guard(ToolGate gate, SyncToolSpecification spec, McpToolMetadata meta) {
     BiFunction<McpSyncServerExchange, McpSchema.CallToolRequest, CallToolResult> handler = spec.callHandler();
-    return Registration.of(gate, spec.tool(), meta,
+    return guarded(gate, spec.tool(), meta,
         exchange -> request -> handler.apply(new McpSyncServerExchange(exchange), request));
   }
 
-  private static Registration guard(ToolGate gate, AsyncToolSpecification spec, McpToolMetadata meta) {
+  private static AsyncToolSpecification guard(ToolGate gate, AsyncToolSpecification spec, McpToolMetadata meta) {
     BiFunction<McpAsyncServerExchange, McpSchema.CallToolRequest, Mono<CallToolResult>> handler = spec.callHandler();
     // blocks on a boundedElastic thread, inside the task binding, so the decision covers the whole run
-    return Registration.of(gate, spec.tool(), meta, exchange -> request -> handler.apply(exchange, request).block());
+    return guarded(gate, spec.tool(), meta, exchange -> request -> handler.apply(exchange, request).block());
   }
 
-  /** A guarded SDK specification and its metadata. */
-  private static final class Registration {
-    final AsyncToolSpecification spec;
-    final McpToolMetadata meta;
-
-    private Registration(AsyncToolSpecification spec, McpToolMetadata meta) {
-      this.spec = spec;
-      this.meta = meta;
-    }
-
-    static Registration of(ToolGate gate, McpSchema.Tool tool, McpToolMetadata meta,
-        Function<McpAsyncServerExchange, Function<McpSchema.CallToolRequest, CallToolResult>> run) {
-      Objects.requireNonNull(tool, "tool");
-      Objects.requireNonNull(meta, "meta");
-      AsyncToolSpecification spec = AsyncToolSpecification.builder().tool(tool)
-          .callHandler((exchange, request) -> Mono.fromCallable(() -> gate.call(
-              CallerExtractor.caller(exchange.transportContext(), exchange.sessionId()), tool, meta, request,
-              run.apply(exchange))).subscribeOn(Schedulers.boundedElastic()))
-          .build();
-      return new Registration(spec, meta);
-    }
+  /** The SDK specification whose handler decides through {@code gate}, on a boundedElastic thread, then runs {@code run}. */
+  private static AsyncToolSpecification guarded(ToolGate gate, McpSchema.Tool tool, McpToolMetadata meta,
+      Function<McpAsyncServerExchange, Function<McpSchema.CallToolRequest, CallToolResult>> run) {
+    Objects.requireNonNull(tool, "tool");
+    Objects.requireNonNull(meta, "meta");
+    return AsyncToolSpecification.builder().tool(tool)
+        .callHandler((exchange, request) -> Mono.fromCallable(() -> gate.call(
+            CallerExtractor.caller(exchange.transportContext(), exchange.sessionId()), tool, meta, request,
+            run.apply(exchange))).subscribeOn(Schedulers.boundedElastic()))
+        .build();
   }
 
   /**
@@ -299,7 +280,7 @@ public final class GuardedMcpServer implements AutoCloseable {
         server.accept(spec);
       }
       List<AsyncToolSpecification> specs = settings.guardedTools(w, (tool, meta) -> (tool instanceof SyncToolSpecification
-          ? guard(w.gate, (SyncToolSpecification) tool, meta) : guard(w.gate, (AsyncToolSpecification) tool, meta)).spec,
+          ? guard(w.gate, (SyncToolSpecification) tool, meta) : guard(w.gate, (AsyncToolSpecification) tool, meta)),
           s -> s.tool().name());
       McpAsyncServer built = spec.validateToolInputs(false) // validated inside the guarded handler: recorded
           .jsonSchemaValidator(w.schemas)
