@@ -52,7 +52,7 @@ final class McpFixture implements AutoCloseable {
       "policies:",
       "  - id: support-read",
       "    effect: permit",
-      "    tools: [\"tickets.read\", \"tickets.search\", \"tickets.report\"]",
+      "    tools: [\"tickets.read\", \"tickets.search\", \"tickets.report\", \"tickets.flaky\"]",
       "  - id: support-close",
       "    effect: permit",
       "    tools: [\"tickets.close\"]",

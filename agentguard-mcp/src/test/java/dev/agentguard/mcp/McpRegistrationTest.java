@@ -128,6 +128,23 @@ class McpRegistrationTest {
     }
   }
 
+  @Test // docs/security-cases.md #51
+  void throwingHandlerIsAGenericErrorResultWithoutItsMessageAndTheFailureIsRecorded() throws Exception {
+    try (McpFixture f = new McpFixture()) {
+      f.server.addTool(SyncToolSpecification.builder().tool(tool("tickets.flaky")).callHandler((x, r) -> {
+        throw new IllegalStateException("jdbc:postgresql://db.internal/tickets password=hunter2");
+      }).build(), McpToolMetadata.builder("tickets.flaky").build());
+
+      CallToolResult r = f.client("alice").callTool(call("tickets.flaky", Map.of()));
+      assertTrue(r.isError());
+      assertEquals(ToolGate.TOOL_FAILED, text(r));
+      var done = f.awaitEvent(e -> e.type().equals("tool.completed") && "tickets.flaky".equals(e.tool()))
+          .orElseThrow();
+      assertEquals(IllegalStateException.class.getName(), done.error());
+      assertFalse(done.toString().contains("hunter2"));
+    }
+  }
+
   @Test // docs/security-cases.md #33
   void theClientsTokenNeverReachesToolsOrTheAuditTrail() throws Exception {
     try (McpFixture f = new McpFixture()) {
