@@ -94,6 +94,17 @@ class GuardedMcpServerTest {
     assertTrue(f.awaitEvent(e -> isDeny(e, "tickets.read", DenyCode.NO_TASK)).isPresent());
   }
 
+  @Test // docs/security-cases.md #26
+  void poolThreadsThatRanAnAllowedCallCarryNoTaskIntoTheNextCallersCall() {
+    McpSyncClient alice = f.client("alice");
+    McpSyncClient anonymous = f.client(null);
+    for (int i = 0; i < 10; i++) {
+      assertFalse(Boolean.TRUE.equals(alice.callTool(call("tickets.read", Map.of("ticket", "T-" + i))).isError()));
+      assertEquals(DenialText.of(DenyCode.NO_TASK), text(anonymous.callTool(call("tickets.read", Map.of("ticket", "X")))));
+    }
+    assertEquals(10, f.runs("tickets.read"));
+  }
+
   @Test // docs/security-cases.md #23
   void principalTheMapperGivesNoTaskIsDeniedNoTask() {
     CallToolResult r = f.client("mallory").callTool(call("tickets.read", Map.of("ticket", "T-1")));
