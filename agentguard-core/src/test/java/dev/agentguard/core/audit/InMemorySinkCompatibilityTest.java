@@ -1,5 +1,7 @@
 package dev.agentguard.core.audit;
 
+import dev.agentguard.test.AuditSinkCompatibilityKit;
+
 import dev.agentguard.AuditEvent;
 import dev.agentguard.AuditSink;
 import dev.agentguard.core.AuditSinks;
