@@ -48,11 +48,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The guard: wires the request path ({@link CallPipeline}), keeps the task registry and the thread
- * binding, fronts revocation and runs allowed tool bodies. The checks themselves live in the steps.
+ * The guard: wires the request path ({@link CallPipeline}) and the {@link RevocationDesk}, keeps
+ * the task registry and the thread binding, and runs allowed tool bodies. The checks themselves
+ * live in the steps.
  *
  * <p>Over 400 lines for now: besides the wiring it still holds the task registry (start, bind,
- * close, sweep) and the revocation front, and the three entry methods {@code protect},
+ * close, sweep) and the three entry methods {@code protect},
  * {@code guardMethod} and {@code invokeTool}, kept here verbatim this wave so parallel edits of
  * them merge; the task registry is the next class to split out.
  */
