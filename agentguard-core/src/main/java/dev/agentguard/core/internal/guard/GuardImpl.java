@@ -49,11 +49,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The guard: wires the request path ({@link CallPipeline}), keeps the task registry and the thread
- * binding, fronts revocation and runs allowed tool bodies. The checks themselves live in the steps.
+ * The guard: wires the request path ({@link CallPipeline}) and the {@link RevocationDesk}, keeps
+ * the task registry and the thread binding, and runs allowed tool bodies. The checks themselves
+ * live in the steps.
  *
  * <p>Over 400 lines for now: besides the wiring it still holds the task registry (start, bind,
- * close, sweep) and the revocation front, and the three entry methods {@code protect},
+ * close, sweep) and the three entry methods {@code protect},
  * {@code guardMethod} and {@code invokeTool}, kept here verbatim this wave so parallel edits of
  * them merge; the task registry is the next class to split out.
  */
@@ -73,6 +74,7 @@ public final class GuardImpl implements AgentGuard {
   private final CredentialIssuer issuer;
   private final CredentialVerifier verifier;
   private final Revocations revocations;
+  private final RevocationDesk revocationDesk;
   private final CallPipeline pipeline;
   private final PolicyEvents policyListener;
   private final Thread shutdownHook;
@@ -101,18 +103,19 @@ public final class GuardImpl implements AgentGuard {
     Glob[] internalHosts = config.internalHosts().stream().map(Glob::compile).toArray(Glob[]::new);
     this.revocations = new Revocations(config.revocationStore());
     this.issuer = new CredentialIssuer(key, config.issuer(), config.audience());
+    List<AuditSink> sinks = config.sinks().isEmpty() ? List.of(AuditSinks.slf4j()) : config.sinks();
+    this.audit = AuditPipeline.start(new AuditConfig(sinks, config.auditQueueCapacity(), config.auditOverflow(),
+        config.auditOverflowWait(), config.auditCloseTimeout(), CheckpointSigner.of(key), config.checkpointEvents(),
+        config.checkpointInterval(), clock));
+    this.revocationDesk = new RevocationDesk(revocations, audit, clock, VERIFY_LEEWAY, config.maxTtl(), liveTasks);
     this.verifier = CredentialVerifier.builder()
         .key(config.signingKey())
         .issuer(config.issuer())
         .audience(config.audience())
         .clock(clock)
         .leeway(VERIFY_LEEWAY)
-        .revocation(this::isRevoked)
+        .revocation(revocationDesk::isRevoked)
         .build();
-    List<AuditSink> sinks = config.sinks().isEmpty() ? List.of(AuditSinks.slf4j()) : config.sinks();
-    this.audit = AuditPipeline.start(new AuditConfig(sinks, config.auditQueueCapacity(), config.auditOverflow(),
-        config.auditOverflowWait(), config.auditCloseTimeout(), CheckpointSigner.of(key), config.checkpointEvents(),
-        config.checkpointInterval(), clock));
     this.policyListener = new PolicyEvents(audit);
     this.policySource = config.policyFile() == null ? null
         : PolicySource.builder(config.policyFile())
@@ -232,7 +235,7 @@ public final class GuardImpl implements AgentGuard {
             "agent.verified", spec.agent().verified(), "agent.proof", spec.agent().proof().orElse("none"))));
     if (!recorded) {
       liveTasks.remove(taskId);
-      revocations.store().revokeCredential(credential.id(), keepUntil(task));
+      revocationDesk.revokeClosed(task);
       throw new AgentGuardException("the audit trail refused the task.started record; no task was started");
     }
     bound.set(task);
@@ -307,7 +310,7 @@ public final class GuardImpl implements AgentGuard {
       LOG.warn("task {} closed with {} call(s) still running after {}; their outcomes are recorded after task.completed",
           task.id(), stillRunning, config.taskCloseTimeout());
     }
-    revocations.store().revokeCredential(task.credential().id(), keepUntil(task));
+    revocationDesk.revokeClosed(task);
     liveTasks.remove(task.id());
     audit.record(AuditRecords.forTask(AuditEvent.CREDENTIAL_REVOKED, task).reasons(List.of("task closed")));
     audit.record(AuditRecords.forTask(AuditEvent.TASK_COMPLETED, task)
@@ -315,78 +318,25 @@ public final class GuardImpl implements AgentGuard {
             : Map.of("task.calls", task.calls(), "task.callsInFlight", stillRunning)));
   }
 
-  /** Whether the task is revoked; a store that is stale or throws counts as revoked (fail closed). */
   boolean isRevoked(TaskImpl task) {
-    try {
-      return revocations.stale() || revocations.isRevoked(task);
-    } catch (RuntimeException e) {
-      LOG.warn("revocation lookup failed; treating task {} as revoked: {}", task.id(), e.toString());
-      return true;
-    }
-  }
-
-  /** Whether verified claims are revoked; a store that throws counts as revoked (fail closed). */
-  private boolean isRevoked(CredentialClaims claims) {
-    try {
-      return revocations.isRevoked(claims, liveTasks.get(claims.taskId()));
-    } catch (RuntimeException e) {
-      LOG.warn("revocation lookup failed; treating credential {} as revoked: {}", claims.credentialId(), e.toString());
-      return true;
-    }
-  }
-
-  /** Revocation entries live until the credentials they cover expired, plus the verification leeway. */
-  private long keepUntil(TaskImpl task) {
-    return task.expiresAtMillis() + VERIFY_LEEWAY.toMillis();
-  }
-
-  /** How long a revocation of something this guard holds no live task for must be kept. */
-  private long keepUntilAnyExpired() {
-    return clock.millis() + config.maxTtl().toMillis() + VERIFY_LEEWAY.toMillis();
+    return revocationDesk.isRevoked(task);
   }
 
   // ---------------------------------------------------------------- revocation
 
   @Override
   public void revokeCredential(String credentialId) {
-    TaskImpl task = liveTasks.values().stream()
-        .filter(t -> t.credential().id().equals(credentialId)).findFirst().orElse(null);
-    revocations.store().revokeCredential(credentialId, task != null ? keepUntil(task) : keepUntilAnyExpired());
-    recordRevocation(task, credentialId, "revoked by credential id");
+    revocationDesk.revokeCredential(credentialId);
   }
 
   @Override
   public void revokeTask(String taskId) {
-    TaskImpl task = liveTasks.get(taskId);
-    revocations.store().revokeTask(taskId, task != null ? keepUntil(task) : keepUntilAnyExpired());
-    recordRevocation(task, null, "revoked by task id");
+    revocationDesk.revokeTask(taskId);
   }
 
   @Override
   public void revokeAgent(String agentId) {
-    // tasks of this guard are revoked by id (a task started in the same millisecond after this
-    // returns stays valid); the agent entry covers credentials issued before now everywhere else
-    revocations.store().revokeAgent(agentId, clock.millis(), keepUntilAnyExpired());
-    List<TaskImpl> affected = new ArrayList<>();
-    for (TaskImpl t : liveTasks.values()) {
-      if (t.agent().id().equals(agentId)) {
-        affected.add(t);
-        revocations.store().revokeTask(t.id(), keepUntil(t));
-      }
-    }
-    if (affected.isEmpty()) {
-      audit.record(AuditEvent.builder(AuditEvent.CREDENTIAL_REVOKED).agent(agentId)
-          .reasons(List.of("revoked by agent id")));
-    }
-    for (TaskImpl t : affected) {
-      recordRevocation(t, null, "revoked by agent id");
-    }
-  }
-
-  private void recordRevocation(TaskImpl task, String credentialId, String reason) {
-    AuditEvent.Builder b = task != null ? AuditRecords.forTask(AuditEvent.CREDENTIAL_REVOKED, task)
-        : AuditEvent.builder(AuditEvent.CREDENTIAL_REVOKED).credential(credentialId);
-    audit.record(b.reasons(List.of(reason)));
+    revocationDesk.revokeAgent(agentId);
   }
 
   @Override

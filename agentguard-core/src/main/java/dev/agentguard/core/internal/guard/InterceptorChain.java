@@ -91,7 +91,8 @@ final class InterceptorChain implements ToolInterceptor.Chain {
     if (!next.tool().equals(request.tool())) {
       call.misused("interceptor #" + (index - 1) + " passed a request for another tool (" + next.tool() + ")");
     }
-    returned = dispatch(call.derived.afterInterceptor(call.declared, next));
+    // the request this chain was handed is already as the guard lets it through; anything else is redone
+    returned = dispatch(next == request ? next : call.derived.afterInterceptor(call.declared, next));
     return returned;
   }
 
