@@ -183,13 +183,34 @@ class PolicyPropertiesTest {
     return b ? T : F;
   }
 
+  /**
+   * The reference's number rule: a finite long or double is a number; anything else (missing, a
+   * string, NaN, an infinity) makes the comparison an error.
+   */
+  static Double finite(Object n) {
+    if (n instanceof Long) {
+      return ((Long) n).doubleValue(); // the generator's longs are small, so this is exact
+    }
+    if (n instanceof Double && Double.isFinite((Double) n)) {
+      return (Double) n;
+    }
+    return null;
+  }
+
+  static int num(Req q, java.util.function.DoublePredicate p) {
+    Double d = finite(q.n());
+    return d == null ? E : bool(p.test(d));
+  }
+
   static Arbitrary<C> atoms() {
     return Arbitraries.of(
         new C("true", q -> T),
         new C("false", q -> F),
-        new C("resource.n == 1", q -> q.n() instanceof Long ? bool((Long) q.n() == 1) : E),
-        new C("resource.n == 2.0", q -> q.n() instanceof Long ? bool((Long) q.n() == 2) : E),
-        new C("resource.n < 2", q -> q.n() instanceof Long ? bool((Long) q.n() < 2) : E),
+        new C("resource.n == 1", q -> num(q, d -> d == 1)),
+        new C("resource.n == 2.0", q -> num(q, d -> d == 2)),
+        new C("resource.n < 2", q -> num(q, d -> d < 2)),
+        new C("resource.n > 1000", q -> num(q, d -> d > 1000)),
+        new C("resource.n in [0, 2.0]", q -> num(q, d -> d == 0 || d == 2)),
         new C("resource.s == 'v'", q -> q.s() == null ? E : bool(q.s().equals("v"))),
         new C("resource.s in ['v', 'w']", q -> q.s() == null ? E : bool(q.s().equals("v") || q.s().equals("w"))),
         new C("context.e == 'prod'", q -> q.e() == null ? E : bool(q.e().equals("prod"))),
@@ -233,7 +254,8 @@ class PolicyPropertiesTest {
   @Provide
   Arbitrary<Req> requests() {
     return Combinators.combine(Arbitraries.of(TOOLS), Arbitraries.of(AGENTS),
-        Arbitraries.of((Object) 0L, 1L, 2L, "x").injectNull(0.2),
+        Arbitraries.of((Object) 0L, 1L, 2L, "x", 2.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY).injectNull(0.2),
         Arbitraries.of("v", "w", "u").injectNull(0.2), Arbitraries.of("prod", "dev").injectNull(0.3),
         Arbitraries.of(Risk.class), Arbitraries.of(Sensitivity.class)).as(Req::new);
   }

@@ -55,6 +55,7 @@ final class Expr {
 
   static final Err MISSING = new Err("is missing or null");
   static final Err OVERFLOW = new Err("overflows the long range");
+  static final Err NON_FINITE = new Err("is not a finite number");
   static final Err NOT_EVALUATED = new Err("could not be evaluated");
 
   // ---------------------------------------------------------------- boolean nodes
@@ -495,7 +496,7 @@ final class Expr {
           }
           v = taskField(t, now);
       }
-      return v == null ? MISSING : v;
+      return v == null ? MISSING : isNonFinite(v) ? NON_FINITE : v;
     }
 
     private Object taskField(TaskState t, long now) {
@@ -535,13 +536,18 @@ final class Expr {
         || o instanceof Byte || o instanceof Float;
   }
 
+  /** NaN or an infinity: never a value a comparison may use (an error, not a quiet false). */
+  static boolean isNonFinite(Object o) {
+    return (o instanceof Double && !Double.isFinite((Double) o)) || (o instanceof Float && !Float.isFinite((Float) o));
+  }
+
   static boolean isIntegral(Object o) {
     return o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte;
   }
 
-  /** Equality: TRUE, FALSE or ERROR (missing value or incomparable types). */
+  /** Equality: TRUE, FALSE or ERROR (missing value, a non-finite number or incomparable types). */
   static int equal(Object x, Object y) {
-    if (x instanceof Err || y instanceof Err) {
+    if (x instanceof Err || y instanceof Err || isNonFinite(x) || isNonFinite(y)) {
       return ERROR;
     }
     if (x instanceof String) {
@@ -625,12 +631,11 @@ final class Expr {
     return err ? ERROR : FALSE;
   }
 
-  private static final int UNORDERED = 2;
-  private static final int INCOMPARABLE = 3;
+  private static final int INCOMPARABLE = 2;
 
-  /** -1, 0, 1; {@link #UNORDERED} when a NaN is involved; {@link #INCOMPARABLE} on a type error. */
+  /** -1, 0, 1; {@link #INCOMPARABLE} on a type error, a missing value or a non-finite number. */
   static int order(Object x, Object y) {
-    if (x instanceof Err || y instanceof Err) {
+    if (x instanceof Err || y instanceof Err || isNonFinite(x) || isNonFinite(y)) {
       return INCOMPARABLE;
     }
     if (isNumber(x) && isNumber(y)) {
@@ -661,9 +666,6 @@ final class Expr {
     if (c == INCOMPARABLE) {
       return ERROR;
     }
-    if (c == UNORDERED) {
-      return FALSE;
-    }
     boolean b;
     switch (op) {
       case LT:
@@ -681,7 +683,7 @@ final class Expr {
     return b ? TRUE : FALSE;
   }
 
-  /** Numeric comparison of two numbers, exact across long and double; UNORDERED for NaN. */
+  /** Numeric comparison of two finite numbers, exact across long and double. */
   static int numCompare(Object x, Object y) {
     boolean xi = isIntegral(x);
     boolean yi = isIntegral(y);
@@ -691,22 +693,16 @@ final class Expr {
     if (!xi && !yi) {
       double a = ((Number) x).doubleValue();
       double b = ((Number) y).doubleValue();
-      if (a != a || b != b) {
-        return UNORDERED;
-      }
       return a < b ? -1 : a > b ? 1 : 0;
     }
     if (xi) {
       return longVsDouble(((Number) x).longValue(), ((Number) y).doubleValue());
     }
-    int c = longVsDouble(((Number) y).longValue(), ((Number) x).doubleValue());
-    return c == UNORDERED ? c : -c;
+    return -longVsDouble(((Number) y).longValue(), ((Number) x).doubleValue());
   }
 
+  /** Exact comparison of a long with a finite double. */
   static int longVsDouble(long l, double d) {
-    if (d != d) {
-      return UNORDERED;
-    }
     if (d >= 9.223372036854775807E18) { // 2^63
       return -1;
     }
