@@ -81,6 +81,27 @@ public final class CompiledPolicySet implements PolicySet {
           ? Decision.deny(DenyCode.FORBIDDEN, List.of("forbidden by " + rule.id), List.of(rule.id), version)
           : Decision.allow(List.of(rule.id), List.of("permitted by " + rule.id), version);
     }
+
+    /**
+     * The condition's value; a runtime exception from host-supplied state (a task context or agent
+     * attributes that throw) is an {@link Expr#ERROR}, never an escaping exception.
+     */
+    int test(AgentIdentity a, ToolRequest r, TaskState t, long now) {
+      try {
+        return cond.test(a, r, t, now);
+      } catch (RuntimeException ex) {
+        return Expr.ERROR;
+      }
+    }
+
+    /** Why {@link #test} errored; names an exception by its type only, never by its message. */
+    String why(AgentIdentity a, ToolRequest r, TaskState t, long now) {
+      try {
+        return cond.why(a, r, t, now);
+      } catch (RuntimeException ex) {
+        return "evaluation failed (" + ex.getClass().getSimpleName() + ")";
+      }
+    }
   }
 
   /** Candidates for one tool name, split by how they select agents. */
@@ -387,7 +408,7 @@ public final class CompiledPolicySet implements PolicySet {
       if ((e.expires && e.expiresAt <= now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
         continue;
       }
-      int v = e.cond.test(a, r, t, now);
+      int v = e.test(a, r, t, now);
       if (v != Expr.FALSE) {
         return (i << 1) | (v == Expr.ERROR ? 1 : 0);
       }
@@ -403,7 +424,7 @@ public final class CompiledPolicySet implements PolicySet {
       if ((e.expires && e.expiresAt <= now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
         continue;
       }
-      int v = e.cond.test(a, r, t, now);
+      int v = e.test(a, r, t, now);
       if (v == Expr.TRUE) {
         return i;
       }
@@ -415,7 +436,7 @@ public final class CompiledPolicySet implements PolicySet {
   }
 
   private Decision forbidError(Entry e, AgentIdentity a, ToolRequest r, TaskState t, long now) {
-    String why = e.cond.why(a, r, t, now);
+    String why = e.why(a, r, t, now);
     return Decision.deny(DenyCode.EVALUATION_ERROR,
         List.of("forbid " + e.id + " could not be evaluated: " + why), List.of(e.id), version);
   }
@@ -439,8 +460,8 @@ public final class CompiledPolicySet implements PolicySet {
       if ((e.expires && e.expiresAt <= now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
         continue;
       }
-      if (e.cond.test(a, r, t, now) == Expr.ERROR) {
-        out.put(e.id, "permit " + e.id + " could not be evaluated: " + e.cond.why(a, r, t, now));
+      if (e.test(a, r, t, now) == Expr.ERROR) {
+        out.put(e.id, "permit " + e.id + " could not be evaluated: " + e.why(a, r, t, now));
       }
     }
   }

@@ -777,10 +777,10 @@ final class Expr {
       return r.text + " " + ((Err) rv).what;
     }
     if (lv instanceof String && (rv instanceof Sensitivity || rv instanceof Risk)) {
-      return l.text + " is '" + shorten((String) lv) + "', not a " + typeName(rv) + " name";
+      return l.text + " is a string that is not a " + typeName(rv) + " name";
     }
     if (rv instanceof String && (lv instanceof Sensitivity || lv instanceof Risk)) {
-      return r.text + " is '" + shorten((String) rv) + "', not a " + typeName(lv) + " name";
+      return r.text + " is a string that is not a " + typeName(lv) + " name";
     }
     return "cannot compare " + l.text + " (a " + typeName(lv) + ") " + op + " " + r.text + " (a "
         + typeName(rv) + ")";
