@@ -64,7 +64,9 @@ class NoValuesInErrorsTest {
       // non-finite numbers, also inside a list that holds the secret
       "resource.nan > 1", "1 in resource.keys", "resource.keys.contains(2)",
       // missing
-      "resource.absent == resource.key", "agent.absent.startsWith(resource.key)");
+      "resource.absent == resource.key", "agent.absent.startsWith(resource.key)",
+      // a path that cannot be normalised, and a non-string path
+      "resource.path.isWithin('/ws')", "resource.keys.isWithin('/ws')");
 
   static TestTask taskWithSecret() {
     return new TestTask("t-1", SECRET, SECRET, java.util.Set.of(SECRET), SECRET, 0, Sensitivity.PUBLIC, 0L,

@@ -379,6 +379,39 @@ final class Expr {
     }
   }
 
+  /** {@code s.isWithin('/base')}: lexical, segment-aware path confinement ({@link PathConfinement}). */
+  static final class IsWithin extends Cond {
+    final Val recv;
+    final PathConfinement base;
+
+    IsWithin(Val recv, PathConfinement base) {
+      this.recv = recv;
+      this.base = base;
+    }
+
+    @Override
+    int test(AgentIdentity a, ToolRequest q, TaskState t, long now) {
+      Object s = recv.get(a, q, t, now);
+      if (!(s instanceof String)) {
+        return ERROR;
+      }
+      return base.test((String) s);
+    }
+
+    @Override
+    String why(AgentIdentity a, ToolRequest q, TaskState t, long now) {
+      Object s = recv.get(a, q, t, now);
+      if (s instanceof Err) {
+        return recv.text + " " + ((Err) s).what;
+      }
+      if (!(s instanceof String)) {
+        return recv.text + " is a " + typeName(s) + ", isWithin() needs a string";
+      }
+      return recv.text + " is not a well-formed path (a control character, a malformed or double "
+          + "percent-encoding, or invalid UTF-8)";
+    }
+  }
+
   // ---------------------------------------------------------------- value nodes
 
   /** A value node. {@link #text} is the source text, used in explanations. */

@@ -459,8 +459,9 @@ final class ExprCompiler {
 
   private Cond method(Val recv, String name, int offset, List<Val> args, List<Integer> argOffsets) {
     if (!name.equals("startsWith") && !name.equals("endsWith") && !name.equals("contains")
-        && !name.equals("matches")) {
-      throw new ExprError(offset, name, "unknown method; expected startsWith, endsWith, contains or matches");
+        && !name.equals("matches") && !name.equals("isWithin")) {
+      throw new ExprError(offset, name,
+          "unknown method; expected startsWith, endsWith, contains, matches or isWithin");
     }
     if (args.size() != 1) {
       throw new ExprError(offset, name, name + "() takes exactly one argument");
@@ -473,6 +474,16 @@ final class ExprCompiler {
         return new Expr.StartsEnds(false, recv, arg);
       case "contains":
         return new Expr.Contains(recv, arg);
+      case "isWithin": {
+        if (!(arg instanceof Lit) || !(((Lit) arg).value instanceof String)) {
+          throw new ExprError(argOffsets.get(0), arg.text, "isWithin() needs a string literal base path");
+        }
+        try {
+          return new Expr.IsWithin(recv, PathConfinement.compile((String) ((Lit) arg).value));
+        } catch (IllegalArgumentException e) {
+          throw new ExprError(argOffsets.get(0), arg.text, e.getMessage());
+        }
+      }
       default: {
         if (!(arg instanceof Lit) || !(((Lit) arg).value instanceof String)) {
           throw new ExprError(argOffsets.get(0), arg.text, "matches() needs a string literal glob");
