@@ -272,6 +272,23 @@ class PolicyPropertiesTest {
     assertEquals(reference(rules, q), summary(run(compile(rules), q)), () -> doc(rules) + "\n" + q);
   }
 
+  @Property(tries = 400)
+  void explainDecidesLikeEvaluateAndReportsEachRulesValue(@ForAll("policies") List<R> rules, @ForAll("requests") Req q) {
+    PolicySet set = compile(rules);
+    dev.agentguard.core.Explanation x = set.explain(AgentIdentity.of(q.agent()), q.toRequest(), null, NOW);
+    assertEquals(run(set, q), x.decision(), () -> doc(rules) + "\n" + q);
+    List<R> selected = rules.stream()
+        .filter(r -> r.tools().stream().anyMatch(g -> globMatches(g, q.tool()))
+            && (r.agents() == null || r.agents().stream().anyMatch(g -> globMatches(g, q.agent()))))
+        .sorted(java.util.Comparator.comparing(R::id)).toList();
+    assertEquals(selected.stream().map(R::id).toList(), x.rules().stream().map(dev.agentguard.core.Explanation.Rule::id).toList());
+    for (int i = 0; i < selected.size(); i++) {
+      int expected = cond(selected.get(i), q);
+      assertEquals(List.of("FALSE", "TRUE", "ERROR").get(expected), x.rules().get(i).outcome().name(),
+          () -> doc(rules) + "\n" + q);
+    }
+  }
+
   @Property(tries = 200)
   void defaultDenyAndOnlyPermitsAllow(@ForAll("policies") List<R> rules, @ForAll("requests") Req q) {
     List<R> forbidsOnly = rules.stream().filter(R::forbid).toList();

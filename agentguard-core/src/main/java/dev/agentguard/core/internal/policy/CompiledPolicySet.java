@@ -6,7 +6,9 @@ import dev.agentguard.DenyCode;
 import dev.agentguard.PolicyException;
 import dev.agentguard.TaskState;
 import dev.agentguard.ToolRequest;
+import dev.agentguard.core.Explanation;
 import dev.agentguard.core.PolicyLimit;
+import dev.agentguard.core.PolicyRule;
 import dev.agentguard.core.PolicySet;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,79 +50,39 @@ public final class CompiledPolicySet implements PolicySet {
   /** Most agent ids per tool whose agent-dependent limit lists are cached. */
   public static final int MAX_CACHED_AGENTS_PER_TOOL = 4096;
 
-  private static final Entry[] NONE = new Entry[0];
+  private static final CompiledRule[] NONE = new CompiledRule[0];
 
   private final String source;
   private final String version;
   private final String canonical;
   private final List<String> ruleIds;
-  private final Map<String, List<Entry>> byExactTool = new HashMap<>();
-  private final List<Entry> globToolEntries = new ArrayList<>();
+  private final List<PolicyRule> ruleViews;
+  private final List<CompiledRule> byId;
+  private final Map<String, List<CompiledRule>> byExactTool = new HashMap<>();
+  private final List<CompiledRule> globToolEntries = new ArrayList<>();
   private final List<Limit> limits;
   private final Decision noMatch;
   private final ConcurrentHashMap<String, Candidates> toolCache = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LimitCandidates> limitCache = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicInteger cachedAgentEntries = new java.util.concurrent.atomic.AtomicInteger();
 
-  /** A rule with its precomputed decision. */
-  private static final class Entry {
-    final Rule rule;
-    final String id;
-    final Expr.Cond cond;
-    final boolean expires;
-    final long expiresAt;
-    final Decision decision;
-
-    Entry(Rule rule, String version) {
-      this.rule = rule;
-      this.id = rule.id;
-      this.cond = rule.cond;
-      this.expires = rule.expires != null;
-      this.expiresAt = rule.expiresAtMillis;
-      this.decision = rule.forbid
-          ? Decision.deny(DenyCode.FORBIDDEN, List.of("forbidden by " + rule.id), List.of(rule.id), version)
-          : Decision.allow(List.of(rule.id), List.of("permitted by " + rule.id), version);
-    }
-
-    /**
-     * The condition's value; a runtime exception from host-supplied state (a task context or agent
-     * attributes that throw) is an {@link Expr#ERROR}, never an escaping exception.
-     */
-    int test(AgentIdentity a, ToolRequest r, TaskState t, long now) {
-      try {
-        return cond.test(a, r, t, now);
-      } catch (RuntimeException ex) {
-        return Expr.ERROR;
-      }
-    }
-
-    /** Why {@link #test} errored; names an exception by its type only, never by its message. */
-    String why(AgentIdentity a, ToolRequest r, TaskState t, long now) {
-      try {
-        return cond.why(a, r, t, now);
-      } catch (RuntimeException ex) {
-        return "evaluation failed (" + ex.getClass().getSimpleName() + ")";
-      }
-    }
-  }
-
   /** Candidates for one tool name, split by how they select agents. */
   private static final class Candidates {
-    final Entry[] anyForbid;
-    final Entry[] anyPermit;
-    final Entry[] globForbid;
-    final Entry[] globPermit;
+    final CompiledRule[] anyForbid;
+    final CompiledRule[] anyPermit;
+    final CompiledRule[] globForbid;
+    final CompiledRule[] globPermit;
     /** Per agent id: {forbids, permits} among the wildcard-agent rules that match it (bounded). */
-    final ConcurrentHashMap<String, Entry[][]> globByAgent = new ConcurrentHashMap<>();
-    final Map<String, Entry[][]> exact; // agent id -> {forbids, permits}
+    final ConcurrentHashMap<String, CompiledRule[][]> globByAgent = new ConcurrentHashMap<>();
+    final Map<String, CompiledRule[][]> exact; // agent id -> {forbids, permits}
 
-    Candidates(List<Entry> entries) {
-      List<Entry> af = new ArrayList<>();
-      List<Entry> ap = new ArrayList<>();
-      List<Entry> gf = new ArrayList<>();
-      List<Entry> gp = new ArrayList<>();
-      Map<String, List<List<Entry>>> ex = new HashMap<>();
-      for (Entry e : entries) {
+    Candidates(List<CompiledRule> entries) {
+      List<CompiledRule> af = new ArrayList<>();
+      List<CompiledRule> ap = new ArrayList<>();
+      List<CompiledRule> gf = new ArrayList<>();
+      List<CompiledRule> gp = new ArrayList<>();
+      Map<String, List<List<CompiledRule>>> ex = new HashMap<>();
+      for (CompiledRule e : entries) {
         Rule r = e.rule;
         if (r.agentGlobs == null) {
           (r.forbid ? af : ap).add(e);
@@ -146,18 +108,18 @@ public final class CompiledPolicySet implements PolicySet {
       anyPermit = sorted(ap);
       globForbid = sorted(gf);
       globPermit = sorted(gp);
-      Map<String, Entry[][]> m = new HashMap<>();
-      for (Map.Entry<String, List<List<Entry>>> me : ex.entrySet()) {
-        m.put(me.getKey(), new Entry[][] {sorted(me.getValue().get(0)), sorted(me.getValue().get(1))});
+      Map<String, CompiledRule[][]> m = new HashMap<>();
+      for (Map.Entry<String, List<List<CompiledRule>>> me : ex.entrySet()) {
+        m.put(me.getKey(), new CompiledRule[][] {sorted(me.getValue().get(0)), sorted(me.getValue().get(1))});
       }
       exact = m;
     }
 
-    private static Entry[] sorted(List<Entry> l) {
+    private static CompiledRule[] sorted(List<CompiledRule> l) {
       if (l.isEmpty()) {
         return NONE;
       }
-      Entry[] a = l.toArray(NONE);
+      CompiledRule[] a = l.toArray(NONE);
       java.util.Arrays.sort(a, Comparator.comparing(e -> e.id));
       return a;
     }
@@ -193,9 +155,13 @@ public final class CompiledPolicySet implements PolicySet {
     this.version = parsed.version;
     this.canonical = parsed.canonical;
     List<String> ids = new ArrayList<>(parsed.rules.size());
+    List<PolicyRule> views = new ArrayList<>(parsed.rules.size());
+    List<CompiledRule> all = new ArrayList<>(parsed.rules.size());
     for (Rule r : parsed.rules) {
       ids.add(r.id);
-      Entry e = new Entry(r, version);
+      views.add(RuleView.of(r));
+      CompiledRule e = new CompiledRule(r, version);
+      all.add(e);
       boolean glob = false;
       Set<String> seen = new java.util.HashSet<>();
       for (int i = 0; i < r.toolGlobs.length; i++) {
@@ -212,6 +178,9 @@ public final class CompiledPolicySet implements PolicySet {
       }
     }
     this.ruleIds = List.copyOf(ids);
+    this.ruleViews = List.copyOf(views);
+    all.sort(Comparator.comparing(e -> e.id));
+    this.byId = List.copyOf(all);
     this.limits = parsed.limits;
     this.noMatch = Decision.deny(DenyCode.NO_MATCHING_PERMIT, List.of("no permit rule matched"), List.of(), version);
   }
@@ -287,6 +256,18 @@ public final class CompiledPolicySet implements PolicySet {
   }
 
   @Override
+  public List<PolicyRule> rules() {
+    return ruleViews;
+  }
+
+  @Override
+  public Explanation explain(AgentIdentity agent, ToolRequest request, TaskState task, long now) {
+    Objects.requireNonNull(agent, "agent");
+    Objects.requireNonNull(request, "request");
+    return PolicyExplainer.explain(byId, version, agent, request, task, now);
+  }
+
+  @Override
   public String canonicalDocument() {
     return canonical;
   }
@@ -302,12 +283,12 @@ public final class CompiledPolicySet implements PolicySet {
     Objects.requireNonNull(request, "request");
     Candidates c = candidates(request.tool());
     String aid = agent.id();
-    Entry[][] ex = c.exact.isEmpty() ? null : c.exact.get(aid);
-    Entry[] gf = c.globForbid;
-    Entry[] gp = c.globPermit;
+    CompiledRule[][] ex = c.exact.isEmpty() ? null : c.exact.get(aid);
+    CompiledRule[] gf = c.globForbid;
+    CompiledRule[] gp = c.globPermit;
     boolean checkGlob = true;
     if (gf.length + gp.length > 0) {
-      Entry[][] g = globFor(c, aid);
+      CompiledRule[][] g = globFor(c, aid);
       if (g != null) {
         gf = g[0];
         gp = g[1];
@@ -316,7 +297,7 @@ public final class CompiledPolicySet implements PolicySet {
     }
 
     // forbids first: the smallest qualifying id wins; a forbid that errors qualifies
-    Entry bestF = null;
+    CompiledRule bestF = null;
     boolean bestFErr = false;
     int f = firstForbid(c.anyForbid, false, agent, request, task, now);
     if (f >= 0) {
@@ -340,7 +321,7 @@ public final class CompiledPolicySet implements PolicySet {
     }
 
     // permits
-    Entry bestP = null;
+    CompiledRule bestP = null;
     boolean anyErr = false;
     int p = firstPermit(c.anyPermit, false, agent, request, task, now);
     if (p >= 0) {
@@ -379,21 +360,21 @@ public final class CompiledPolicySet implements PolicySet {
    * The wildcard-agent rules of a tool that match an agent id, cached per agent while the global
    * bound allows; null when over the bound (the caller then checks the agent globs per rule).
    */
-  private Entry[][] globFor(Candidates c, String aid) {
-    Entry[][] g = c.globByAgent.get(aid);
+  private CompiledRule[][] globFor(Candidates c, String aid) {
+    CompiledRule[][] g = c.globByAgent.get(aid);
     if (g != null || cachedAgentEntries.get() >= MAX_CACHED_AGENT_ENTRIES) {
       return g;
     }
-    g = new Entry[][] {filterAgent(c.globForbid, aid), filterAgent(c.globPermit, aid)};
+    g = new CompiledRule[][] {filterAgent(c.globForbid, aid), filterAgent(c.globPermit, aid)};
     if (c.globByAgent.putIfAbsent(aid, g) == null) {
       cachedAgentEntries.incrementAndGet();
     }
     return g;
   }
 
-  private static Entry[] filterAgent(Entry[] es, String aid) {
-    List<Entry> out = new ArrayList<>();
-    for (Entry e : es) {
+  private static CompiledRule[] filterAgent(CompiledRule[] es, String aid) {
+    List<CompiledRule> out = new ArrayList<>();
+    for (CompiledRule e : es) {
       if (e.rule.agentMatches(aid)) {
         out.add(e);
       }
@@ -402,10 +383,10 @@ public final class CompiledPolicySet implements PolicySet {
   }
 
   /** Index of the first qualifying forbid, shifted left by one, low bit set when it errored; -1 for none. */
-  private static int firstForbid(Entry[] es, boolean checkAgent, AgentIdentity a, ToolRequest r, TaskState t, long now) {
+  private static int firstForbid(CompiledRule[] es, boolean checkAgent, AgentIdentity a, ToolRequest r, TaskState t, long now) {
     for (int i = 0; i < es.length; i++) {
-      Entry e = es[i];
-      if ((e.expires && e.expiresAt <= now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
+      CompiledRule e = es[i];
+      if (e.expiredAt(now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
         continue;
       }
       int v = e.test(a, r, t, now);
@@ -417,11 +398,11 @@ public final class CompiledPolicySet implements PolicySet {
   }
 
   /** Index of the first true permit; -1 when none, -2 when none and one errored. */
-  private static int firstPermit(Entry[] es, boolean checkAgent, AgentIdentity a, ToolRequest r, TaskState t, long now) {
+  private static int firstPermit(CompiledRule[] es, boolean checkAgent, AgentIdentity a, ToolRequest r, TaskState t, long now) {
     boolean err = false;
     for (int i = 0; i < es.length; i++) {
-      Entry e = es[i];
-      if ((e.expires && e.expiresAt <= now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
+      CompiledRule e = es[i];
+      if (e.expiredAt(now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
         continue;
       }
       int v = e.test(a, r, t, now);
@@ -435,33 +416,29 @@ public final class CompiledPolicySet implements PolicySet {
     return err ? -2 : -1;
   }
 
-  private Decision forbidError(Entry e, AgentIdentity a, ToolRequest r, TaskState t, long now) {
-    String why = e.why(a, r, t, now);
-    return Decision.deny(DenyCode.EVALUATION_ERROR,
-        List.of("forbid " + e.id + " could not be evaluated: " + why), List.of(e.id), version);
+  private static Decision forbidError(CompiledRule e, AgentIdentity a, ToolRequest r, TaskState t, long now) {
+    return e.forbidError(e.why(a, r, t, now));
   }
 
-  private Decision noPermitWithErrors(Candidates c, Entry[][] ex, AgentIdentity a, ToolRequest r, TaskState t, long now) {
+  private Decision noPermitWithErrors(Candidates c, CompiledRule[][] ex, AgentIdentity a, ToolRequest r, TaskState t,
+      long now) {
     TreeMap<String, String> errors = new TreeMap<>();
     collectErrors(c.anyPermit, false, errors, a, r, t, now);
     if (ex != null) {
       collectErrors(ex[1], false, errors, a, r, t, now);
     }
     collectErrors(c.globPermit, true, errors, a, r, t, now);
-    List<String> reasons = new ArrayList<>(errors.size() + 1);
-    reasons.add("no permit rule matched");
-    reasons.addAll(errors.values());
-    return Decision.deny(DenyCode.NO_MATCHING_PERMIT, reasons, List.of(), version);
+    return CompiledRule.noPermit(new ArrayList<>(errors.values()), version);
   }
 
-  private static void collectErrors(Entry[] es, boolean checkAgent, Map<String, String> out, AgentIdentity a,
+  private static void collectErrors(CompiledRule[] es, boolean checkAgent, Map<String, String> out, AgentIdentity a,
       ToolRequest r, TaskState t, long now) {
-    for (Entry e : es) {
-      if ((e.expires && e.expiresAt <= now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
+    for (CompiledRule e : es) {
+      if (e.expiredAt(now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
         continue;
       }
       if (e.test(a, r, t, now) == Expr.ERROR) {
-        out.put(e.id, "permit " + e.id + " could not be evaluated: " + e.why(a, r, t, now));
+        out.put(e.id, e.permitError(e.why(a, r, t, now)));
       }
     }
   }
@@ -471,14 +448,14 @@ public final class CompiledPolicySet implements PolicySet {
     if (c != null) {
       return c;
     }
-    List<Entry> exact = byExactTool.get(tool);
-    List<Entry> all = new ArrayList<>(exact == null ? List.of() : exact);
+    List<CompiledRule> exact = byExactTool.get(tool);
+    List<CompiledRule> all = new ArrayList<>(exact == null ? List.of() : exact);
     if (!globToolEntries.isEmpty()) {
-      Map<Entry, Boolean> dedupe = new IdentityHashMap<>();
-      for (Entry e : all) {
+      Map<CompiledRule, Boolean> dedupe = new IdentityHashMap<>();
+      for (CompiledRule e : all) {
         dedupe.put(e, Boolean.TRUE);
       }
-      for (Entry e : globToolEntries) {
+      for (CompiledRule e : globToolEntries) {
         if (!dedupe.containsKey(e) && e.rule.toolMatches(tool)) {
           all.add(e);
           dedupe.put(e, Boolean.TRUE);

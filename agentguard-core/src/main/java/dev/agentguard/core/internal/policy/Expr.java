@@ -62,6 +62,12 @@ final class Expr {
 
   /** A boolean node. */
   abstract static class Cond {
+    /**
+     * The node's source text, set once by the compiler before the tree is published (explanations
+     * show it); null only while compiling.
+     */
+    String text;
+
     abstract int test(AgentIdentity a, ToolRequest r, TaskState t, long now);
 
     /** Explains an {@link #ERROR} result; only called on the slow path. */
@@ -75,6 +81,7 @@ final class Expr {
 
     private Const(boolean value) {
       this.value = value;
+      this.text = String.valueOf(value);
     }
 
     @Override

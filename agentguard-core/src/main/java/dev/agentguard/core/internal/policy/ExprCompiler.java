@@ -54,6 +54,8 @@ final class ExprCompiler {
   private String text;
   private Object literal;
   private int start;
+  // end offset of the last consumed token
+  private int prevEnd;
 
   private ExprCompiler(String src) {
     this.src = src;
@@ -87,6 +89,7 @@ final class ExprCompiler {
   // ---------------------------------------------------------------- lexer
 
   private void next() {
+    prevEnd = pos;
     while (pos < src.length()) {
       char c = src.charAt(pos);
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
@@ -319,7 +322,7 @@ final class ExprCompiler {
       int s2 = start;
       cs.add(asCond(parseAnd(), s2));
     }
-    return Expr.Junction.or(cs.toArray(new Cond[0]));
+    return label(Expr.Junction.or(cs.toArray(new Cond[0])), s);
   }
 
   private Object parseAnd() {
@@ -335,17 +338,18 @@ final class ExprCompiler {
       int s2 = start;
       cs.add(asCond(parseUnary(), s2));
     }
-    return Expr.Junction.and(cs.toArray(new Cond[0]));
+    return label(Expr.Junction.and(cs.toArray(new Cond[0])), s);
   }
 
   private Object parseUnary() {
     if (isOp("!")) {
+      int bang = start;
       enter();
       next();
       int s = start;
       Object inner = parseUnary();
       depth--;
-      return new Expr.Not(asCond(inner, s));
+      return label(new Expr.Not(asCond(inner, s)), bang);
     }
     return parseComparison();
   }
@@ -369,7 +373,7 @@ final class ExprCompiler {
       Val r = asVal(right, rs);
       l = coerceLiteral(l, r, ls);
       r = coerceLiteral(r, l, rs);
-      return new Expr.Cmp(op, l, r);
+      return label(new Expr.Cmp(op, l, r), ls);
     }
     if (kind == IDENT && text.equals("in")) {
       next();
@@ -387,12 +391,12 @@ final class ExprCompiler {
             }
           }
         }
-        return new Expr.InList(l, elems, r);
+        return label(new Expr.InList(l, elems, r), ls);
       }
       if (r instanceof Lit) {
         throw new ExprError(rs, r.text, "'in' needs a list on its right side");
       }
-      return new Expr.InValue(l, r);
+      return label(new Expr.InValue(l, r), ls);
     }
     return left;
   }
@@ -452,7 +456,7 @@ final class ExprCompiler {
       }
       expectOp(")", "to close the arguments of " + method);
       Val recv = asVal(p, s);
-      p = method(recv, method, ms, args, argOffsets);
+      p = label(method(recv, method, ms, args, argOffsets), s);
     }
     return p;
   }
@@ -716,7 +720,15 @@ final class ExprCompiler {
     if (v.type != Expr.T_ANY && v.type != Expr.T_BOOL) {
       throw new ExprError(offset, v.text, "expected a condition; " + v.text + " is not a boolean");
     }
-    return new Expr.BoolVal(v);
+    return label(new Expr.BoolVal(v), offset);
+  }
+
+  /** Sets a new node's source text (from {@code from} to the end of the last consumed token). */
+  private Cond label(Cond c, int from) {
+    if (c.text == null) {
+      c.text = src.substring(from, Math.max(from, prevEnd)).trim();
+    }
+    return c;
   }
 
   private Val asVal(Object o, int offset) {
