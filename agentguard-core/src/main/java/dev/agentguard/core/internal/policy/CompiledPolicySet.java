@@ -10,12 +10,12 @@ import dev.agentguard.core.Explanation;
 import dev.agentguard.core.PolicyLimit;
 import dev.agentguard.core.PolicyRule;
 import dev.agentguard.core.PolicySet;
+import dev.agentguard.core.internal.FileWatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -207,19 +207,16 @@ public final class CompiledPolicySet implements PolicySet {
   }
 
   /**
-   * Reads a policy file as strict UTF-8, bounded by {@link DocumentReader#MAX_DOCUMENT_CHARS} bytes.
+   * Reads a policy file as strict UTF-8, bounded by {@link DocumentReader#MAX_FILE_BYTES} bytes.
    *
    * @throws PolicyException on I/O errors, oversize files or invalid UTF-8
    */
   public static String readFile(Path file, String name) {
     byte[] bytes;
     try {
-      if (Files.size(file) > 4L * DocumentReader.MAX_DOCUMENT_CHARS) {
-        throw new PolicyException(name, 0, 0, null, "file larger than the document limit");
-      }
-      bytes = Files.readAllBytes(file);
+      bytes = FileWatch.readBounded(file, DocumentReader.MAX_FILE_BYTES);
     } catch (IOException | SecurityException e) {
-      throw new PolicyException(name, 0, 0, null, "cannot read policy file: " + e);
+      throw new PolicyException(name, 0, 0, null, "cannot read policy file: " + FileWatch.problem(e));
     }
     return decode(bytes, name);
   }

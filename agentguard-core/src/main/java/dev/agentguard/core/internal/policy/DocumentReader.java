@@ -39,6 +39,8 @@ import org.yaml.snakeyaml.LoaderOptions;
 public final class DocumentReader {
   /** Largest document accepted, in characters (4 MiB). */
   public static final int MAX_DOCUMENT_CHARS = 4 * 1024 * 1024;
+  /** Largest policy file read, in bytes (a UTF-8 document of {@link #MAX_DOCUMENT_CHARS} characters fits). */
+  public static final long MAX_FILE_BYTES = 4L * MAX_DOCUMENT_CHARS;
   /** Deepest nesting of objects and lists in a document. */
   public static final int MAX_DOCUMENT_DEPTH = 32;
   /** Longest string (or key) in a document, in characters. */
