@@ -190,7 +190,7 @@ final class DocumentValidator {
           cond = ExprCompiler.compile(when);
           compiled.put(when, cond);
         }
-      } catch (ExprCompiler.ExprError e) {
+      } catch (ExprError e) {
         throw whenError(wn, when, e);
       }
     }
@@ -228,7 +228,7 @@ final class DocumentValidator {
   }
 
   /** Maps an offset inside a {@code when} string to a document column where the text is found verbatim. */
-  PolicyException whenError(Node wn, String when, ExprCompiler.ExprError e) {
+  PolicyException whenError(Node wn, String when, ExprError e) {
     int line = wn.line;
     int col = wn.col;
     if (when.indexOf('\n') < 0 && when.indexOf('\r') < 0) {
