@@ -1,6 +1,6 @@
 package dev.agentguard.core.internal.policy;
 
-import dev.agentguard.core.internal.policy.Expr.Attr;
+import dev.agentguard.core.internal.policy.ValueNodes.Attr;
 import dev.agentguard.core.internal.policy.Expr.Val;
 import java.util.List;
 

@@ -101,7 +101,7 @@ final class DocumentTree {
       if (kind == ARR) {
         return "[...]";
       }
-      return text == null ? "null" : Expr.shorten(text);
+      return text == null ? "null" : ErrorText.shorten(text);
     }
   }
 
@@ -169,15 +169,15 @@ final class DocumentTree {
           String name = p.currentName();
           JsonLocation kl = p.currentTokenLocation();
           if (name.length() > MAX_LITERAL_CHARS) {
-            throw new PolicyException(source, kl.getLineNr(), kl.getColumnNr(), Expr.shorten(name),
+            throw new PolicyException(source, kl.getLineNr(), kl.getColumnNr(), ErrorText.shorten(name),
                 "key longer than " + MAX_LITERAL_CHARS + " characters");
           }
           if (n.fields.containsKey(name)) {
-            throw new PolicyException(source, kl.getLineNr(), kl.getColumnNr(), Expr.shorten(name), "duplicate key");
+            throw new PolicyException(source, kl.getLineNr(), kl.getColumnNr(), ErrorText.shorten(name), "duplicate key");
           }
           JsonToken vt = p.nextToken();
           if (vt == null) {
-            throw new PolicyException(source, kl.getLineNr(), kl.getColumnNr(), Expr.shorten(name), "missing value");
+            throw new PolicyException(source, kl.getLineNr(), kl.getColumnNr(), ErrorText.shorten(name), "missing value");
           }
           n.keyLocs.put(name, new int[] {kl.getLineNr(), kl.getColumnNr()});
           n.fields.put(name, readValue(p, vt, source, depth + 1));
@@ -209,7 +209,7 @@ final class DocumentTree {
         if (t != JsonToken.VALUE_NULL) {
           String s = p.getText();
           if (s.length() > MAX_LITERAL_CHARS) {
-            throw new PolicyException(source, line, col, Expr.shorten(s),
+            throw new PolicyException(source, line, col, ErrorText.shorten(s),
                 "value longer than " + MAX_LITERAL_CHARS + " characters");
           }
           n.text = s;

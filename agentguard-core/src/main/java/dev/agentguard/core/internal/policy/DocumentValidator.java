@@ -43,7 +43,7 @@ final class DocumentValidator {
 
   PolicyException keyErr(Node obj, String key, String problem) {
     int[] l = obj.keyLocs.get(key);
-    return new PolicyException(source, l[0], l[1], Expr.shorten(key), problem);
+    return new PolicyException(source, l[0], l[1], ErrorText.shorten(key), problem);
   }
 
   void allowOnly(Node obj, String what, List<String> allowed) {

@@ -3,7 +3,7 @@ package dev.agentguard.core.internal.policy;
 import dev.agentguard.Risk;
 import dev.agentguard.Sensitivity;
 import dev.agentguard.core.internal.policy.Expr.Cond;
-import dev.agentguard.core.internal.policy.Expr.Lit;
+import dev.agentguard.core.internal.policy.ValueNodes.Lit;
 import dev.agentguard.core.internal.policy.Expr.Val;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -62,7 +62,7 @@ final class ExprCompiler {
   }
 
   private ExprError error(String message) {
-    return new ExprError(lx.start, lx.kind == EOF ? "<end>" : Expr.shorten(src.substring(lx.start, Math.min(lx.pos, src.length()))), message);
+    return new ExprError(lx.start, lx.kind == EOF ? "<end>" : ErrorText.shorten(src.substring(lx.start, Math.min(lx.pos, src.length()))), message);
   }
 
   // ---------------------------------------------------------------- lexer
@@ -100,7 +100,7 @@ final class ExprCompiler {
       int s2 = lx.start;
       cs.add(asCond(parseAnd(), s2));
     }
-    return label(Expr.Junction.or(cs.toArray(new Cond[0])), s);
+    return label(Logic.Junction.or(cs.toArray(new Cond[0])), s);
   }
 
   private Object parseAnd() {
@@ -116,7 +116,7 @@ final class ExprCompiler {
       int s2 = lx.start;
       cs.add(asCond(parseUnary(), s2));
     }
-    return label(Expr.Junction.and(cs.toArray(new Cond[0])), s);
+    return label(Logic.Junction.and(cs.toArray(new Cond[0])), s);
   }
 
   private Object parseUnary() {
@@ -127,7 +127,7 @@ final class ExprCompiler {
       int s = lx.start;
       Object inner = parseUnary();
       depth--;
-      return label(new Expr.Not(asCond(inner, s)), bang);
+      return label(new Logic.Not(asCond(inner, s)), bang);
     }
     return parseComparison();
   }
@@ -151,7 +151,7 @@ final class ExprCompiler {
       Val r = asVal(right, rs);
       l = coerceLiteral(l, r, ls);
       r = coerceLiteral(r, l, rs);
-      return label(new Expr.Cmp(op, l, r), ls);
+      return label(new Comparisons.Cmp(op, l, r), ls);
     }
     if (lx.kind == IDENT && lx.text.equals("in")) {
       lx.next();
@@ -169,12 +169,12 @@ final class ExprCompiler {
             }
           }
         }
-        return label(new Expr.InList(l, elems, r), ls);
+        return label(new Comparisons.InList(l, elems, r), ls);
       }
       if (r instanceof Lit) {
         throw new ExprError(rs, r.text, "'in' needs a list on its right side");
       }
-      return label(new Expr.InValue(l, r), ls);
+      return label(new Comparisons.InValue(l, r), ls);
     }
     return left;
   }
@@ -191,13 +191,13 @@ final class ExprCompiler {
 
   private static Object enumLiteral(int type, String s, int offset) {
     if (type == Expr.T_SENS) {
-      Sensitivity x = Expr.sensitivity(s);
+      Sensitivity x = Semantics.sensitivity(s);
       if (x == null) {
         throw new ExprError(offset, s, "unknown sensitivity; expected one of public, internal, confidential, restricted");
       }
       return x;
     }
-    Risk x = Expr.risk(s);
+    Risk x = Semantics.risk(s);
     if (x == null) {
       throw new ExprError(offset, s, "unknown risk; expected one of low, medium, high, critical");
     }
@@ -361,14 +361,14 @@ final class ExprCompiler {
     if (v instanceof Lit) {
       Object x = ((Lit) v).value;
       if (x instanceof Boolean) {
-        return ((Boolean) x) ? Expr.Const.TRUE_C : Expr.Const.FALSE_C;
+        return ((Boolean) x) ? Logic.Const.TRUE_C : Logic.Const.FALSE_C;
       }
-      throw new ExprError(offset, v.text, "expected a condition, found a " + Expr.typeName(x) + " literal");
+      throw new ExprError(offset, v.text, "expected a condition, found a " + ErrorText.typeName(x) + " literal");
     }
     if (v.type != Expr.T_ANY && v.type != Expr.T_BOOL) {
       throw new ExprError(offset, v.text, "expected a condition; " + v.text + " is not a boolean");
     }
-    return label(new Expr.BoolVal(v), offset);
+    return label(new Logic.BoolVal(v), offset);
   }
 
   /** Sets a new node's source text (from {@code from} to the end of the last consumed token). */
@@ -383,6 +383,6 @@ final class ExprCompiler {
     if (o instanceof Val) {
       return (Val) o;
     }
-    return new Expr.CondVal(src.substring(offset, Math.min(lx.start, src.length())).trim(), (Cond) o);
+    return new ValueNodes.CondVal(src.substring(offset, Math.min(lx.start, src.length())).trim(), (Cond) o);
   }
 }

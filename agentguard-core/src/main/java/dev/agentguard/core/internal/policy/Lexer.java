@@ -107,7 +107,7 @@ final class Lexer {
         throw new ExprError(start, String.valueOf(c), "unexpected '" + c + "'; use '" + c + c + "'");
       default:
         pos++;
-        throw new ExprError(start, Expr.shorten(src.substring(start, pos)), "unexpected character");
+        throw new ExprError(start, ErrorText.shorten(src.substring(start, pos)), "unexpected character");
     }
   }
 
@@ -154,11 +154,11 @@ final class Lexer {
       }
     }
     if (pos < src.length() && isIdentStart(src.charAt(pos))) {
-      throw new ExprError(start, Expr.shorten(src.substring(start, pos + 1)), "malformed number");
+      throw new ExprError(start, ErrorText.shorten(src.substring(start, pos + 1)), "malformed number");
     }
     String t = src.substring(start, pos);
     if (t.length() > 64) {
-      throw new ExprError(start, Expr.shorten(t), "number literal longer than 64 characters");
+      throw new ExprError(start, ErrorText.shorten(t), "number literal longer than 64 characters");
     }
     kind = NUMBER;
     text = t;
@@ -182,7 +182,7 @@ final class Lexer {
     StringBuilder sb = new StringBuilder();
     while (true) {
       if (pos >= src.length()) {
-        throw new ExprError(start, Expr.shorten(src.substring(start)), "unterminated string literal");
+        throw new ExprError(start, ErrorText.shorten(src.substring(start)), "unterminated string literal");
       }
       char c = src.charAt(pos++);
       if (c == quote) {
@@ -190,7 +190,7 @@ final class Lexer {
       }
       if (c == '\\') {
         if (pos >= src.length()) {
-          throw new ExprError(start, Expr.shorten(src.substring(start)), "unterminated string literal");
+          throw new ExprError(start, ErrorText.shorten(src.substring(start)), "unterminated string literal");
         }
         char e = src.charAt(pos++);
         switch (e) {

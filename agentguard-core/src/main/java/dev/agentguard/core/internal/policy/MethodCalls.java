@@ -2,7 +2,7 @@ package dev.agentguard.core.internal.policy;
 
 import dev.agentguard.core.internal.Glob;
 import dev.agentguard.core.internal.policy.Expr.Cond;
-import dev.agentguard.core.internal.policy.Expr.Lit;
+import dev.agentguard.core.internal.policy.ValueNodes.Lit;
 import dev.agentguard.core.internal.policy.Expr.Val;
 import java.util.List;
 
@@ -31,17 +31,17 @@ final class MethodCalls {
     Val arg = args.get(0);
     switch (name) {
       case "startsWith":
-        return new Expr.StartsEnds(true, recv, arg);
+        return new StringMethods.StartsEnds(true, recv, arg);
       case "endsWith":
-        return new Expr.StartsEnds(false, recv, arg);
+        return new StringMethods.StartsEnds(false, recv, arg);
       case "contains":
-        return new Expr.Contains(recv, arg);
+        return new StringMethods.Contains(recv, arg);
       case "isWithin": {
         if (!(arg instanceof Lit) || !(((Lit) arg).value instanceof String)) {
           throw new ExprError(argOffsets.get(0), arg.text, "isWithin() needs a string literal base path");
         }
         try {
-          return new Expr.IsWithin(recv, PathConfinement.compile((String) ((Lit) arg).value));
+          return new StringMethods.IsWithin(recv, PathConfinement.compile((String) ((Lit) arg).value));
         } catch (IllegalArgumentException e) {
           throw new ExprError(argOffsets.get(0), arg.text, e.getMessage());
         }
@@ -51,7 +51,7 @@ final class MethodCalls {
           throw new ExprError(argOffsets.get(0), arg.text, "matches() needs a string literal glob");
         }
         try {
-          return new Expr.Matches(recv, Glob.compile((String) ((Lit) arg).value));
+          return new StringMethods.Matches(recv, Glob.compile((String) ((Lit) arg).value));
         } catch (IllegalArgumentException e) {
           throw new ExprError(argOffsets.get(0), arg.text, e.getMessage());
         }

@@ -64,12 +64,12 @@ final class PolicyExplainer {
   private static Explanation.Condition node(Expr.Cond c, AgentIdentity a, ToolRequest r, TaskState t, long now) {
     Explanation.Kind kind;
     List<Explanation.Condition> children = new ArrayList<>();
-    if (c instanceof Expr.Junction j) {
+    if (c instanceof Logic.Junction j) {
       kind = j.decisive == Expr.FALSE ? Explanation.Kind.AND : Explanation.Kind.OR;
       for (Expr.Cond child : j.cs) {
         children.add(node(child, a, r, t, now));
       }
-    } else if (c instanceof Expr.Not n) {
+    } else if (c instanceof Logic.Not n) {
       kind = Explanation.Kind.NOT;
       children.add(node(n.c, a, r, t, now));
     } else {
