@@ -85,7 +85,7 @@ public final class PolicySource implements AutoCloseable {
   private boolean accept(byte[] content) {
     PolicySet next;
     try {
-      next = CompiledPolicySet.parse(CompiledPolicySet.decode(content, name), name);
+      next = CompiledPolicySet.parse(DocumentReader.decode(content, name), name);
     } catch (PolicyException e) {
       notifyRejected(e);
       return false;

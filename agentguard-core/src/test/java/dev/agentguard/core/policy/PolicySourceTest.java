@@ -90,7 +90,7 @@ class PolicySourceTest {
       assertEquals(rejectedSoFar, rec.rejected.size());
       assertEquals(1, rec.loaded.size());
 
-      // an alias bomb and a deeply nested document (SECURITY-CASES 2): rejected, v1 stays live
+      // an alias bomb and a deeply nested document (docs/security-cases.md #2): rejected, v1 stays live
       atomicWrite(file, "version: 1\na: &a [x, x, x]\nb: &b [*a, *a, *a]\npolicies: [*b]\n");
       src.reload();
       atomicWrite(file, "version: 1\npolicies: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n");
@@ -283,7 +283,7 @@ class PolicySourceTest {
     assertThrows(NullPointerException.class, () -> PolicySource.builder(null));
   }
 
-  /** SECURITY-CASES 34: every decision equals what the old or the new version gives, and records which. */
+  /** docs/security-cases.md #34: every decision equals what the old or the new version gives, and records which. */
   @Test
   void versionFlipsWhileThreadsEvaluate(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("policy.yaml");

@@ -10,12 +10,6 @@ import dev.agentguard.core.Explanation;
 import dev.agentguard.core.PolicyLimit;
 import dev.agentguard.core.PolicyRule;
 import dev.agentguard.core.PolicySet;
-import dev.agentguard.core.internal.FileWatch;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,7 +44,7 @@ public final class CompiledPolicySet implements PolicySet {
   /** Most agent ids per tool whose agent-dependent limit lists are cached. */
   public static final int MAX_CACHED_AGENTS_PER_TOOL = 4096;
 
-  private static final CompiledRule[] NONE = new CompiledRule[0];
+  private static final CompiledRule[] NONE = ToolCandidates.NONE;
 
   private final String source;
   private final String version;
@@ -61,94 +55,10 @@ public final class CompiledPolicySet implements PolicySet {
   private final Map<String, List<CompiledRule>> byExactTool = new HashMap<>();
   private final List<CompiledRule> globToolEntries = new ArrayList<>();
   private final List<Limit> limits;
+  private final LimitIndex limitIndex;
   private final Decision noMatch;
-  private final ConcurrentHashMap<String, Candidates> toolCache = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, LimitCandidates> limitCache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ToolCandidates> toolCache = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicInteger cachedAgentEntries = new java.util.concurrent.atomic.AtomicInteger();
-
-  /** Candidates for one tool name, split by how they select agents. */
-  private static final class Candidates {
-    final CompiledRule[] anyForbid;
-    final CompiledRule[] anyPermit;
-    final CompiledRule[] globForbid;
-    final CompiledRule[] globPermit;
-    /** Per agent id: {forbids, permits} among the wildcard-agent rules that match it (bounded). */
-    final ConcurrentHashMap<String, CompiledRule[][]> globByAgent = new ConcurrentHashMap<>();
-    final Map<String, CompiledRule[][]> exact; // agent id -> {forbids, permits}
-
-    Candidates(List<CompiledRule> entries) {
-      List<CompiledRule> af = new ArrayList<>();
-      List<CompiledRule> ap = new ArrayList<>();
-      List<CompiledRule> gf = new ArrayList<>();
-      List<CompiledRule> gp = new ArrayList<>();
-      Map<String, List<List<CompiledRule>>> ex = new HashMap<>();
-      for (CompiledRule e : entries) {
-        Rule r = e.rule;
-        if (r.agentGlobs == null) {
-          (r.forbid ? af : ap).add(e);
-          continue;
-        }
-        boolean hasGlob = false;
-        Set<String> seen = new java.util.HashSet<>();
-        for (int i = 0; i < r.agentGlobs.length; i++) {
-          if (r.agentGlobs[i].isLiteral()) {
-            String a = r.agents.get(i);
-            if (seen.add(a)) {
-              ex.computeIfAbsent(a, k -> List.of(new ArrayList<>(), new ArrayList<>())).get(r.forbid ? 0 : 1).add(e);
-            }
-          } else {
-            hasGlob = true;
-          }
-        }
-        if (hasGlob) {
-          (r.forbid ? gf : gp).add(e);
-        }
-      }
-      anyForbid = sorted(af);
-      anyPermit = sorted(ap);
-      globForbid = sorted(gf);
-      globPermit = sorted(gp);
-      Map<String, CompiledRule[][]> m = new HashMap<>();
-      for (Map.Entry<String, List<List<CompiledRule>>> me : ex.entrySet()) {
-        m.put(me.getKey(), new CompiledRule[][] {sorted(me.getValue().get(0)), sorted(me.getValue().get(1))});
-      }
-      exact = m;
-    }
-
-    private static CompiledRule[] sorted(List<CompiledRule> l) {
-      if (l.isEmpty()) {
-        return NONE;
-      }
-      CompiledRule[] a = l.toArray(NONE);
-      java.util.Arrays.sort(a, Comparator.comparing(e -> e.id));
-      return a;
-    }
-  }
-
-  /** Limits for one tool name. */
-  private static final class LimitCandidates {
-    final List<PolicyLimit> anyAgent;
-    final List<Limit> all;
-    final boolean agentDependent;
-    final ConcurrentHashMap<String, List<PolicyLimit>> byAgent = new ConcurrentHashMap<>();
-
-    LimitCandidates(List<Limit> matching) {
-      List<Limit> sorted = new ArrayList<>(matching);
-      sorted.sort(Comparator.comparing(l -> l.id));
-      all = List.copyOf(sorted);
-      boolean dep = false;
-      List<PolicyLimit> any = new ArrayList<>();
-      for (Limit l : sorted) {
-        if (l.agentGlobs == null) {
-          any.add(l);
-        } else {
-          dep = true;
-        }
-      }
-      anyAgent = List.copyOf(any);
-      agentDependent = dep;
-    }
-  }
 
   private CompiledPolicySet(DocumentReader.Parsed parsed, String source) {
     this.source = source;
@@ -182,6 +92,7 @@ public final class CompiledPolicySet implements PolicySet {
     all.sort(Comparator.comparing(e -> e.id));
     this.byId = List.copyOf(all);
     this.limits = parsed.limits;
+    this.limitIndex = new LimitIndex(parsed.limits);
     this.noMatch = Decision.deny(DenyCode.NO_MATCHING_PERMIT, List.of("no permit rule matched"), List.of(), version);
   }
 
@@ -203,38 +114,7 @@ public final class CompiledPolicySet implements PolicySet {
   public static PolicySet load(Path file) {
     Objects.requireNonNull(file, "file");
     String name = file.toString();
-    return parse(readFile(file, name), name);
-  }
-
-  /**
-   * Reads a policy file as strict UTF-8, bounded by {@link DocumentReader#MAX_FILE_BYTES} bytes.
-   *
-   * @throws PolicyException on I/O errors, oversize files or invalid UTF-8
-   */
-  public static String readFile(Path file, String name) {
-    byte[] bytes;
-    try {
-      bytes = FileWatch.readBounded(file, DocumentReader.MAX_FILE_BYTES);
-    } catch (IOException | SecurityException e) {
-      throw new PolicyException(name, 0, 0, null, "cannot read policy file: " + FileWatch.problem(e));
-    }
-    return decode(bytes, name);
-  }
-
-  /**
-   * Decodes strict UTF-8.
-   *
-   * @throws PolicyException on malformed input
-   */
-  public static String decode(byte[] bytes, String name) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw new PolicyException(name, 0, 0, null, "policy file is not valid UTF-8");
-    }
+    return parse(DocumentReader.readFile(file, name), name);
   }
 
   @Override
@@ -278,7 +158,7 @@ public final class CompiledPolicySet implements PolicySet {
   public Decision evaluate(AgentIdentity agent, ToolRequest request, TaskState task, long now) {
     Objects.requireNonNull(agent, "agent");
     Objects.requireNonNull(request, "request");
-    Candidates c = candidates(request.tool());
+    ToolCandidates c = candidates(request.tool());
     String aid = agent.id();
     CompiledRule[][] ex = c.exact.isEmpty() ? null : c.exact.get(aid);
     CompiledRule[] gf = c.globForbid;
@@ -357,7 +237,7 @@ public final class CompiledPolicySet implements PolicySet {
    * The wildcard-agent rules of a tool that match an agent id, cached per agent while the global
    * bound allows; null when over the bound (the caller then checks the agent globs per rule).
    */
-  private CompiledRule[][] globFor(Candidates c, String aid) {
+  private CompiledRule[][] globFor(ToolCandidates c, String aid) {
     CompiledRule[][] g = c.globByAgent.get(aid);
     if (g != null || cachedAgentEntries.get() >= MAX_CACHED_AGENT_ENTRIES) {
       return g;
@@ -417,7 +297,7 @@ public final class CompiledPolicySet implements PolicySet {
     return e.forbidError(e.why(a, r, t, now));
   }
 
-  private Decision noPermitWithErrors(Candidates c, CompiledRule[][] ex, AgentIdentity a, ToolRequest r, TaskState t,
+  private Decision noPermitWithErrors(ToolCandidates c, CompiledRule[][] ex, AgentIdentity a, ToolRequest r, TaskState t,
       long now) {
     TreeMap<String, String> errors = new TreeMap<>();
     collectErrors(c.anyPermit, false, errors, a, r, t, now);
@@ -440,8 +320,8 @@ public final class CompiledPolicySet implements PolicySet {
     }
   }
 
-  private Candidates candidates(String tool) {
-    Candidates c = toolCache.get(tool);
+  private ToolCandidates candidates(String tool) {
+    ToolCandidates c = toolCache.get(tool);
     if (c != null) {
       return c;
     }
@@ -459,9 +339,9 @@ public final class CompiledPolicySet implements PolicySet {
         }
       }
     }
-    c = new Candidates(all);
+    c = new ToolCandidates(all);
     if (toolCache.size() < MAX_CACHED_TOOLS) {
-      Candidates prev = toolCache.putIfAbsent(tool, c);
+      ToolCandidates prev = toolCache.putIfAbsent(tool, c);
       if (prev != null) {
         c = prev;
       }
@@ -473,43 +353,7 @@ public final class CompiledPolicySet implements PolicySet {
   public List<PolicyLimit> limitsFor(String tool, String agentId) {
     Objects.requireNonNull(tool, "tool");
     Objects.requireNonNull(agentId, "agentId");
-    if (limits.isEmpty()) {
-      return List.of();
-    }
-    LimitCandidates lc = limitCache.get(tool);
-    if (lc == null) {
-      List<Limit> matching = new ArrayList<>();
-      for (Limit l : limits) {
-        if (l.toolMatches(tool)) {
-          matching.add(l);
-        }
-      }
-      lc = new LimitCandidates(matching);
-      if (limitCache.size() < MAX_CACHED_TOOLS) {
-        LimitCandidates prev = limitCache.putIfAbsent(tool, lc);
-        if (prev != null) {
-          lc = prev;
-        }
-      }
-    }
-    if (!lc.agentDependent) {
-      return lc.anyAgent;
-    }
-    List<PolicyLimit> cached = lc.byAgent.get(agentId);
-    if (cached != null) {
-      return cached;
-    }
-    List<PolicyLimit> out = new ArrayList<>();
-    for (Limit l : lc.all) {
-      if (l.agentMatches(agentId)) {
-        out.add(l);
-      }
-    }
-    List<PolicyLimit> result = List.copyOf(out);
-    if (lc.byAgent.size() < MAX_CACHED_AGENTS_PER_TOOL) {
-      lc.byAgent.putIfAbsent(agentId, result);
-    }
-    return result;
+    return limitIndex.limitsFor(tool, agentId);
   }
 
   @Override

@@ -3,7 +3,13 @@ package dev.agentguard.core.internal.policy;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.agentguard.PolicyException;
+import dev.agentguard.core.internal.FileWatch;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -77,5 +83,36 @@ public final class DocumentReader {
       throw new PolicyException(source, 0, 0, null, "document nested too deeply");
     }
     return new DocumentValidator(source, body).document(root);
+  }
+
+  /**
+   * Reads a policy file as strict UTF-8, bounded by {@link DocumentReader#MAX_FILE_BYTES} bytes.
+   *
+   * @throws PolicyException on I/O errors, oversize files or invalid UTF-8
+   */
+  static String readFile(Path file, String name) {
+    byte[] bytes;
+    try {
+      bytes = FileWatch.readBounded(file, MAX_FILE_BYTES);
+    } catch (IOException | SecurityException e) {
+      throw new PolicyException(name, 0, 0, null, "cannot read policy file: " + FileWatch.problem(e));
+    }
+    return decode(bytes, name);
+  }
+
+  /**
+   * Decodes strict UTF-8.
+   *
+   * @throws PolicyException on malformed input
+   */
+  public static String decode(byte[] bytes, String name) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new PolicyException(name, 0, 0, null, "policy file is not valid UTF-8");
+    }
   }
 }
