@@ -112,12 +112,7 @@ public final class PolicySource implements AutoCloseable {
   }
 
   private void isolate(Throwable t) {
-    if (FileWatch.isFatal(t)) {
-      throw (VirtualMachineError) t;
-    }
-    if (listenerFailureLogged.compareAndSet(false, true)) {
-      LOG.warn("policy listener threw; ignoring (logged once)", t);
-    }
+    FileWatch.isolate(t, listenerFailureLogged, LOG, "policy listener");
   }
 
   /** Stops the watcher thread. Idempotent. {@link #current()} keeps returning the last set. */

@@ -142,7 +142,7 @@ public final class FileWatch implements AutoCloseable {
    * Whether a throwable from a user callback must not be isolated: a {@link VirtualMachineError}
    * other than {@link StackOverflowError} (a callback's own recursion bug is survivable).
    */
-  public static boolean isFatal(Throwable t) {
+  static boolean isFatal(Throwable t) {
     return t instanceof VirtualMachineError && !(t instanceof StackOverflowError);
   }
 
@@ -188,11 +188,24 @@ public final class FileWatch implements AutoCloseable {
   }
 
   private void isolate(Throwable t) {
+    isolate(t, failureLogged, LOG, "listener for " + file);
+  }
+
+  /**
+   * Isolates a failure of a user callback: rethrows it when {@link #isFatal fatal}, otherwise logs
+   * it once per {@code loggedOnce} flag and returns.
+   *
+   * @param t what the callback threw
+   * @param loggedOnce set on the first failure logged
+   * @param log where to log it
+   * @param what the callback, for the log line
+   */
+  public static void isolate(Throwable t, AtomicBoolean loggedOnce, Logger log, String what) {
     if (isFatal(t)) {
       throw (VirtualMachineError) t;
     }
-    if (failureLogged.compareAndSet(false, true)) {
-      LOG.warn("listener for {} threw; ignoring (logged once)", file, t);
+    if (loggedOnce.compareAndSet(false, true)) {
+      log.warn("{} threw; ignoring (logged once)", what, t);
     }
   }
 

@@ -214,8 +214,9 @@ class PolicySourceTest {
       assertTrue(rec.rejected.get(0).getMessage().contains("larger than"), rec.rejected.get(0).getMessage());
       // a valid version, then one just past the limit (a comment padding it out): rejected, v2 stays
       atomicWrite(file, policy("email.send"));
-      assertTrue(src.reload());
+      src.reload(); // (the watcher thread may have taken it first: checks are serialised)
       PolicySet v2 = src.current();
+      assertTrue(v2.evaluate(BOT, SEND).allowed());
       atomicWrite(file, policy("tickets.read") + "#".repeat(16 * 1024 * 1024));
       assertFalse(src.reload());
       assertEquals(v2, src.current());
