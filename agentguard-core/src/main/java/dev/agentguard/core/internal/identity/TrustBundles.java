@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.core.TrustBundle;
 import dev.agentguard.core.internal.Base64Url;
+import dev.agentguard.core.internal.FileWatch;
 import dev.agentguard.core.internal.Hashing;
 import dev.agentguard.core.internal.jose.JoseJson;
 import java.io.ByteArrayInputStream;
@@ -59,15 +60,10 @@ public final class TrustBundles {
   }
 
   static byte[] readBounded(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] bytes = in.readNBytes(TrustBundle.MAX_BYTES + 1);
-      if (bytes.length > TrustBundle.MAX_BYTES) {
-        throw new IllegalArgumentException("trust bundle " + file + " is larger than "
-            + TrustBundle.MAX_BYTES + " bytes");
-      }
-      return bytes;
+    try {
+      return FileWatch.readBounded(file, TrustBundle.MAX_BYTES);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read trust bundle " + file + ": " + e, e);
+      throw new IllegalArgumentException("cannot read trust bundle " + file + ": " + e.getMessage(), e);
     }
   }
 
