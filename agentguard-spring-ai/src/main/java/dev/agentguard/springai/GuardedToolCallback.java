@@ -2,6 +2,7 @@ package dev.agentguard.springai;
 
 import dev.agentguard.AccessDeniedException;
 import dev.agentguard.AgentTask;
+import dev.agentguard.AgentTool;
 import dev.agentguard.ToolRequest;
 import dev.agentguard.core.AgentGuard;
 import dev.agentguard.core.DenialText;
@@ -24,6 +25,7 @@ import org.springframework.ai.tool.metadata.ToolMetadata;
 import org.springframework.ai.tool.support.ToolDefinitions;
 import org.springframework.ai.tool.support.ToolUtils;
 import org.springframework.ai.util.JsonHelper;
+import org.springframework.util.ClassUtils;
 
 /**
  * A Spring AI {@link ToolCallback} whose every execution is decided by an {@link AgentGuard} first:
@@ -68,7 +70,7 @@ public final class GuardedToolCallback implements ToolCallback {
 
   /** A guarded callback for one {@code @Tool} + {@code @AgentTool} method of {@code target}. */
   static GuardedToolCallback ofMethod(AgentGuard guard, Object target, Method method, boolean denialsThrow) {
-    GuardedMethod guarded = guard.guardMethod(target, method);
+    GuardedMethod guarded = guard.guardMethod(target, agentToolMethod(method, target.getClass()));
     ToolDefinition definition = ToolDefinitions.from(method);
     MethodArguments arguments = new MethodArguments(method);
     ToolCallResultConverter converter = ToolUtils.getToolCallResultConverter(method);
@@ -92,6 +94,28 @@ public final class GuardedToolCallback implements ToolCallback {
       return converter.convert(result, returnType);
     };
     return new GuardedToolCallback(guarded.tool(), definition, ToolMetadata.from(method), denialsThrow, execution);
+  }
+
+  /**
+   * The method whose {@code @AgentTool} the guard reads: {@code method} itself when annotated, else
+   * the interface method it implements that is (the guard then merges the implementation's
+   * parameter annotations, as {@link AgentGuard#protect} does).
+   */
+  static Method agentToolMethod(Method method, Class<?> type) {
+    if (method.isAnnotationPresent(AgentTool.class)) {
+      return method;
+    }
+    for (Class<?> iface : ClassUtils.getAllInterfacesForClassAsSet(type)) {
+      try {
+        Method declared = iface.getMethod(method.getName(), method.getParameterTypes());
+        if (declared.isAnnotationPresent(AgentTool.class)) {
+          return declared;
+        }
+      } catch (NoSuchMethodException e) {
+        // not this interface's method
+      }
+    }
+    return method;
   }
 
   /** A guarded wrapper of {@code delegate}, decided on the attributes {@code binding} maps. */

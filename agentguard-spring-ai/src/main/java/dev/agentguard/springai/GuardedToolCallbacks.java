@@ -26,6 +26,7 @@ import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.ToolCallbackProvider;
 import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.ai.tool.metadata.ToolMetadata;
+import org.springframework.ai.tool.resolution.ToolCallbackResolver;
 import org.springframework.ai.tool.method.MethodToolCallback;
 import org.springframework.ai.tool.support.ToolDefinitions;
 import org.springframework.ai.tool.support.ToolUtils;
@@ -139,6 +140,28 @@ public final class GuardedToolCallbacks {
    */
   public static Map<String, Object> toolContext(AgentTask task) {
     return Map.of(TASK_CONTEXT_KEY, Objects.requireNonNull(task, "task"));
+  }
+
+  /**
+   * A resolver for Spring AI's tool resolution fallback ({@code ToolCallingManager.builder()
+   * .toolCallbackResolver(..).resolutionFallbackEnabled(true)}) that resolves only guarded tools:
+   * a name {@code delegate} resolves to an unguarded callback resolves to nothing (so Spring AI
+   * ends the request with "No ToolCallback found" instead of running it). A guarded tool resolved
+   * this way is still decided under the request's task. Thread-safe when {@code delegate} is.
+   *
+   * @throws NullPointerException if {@code delegate} is null
+   */
+  public static ToolCallbackResolver guardedOnly(ToolCallbackResolver delegate) {
+    Objects.requireNonNull(delegate, "delegate");
+    return name -> {
+      ToolCallback cb = delegate.resolve(name);
+      if (cb == null || cb instanceof GuardedToolCallback) {
+        return cb;
+      }
+      LOG.warn("tool resolution fallback found an unguarded callback for a tool the request did not carry;"
+          + " it is not run ({})", cb.getClass().getName());
+      return null;
+    };
   }
 
   /**

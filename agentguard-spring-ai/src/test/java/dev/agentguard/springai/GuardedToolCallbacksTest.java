@@ -222,4 +222,82 @@ class GuardedToolCallbacksTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void agentToolOnTheInterfaceMethodIsHonoured() {
+    InterfaceToolsImpl impl = new InterfaceToolsImpl();
+    GuardedToolCallback g = assertInstanceOf(GuardedToolCallback.class, GuardedToolCallbacks.from(f.guard, impl)[0]);
+    assertEquals("tickets.read", g.tool());
+    assertEquals(DenialText.of(DenyCode.NO_TASK), g.call("{\"ticketId\":\"T-1\"}"));
+    try (AgentTask task = f.guard.startTask(SpringAiFixture.supportTask())) {
+      assertEquals("\"found T-1\"", g.call("{\"ticketId\":\"T-1\"}"));
+    }
+    assertEquals(1, impl.runs.get());
+    f.drainedEvents();
+    assertEquals("T-1", f.decisions("tickets.read").get(1).attributes().get("resource.id"));
+  }
+
+  @Test
+  void taskClosedBeforeTheToolRunsIsDenied() {
+    // docs/security-cases.md #23: a task closed on another thread
+    ToolCallback read = java.util.Arrays.stream(GuardedToolCallbacks.from(f.guard, f.tools))
+        .filter(cb -> cb.getToolDefinition().name().equals("readTicket")).findFirst().orElseThrow();
+    AgentTask task = f.guard.startTask(SpringAiFixture.supportTask());
+    task.close();
+    String result = read.call("{\"ticketId\":\"T-1\"}", new org.springframework.ai.chat.model.ToolContext(
+        GuardedToolCallbacks.toolContext(task)));
+    assertTrue(result.startsWith("DENIED "), result);
+    assertTrue(f.tools.runs.isEmpty());
+  }
+
+  @Test
+  void hallucinatedToolNameRunsNothing() {
+    // docs/security-cases.md #51: Spring AI ends the request; nothing runs, nothing is allowed
+    ChatClient chat = f.chatClient();
+    f.model.script("rm", callTool("deleteEverything", "{}"), answerWithLastResult());
+    try (AgentTask task = f.guard.startTask(SpringAiFixture.supportTask())) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> chat.prompt("rm").call().content());
+      assertTrue(e.getMessage().contains("No ToolCallback found"), e.getMessage());
+    }
+    assertTrue(f.tools.runs.isEmpty());
+  }
+
+  @Test
+  void unguardedCallbacksInTheModelsDefaultOptionsAreRefusedToo() {
+    PlainTools plain = new PlainTools();
+    ScriptedChatModel model = new ScriptedChatModel()
+        .defaultToolCallbacks(org.springframework.ai.support.ToolCallbacks.from(plain));
+    model.script("look", callTool("lookup", "{\"key\":\"k\"}"), answerWithLastResult());
+    ChatClient chat = ChatClient.builder(model).defaultAdvisors(AgentGuardAdvisors.of(f.guard)).build();
+    try (AgentTask task = f.guard.startTask(SpringAiFixture.supportTask())) {
+      assertThrows(IllegalStateException.class, () -> chat.prompt("look").call().content());
+    }
+    assertEquals(0, plain.runs.get());
+    assertTrue(model.offered().isEmpty());
+  }
+
+  @Test
+  void resolutionFallbackResolvesOnlyGuardedTools() {
+    PlainTools plain = new PlainTools();
+    ToolCallback guardedRead = java.util.Arrays.stream(GuardedToolCallbacks.from(f.guard, f.tools))
+        .filter(cb -> cb.getToolDefinition().name().equals("readTicket")).findFirst().orElseThrow();
+    var resolver = GuardedToolCallbacks.guardedOnly(new org.springframework.ai.tool.resolution.StaticToolCallbackResolver(
+        List.of(org.springframework.ai.support.ToolCallbacks.from(plain)[0], guardedRead)));
+    assertEquals(null, resolver.resolve("lookup"));
+    assertEquals(guardedRead, resolver.resolve("readTicket"));
+    ToolCallingManager manager = ToolCallingManager.builder().toolCallbackResolver(resolver)
+        .resolutionFallbackEnabled(true).build();
+    ChatClient chat = ChatClient.builder(f.model)
+        .defaultAdvisors(AgentGuardAdvisors.of(f.guard))
+        .defaultAdvisors(ToolCallingAdvisor.builder().toolCallingManager(manager).build()).build();
+    f.model.script("look", callTool("lookup", "{\"key\":\"k\"}"), answerWithLastResult());
+    f.model.script("read", callTool("readTicket", "{\"ticketId\":\"T-8\"}"), answerWithLastResult());
+    try (AgentTask task = f.guard.startTask(SpringAiFixture.supportTask())) {
+      assertThrows(IllegalStateException.class, () -> chat.prompt("look").call().content());
+      // resolved by name, never offered, still decided under the request's task
+      assertEquals("final: \"ticket T-8: printer on fire\"", chat.prompt("read").call().content());
+      assertEquals(task.id(), f.tools.runsOf("tickets.read").get(0).taskId());
+    }
+    assertEquals(0, plain.runs.get());
+  }
 }

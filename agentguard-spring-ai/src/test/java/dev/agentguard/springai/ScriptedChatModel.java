@@ -31,6 +31,14 @@ final class ScriptedChatModel implements ChatModel {
   private final List<List<String>> offered = Collections.synchronizedList(new ArrayList<>());
   private final List<String> toolResults = Collections.synchronizedList(new ArrayList<>());
 
+  private volatile List<ToolCallback> defaults = List.of();
+
+  /** Tool callbacks in the model's default options (as a vendor model's properties may put there). */
+  ScriptedChatModel defaultToolCallbacks(ToolCallback... callbacks) {
+    defaults = List.of(callbacks);
+    return this;
+  }
+
   /** Plays {@code rounds} for the conversation whose user message is {@code user}. */
   ScriptedChatModel script(String user, Round... rounds) {
     scripts.put(user, List.of(rounds));
@@ -64,7 +72,7 @@ final class ScriptedChatModel implements ChatModel {
 
   @Override
   public ChatOptions getOptions() {
-    return ToolCallingChatOptions.builder().build();
+    return ToolCallingChatOptions.builder().toolCallbacks(defaults).build();
   }
 
   @Override

@@ -210,4 +210,13 @@ class AgentGuardAutoConfigurationTest {
         .counter().count()).isEqualTo(1.0);
     assertThat(registry.get(DecisionTimer.NAME).tags("tool", "tickets.read").timer().count()).isEqualTo(1L);
   }
+
+  @Test
+  void toolBeanWithAnUnannotatedToolMethodFailsStartup() {
+    runner.withBean(MixedTools.class, MixedTools::new).run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("MixedTools.shell")
+          .hasMessageContaining("has no @AgentTool");
+    });
+  }
 }
