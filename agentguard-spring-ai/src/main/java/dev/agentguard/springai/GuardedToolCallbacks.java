@@ -9,6 +9,7 @@ import dev.agentguard.core.DenialText;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -336,7 +337,7 @@ public final class GuardedToolCallbacks {
               + "' for the model; give one a distinct @Tool(name)");
         }
       }
-      return new Provider(guard, List.copyOf(fixed), Map.copyOf(providers), throwing);
+      return new Provider(guard, List.copyOf(fixed), Collections.unmodifiableMap(new LinkedHashMap<>(providers)), throwing);
     }
 
     private GuardedToolCallback guarded(Object target, Method m, boolean throwing) {

@@ -300,4 +300,16 @@ class GuardedToolCallbacksTest {
     }
     assertEquals(0, plain.runs.get());
   }
+
+  @Test
+  void toolContextParameterGetsTheApplicationsEntriesButNeverTheTask() {
+    ContextTools tools = new ContextTools();
+    ChatClient chat = ChatClient.builder(f.model).defaultAdvisors(AgentGuardAdvisors.of(f.guard))
+        .defaultToolCallbacks(GuardedToolCallbacks.from(f.guard, tools)).build();
+    f.model.script("who", callTool("whoAmI", "{\"question\":\"?\"}"), answerWithLastResult());
+    try (AgentTask task = f.guard.startTask(SpringAiFixture.task("tickets.*"))) {
+      assertEquals("final: \"tenant acme\"", chat.prompt("who").toolContext(Map.of("tenant", "acme")).call().content());
+    }
+    assertEquals(List.of(Map.of("tenant", "acme")), tools.contexts);
+  }
 }
