@@ -2,11 +2,9 @@ package dev.agentguard.examples.springai;
 
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.AgentTask;
-import dev.agentguard.AuditEvent;
 import dev.agentguard.TaskSpec;
 import dev.agentguard.core.AgentGuard;
-import dev.agentguard.core.AuditLog;
-import dev.agentguard.core.VerificationReport;
+import dev.agentguard.examples.TaskTrail;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -84,22 +82,8 @@ public final class SpringAiScenario {
       }
     }
 
-    List<AuditEvent> trail = AuditLog.reconstruct(auditFile, taskId);
-    out.println();
-    out.println("Audit trail of task " + taskId + " (" + auditFile.getFileName() + ")");
-    for (AuditEvent e : trail) {
-      out.printf("  #%-4d %-16s %-16s %-6s %s%n", e.seq(), e.type(), e.tool() == null ? "" : e.tool(),
-          e.decision() == null ? (e.outcome() == null ? "" : e.outcome()) : e.decision(),
-          e.code() == null ? "" : e.code() + " " + e.policies());
-    }
-    VerificationReport report = AuditLog.verify(auditFile);
-    out.println("AuditLog.verify: " + (report.ok() ? "OK" : "FAILED: " + report.problem()) + ", "
-        + report.eventsChecked() + " events checked");
-    List<String> decisions = trail.stream()
-        .filter(e -> "tool.decision".equals(e.type()))
-        .map(e -> e.tool() + " " + e.decision() + (e.code() == null ? "" : " " + e.code()))
-        .toList();
+    TaskTrail trail = TaskTrail.print(out, auditFile, taskId);
     return new Result(answer, model.offered.isEmpty() ? List.of() : model.offered.get(0),
-        List.copyOf(model.toolResults), List.copyOf(tools.executed), decisions, report.ok());
+        List.copyOf(model.toolResults), List.copyOf(tools.executed), trail.decisions(), trail.verified());
   }
 }
