@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import org.springframework.ai.chat.client.advisor.ToolCallingAdvisor;
 import org.springframework.ai.chat.client.advisor.api.Advisor;
+import org.springframework.ai.tool.ToolCallback;
 import org.springframework.core.Ordered;
 
 /**
@@ -32,9 +33,11 @@ import org.springframework.core.Ordered;
  *       defaults or the model's default options), unless unguarded tools are allowed.
  *   <li><b>The scope advisor</b>, ordered just before the model call (inside the tool loop): removes
  *       from the tool definitions sent to the model every guarded tool the task's scopes do not
- *       cover (all of them without an open task). The tool loop itself still holds those callbacks,
- *       so a model that calls a hidden tool by name gets the guard's denial, recorded in the audit
- *       trail, instead of ending the conversation with Spring AI's "No ToolCallback found".
+ *       cover (all of them without an open task). The tool loop itself still holds those
+ *       callbacks, so a model that calls a hidden tool by name gets the guard's denial, recorded in
+ *       the audit trail, instead of ending the conversation with Spring AI's "No ToolCallback
+ *       found". It also refuses unguarded callbacks that a {@code ToolCallingAdvisor} subclass
+ *       added for the round, unless unguarded tools are allowed.
  * </ol>
  *
  * <p>Thread-safe (the advisors are stateless).
@@ -119,7 +122,23 @@ public final class AgentGuardAdvisors {
     /** The task advisor and the scope advisor, in that order. */
     public List<Advisor> build() {
       int tca = toolCallingAdvisorOrder == null ? ToolCallingAdvisor.DEFAULT_ORDER : toolCallingAdvisorOrder;
-      return List.of(new TaskAdvisor(guard, tca - 1, Boolean.TRUE.equals(allowUnguardedTools)), new ScopeAdvisor(guard));
+      boolean allow = Boolean.TRUE.equals(allowUnguardedTools);
+      return List.of(new TaskAdvisor(guard, tca - 1, allow), new ScopeAdvisor(guard, allow));
+    }
+  }
+
+  /** Throws if a callback of {@code callbacks} is not guarded. */
+  static void refuseUnguarded(List<ToolCallback> callbacks) {
+    if (callbacks == null) {
+      return;
+    }
+    for (ToolCallback cb : callbacks) {
+      if (!(cb instanceof GuardedToolCallback)) {
+        throw new IllegalStateException("tool '" + cb.getToolDefinition().name() + "' (" + cb.getClass().getName()
+            + ") is not guarded by AgentGuard, so the request was not sent: build it with GuardedToolCallbacks"
+            + " (from(guard, toolObject) or wrap(guard, callback, binding)) instead of .tools(..) or a plain"
+            + " ToolCallback, or allow unguarded tools explicitly");
+      }
     }
   }
 }

@@ -26,9 +26,11 @@ final class ScopeAdvisor implements CallAdvisor, StreamAdvisor {
   static final int ORDER = Ordered.LOWEST_PRECEDENCE - 1000;
 
   private final AgentGuard guard;
+  private final boolean allowUnguarded;
 
-  ScopeAdvisor(AgentGuard guard) {
+  ScopeAdvisor(AgentGuard guard, boolean allowUnguarded) {
     this.guard = guard;
+    this.allowUnguarded = allowUnguarded;
   }
 
   @Override
@@ -45,6 +47,10 @@ final class ScopeAdvisor implements CallAdvisor, StreamAdvisor {
     if (!(request.prompt().getOptions() instanceof ToolCallingChatOptions options)
         || options.getToolCallbacks() == null || options.getToolCallbacks().isEmpty()) {
       return request;
+    }
+    if (!allowUnguarded) {
+      // a ToolCallingAdvisor subclass may add callbacks per round, after the task advisor looked
+      AgentGuardAdvisors.refuseUnguarded(options.getToolCallbacks());
     }
     AgentTask task = options.getToolContext() != null
         && options.getToolContext().get(GuardedToolCallbacks.TASK_CONTEXT_KEY) instanceof AgentTask t

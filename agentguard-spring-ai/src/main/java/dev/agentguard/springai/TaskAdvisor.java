@@ -11,7 +11,6 @@ import org.springframework.ai.chat.client.advisor.api.StreamAdvisor;
 import org.springframework.ai.chat.client.advisor.api.StreamAdvisorChain;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
-import org.springframework.ai.tool.ToolCallback;
 import reactor.core.publisher.Flux;
 import reactor.util.context.ContextView;
 
@@ -44,15 +43,8 @@ final class TaskAdvisor implements CallAdvisor, StreamAdvisor {
     if (!(request.prompt().getOptions() instanceof ToolCallingChatOptions options)) {
       return request;
     }
-    if (!allowUnguarded && options.getToolCallbacks() != null) {
-      for (ToolCallback cb : options.getToolCallbacks()) {
-        if (!(cb instanceof GuardedToolCallback)) {
-          throw new IllegalStateException("tool '" + cb.getToolDefinition().name() + "' (" + cb.getClass().getName()
-              + ") is not guarded by AgentGuard, so the request was not sent: build it with GuardedToolCallbacks"
-              + " (from(guard, toolObject) or wrap(guard, callback, binding)) instead of .tools(..) or a plain"
-              + " ToolCallback, or allow unguarded tools explicitly");
-        }
-      }
+    if (!allowUnguarded) {
+      AgentGuardAdvisors.refuseUnguarded(options.getToolCallbacks());
     }
     if (options.getToolContext() != null
         && options.getToolContext().get(GuardedToolCallbacks.TASK_CONTEXT_KEY) instanceof AgentTask) {

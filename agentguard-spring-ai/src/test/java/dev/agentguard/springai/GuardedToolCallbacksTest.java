@@ -312,4 +312,20 @@ class GuardedToolCallbacksTest {
     }
     assertEquals(List.of(Map.of("tenant", "acme")), tools.contexts);
   }
+
+  @Test
+  void unguardedToolAddedInsideTheToolLoopIsRefused() {
+    PlainTools plain = new PlainTools();
+    ChatClient chat = ChatClient.builder(f.model)
+        .defaultAdvisors(AgentGuardAdvisors.of(f.guard))
+        .defaultAdvisors(new InjectingToolCallingAdvisor(org.springframework.ai.support.ToolCallbacks.from(plain)[0]))
+        .defaultToolCallbacks(GuardedToolCallbacks.from(f.guard, f.tools)).build();
+    f.model.script("look", callTool("lookup", "{\"key\":\"k\"}"), answerWithLastResult());
+    try (AgentTask task = f.guard.startTask(SpringAiFixture.supportTask())) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> chat.prompt("look").call().content());
+      assertTrue(e.getMessage().contains("'lookup'"), e.getMessage());
+    }
+    assertTrue(f.model.offered().isEmpty(), "the model was offered an unguarded tool");
+    assertEquals(0, plain.runs.get());
+  }
 }
