@@ -43,7 +43,7 @@ import org.springframework.util.ReflectionUtils;
  * <pre>{@code
  * ChatClient chat = ChatClient.builder(chatModel)
  *     .defaultAdvisors(AgentGuardAdvisors.of(guard))          // task on every thread, tool hiding
- *     .defaultToolCallbacks(GuardedToolCallbacks.from(guard, new TicketTools()))
+ *     .defaultTools(GuardedToolCallbacks.from(guard, new TicketTools()))
  *     .build();
  * try (AgentTask task = guard.startTask(spec)) {
  *   chat.prompt("Summarise ticket T-1").call().content();
@@ -93,7 +93,7 @@ public final class GuardedToolCallbacks {
 
   /**
    * Guarded callbacks for the {@code @Tool} methods of {@code toolObjects}, for
-   * {@code ChatClient.Builder.defaultToolCallbacks(...)} or {@code .toolCallbacks(...)} of a request.
+   * {@code ChatClient.Builder.defaultTools(...)} or {@code .tools(...)} of a request.
    *
    * @throws IllegalArgumentException if an object has no {@code @Tool} method, a {@code @Tool}
    *     method lacks {@code @AgentTool} or is misdeclared, or two tools share a name

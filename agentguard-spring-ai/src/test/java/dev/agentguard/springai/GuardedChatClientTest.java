@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentguard.AgentTask;
 import dev.agentguard.AuditEvent;
 import dev.agentguard.DenyCode;
+import dev.agentguard.core.AuditSinks;
 import dev.agentguard.core.DenialText;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.ai.chat.client.ChatClient;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
@@ -207,21 +211,27 @@ class GuardedChatClientTest {
   }
 
   @Test
-  void redactedArgumentsNeverReachTheAuditSink() {
+  void redactedArgumentsNeverReachTheAuditSinks(@TempDir Path dir) throws Exception {
     // docs/security-cases.md #33
     String secret = "SECRET-body-7f3a9c";
-    f.model.script("mail", callTool("sendEmail", "{\"to\":\"bob@acme.example\",\"body\":\"" + secret + "\"}"),
-        answerWithLastResult());
-    try (AgentTask task = f.guard.startTask(SpringAiFixture.supportTask())) {
-      assertEquals("final: \"sent to bob@acme.example\"", chat.prompt("mail").call().content());
+    Path file = dir.resolve("audit.jsonl");
+    try (SpringAiFixture g = new SpringAiFixture(SpringAiFixture.guardBuilder().auditSink(AuditSinks.jsonLines(file)))) {
+      g.model.script("mail", callTool("sendEmail", "{\"to\":\"bob@acme.example\",\"body\":\"" + secret + "\"}"),
+          answerWithLastResult());
+      try (AgentTask task = g.guard.startTask(SpringAiFixture.supportTask())) {
+        assertEquals("final: \"sent to bob@acme.example\"", g.chatClient().prompt("mail").call().content());
+      }
+      List<AuditEvent> events = g.drainedEvents();
+      AuditEvent decision = g.decisions("email.send").get(0);
+      assertTrue(decision.attributes().containsKey("resource.body"), "the redacted argument is not recorded at all");
+      for (AuditEvent e : events) {
+        String all = String.valueOf(e.attributes()) + e.reasons() + e.error() + e.outcome() + e.policies() + e;
+        assertFalse(all.contains(secret), "the redacted value reached the in-memory sink in " + e);
+      }
     }
-    List<AuditEvent> events = f.drainedEvents();
-    AuditEvent decision = f.decisions("email.send").get(0);
-    assertTrue(decision.attributes().containsKey("resource.body"), "the redacted argument is not recorded at all");
-    for (AuditEvent e : events) {
-      String all = String.valueOf(e.attributes()) + e.reasons() + e.error() + e.outcome() + e.policies() + e;
-      assertFalse(all.contains(secret), "the redacted value reached the audit sink in " + e);
-    }
+    String written = Files.readString(file);
+    assertTrue(written.contains("email.send"), "the JSON Lines sink has no record of the call");
+    assertFalse(written.contains(secret), "the redacted value reached the JSON Lines file");
   }
 
   @Test

@@ -61,7 +61,7 @@ class GuardedToolCallbacksTest {
     PlainTools plain = new PlainTools();
     ToolCallbackProvider tools = GuardedToolCallbacks.builder(f.guard).tools(plain).unannotatedTools(Risk.HIGH).build();
     ChatClient chat = ChatClient.builder(f.model).defaultAdvisors(AgentGuardAdvisors.of(f.guard))
-        .defaultToolCallbacks(tools).build();
+        .defaultTools(tools).build();
     f.model.script("look", callTool("lookup", "{\"key\":\"k\"}"), answerWithLastResult());
     try (AgentTask task = f.guard.startTask(SpringAiFixture.task("lookup"))) {
       // in scope, but no policy permits "lookup"
@@ -99,7 +99,7 @@ class GuardedToolCallbacksTest {
   @Test
   void deniedCallThrowsWhenAskedAndTheDefaultProcessorGivesTheModelOnlyTheSafeText() {
     ChatClient chat = ChatClient.builder(f.model).defaultAdvisors(AgentGuardAdvisors.of(f.guard))
-        .defaultToolCallbacks(GuardedToolCallbacks.builder(f.guard).tools(f.tools).denialsThrow(true).build()).build();
+        .defaultTools(GuardedToolCallbacks.builder(f.guard).tools(f.tools).denialsThrow(true).build()).build();
     f.model.script("delete", callTool("deleteTicket", "{\"ticketId\":\"T-1\"}"), answerWithLastResult());
     try (AgentTask task = f.guard.startTask(SpringAiFixture.supportTask())) {
       assertEquals("final: " + DenialText.of(DenyCode.FORBIDDEN), chat.prompt("delete").call().content());
@@ -115,7 +115,7 @@ class GuardedToolCallbacksTest {
     ChatClient chat = ChatClient.builder(f.model)
         .defaultAdvisors(AgentGuardAdvisors.of(f.guard))
         .defaultAdvisors(ToolCallingAdvisor.builder().toolCallingManager(manager).build())
-        .defaultToolCallbacks(GuardedToolCallbacks.builder(f.guard).tools(f.tools).denialsThrow(true).build()).build();
+        .defaultTools(GuardedToolCallbacks.builder(f.guard).tools(f.tools).denialsThrow(true).build()).build();
     f.model.script("delete", callTool("deleteTicket", "{\"ticketId\":\"T-1\"}"), answerWithLastResult());
     try (AgentTask task = f.guard.startTask(SpringAiFixture.supportTask())) {
       ToolExecutionException e = assertThrows(ToolExecutionException.class, () -> chat.prompt("delete").call().content());
@@ -134,7 +134,7 @@ class GuardedToolCallbacksTest {
     ToolBinding binding = ToolBinding.builder("weather.get").action("read").risk(Risk.LOW)
         .attribute("city", "resource.city").build();
     ChatClient chat = ChatClient.builder(f.model).defaultAdvisors(AgentGuardAdvisors.of(f.guard))
-        .defaultToolCallbacks(GuardedToolCallbacks.wrap(f.guard, weather, binding)).build();
+        .defaultTools(GuardedToolCallbacks.wrap(f.guard, weather, binding)).build();
     f.model.script("paris", callTool("weather", "{\"city\":\"Paris\"}"), answerWithLastResult());
     f.model.script("atlantis", callTool("weather", "{\"city\":\"Atlantis\"}"), answerWithLastResult());
     try (AgentTask task = f.guard.startTask(SpringAiFixture.task("weather.get"))) {
@@ -157,7 +157,7 @@ class GuardedToolCallbacksTest {
         ToolBinding.builder("weather.get").attribute("city", "resource.city").build());
     assertTrue(guarded.getToolMetadata().returnDirect());
     ChatClient chat = ChatClient.builder(f.model).defaultAdvisors(AgentGuardAdvisors.of(f.guard))
-        .defaultToolCallbacks(guarded).build();
+        .defaultTools(guarded).build();
     f.model.script("paris", callTool("weather", "{\"city\":\"Paris\"}"));
     try (AgentTask task = f.guard.startTask(SpringAiFixture.task("weather.get"))) {
       assertEquals("sunny in {\"city\":\"Paris\"}", chat.prompt("paris").call().content());
@@ -210,7 +210,7 @@ class GuardedToolCallbacksTest {
     ChatClient chat = ChatClient.builder(f.model)
         .defaultAdvisors(AgentGuardAdvisors.of(f.guard))
         .defaultAdvisors(ToolCallingAdvisor.builder().toolCallingManager(onPool).build())
-        .defaultToolCallbacks(GuardedToolCallbacks.from(f.guard, f.tools)).build();
+        .defaultTools(GuardedToolCallbacks.from(f.guard, f.tools)).build();
     f.model.script("read", callTool("readTicket", "{\"ticketId\":\"T-7\"}"), answerWithLastResult());
     try (AgentTask task = f.guard.startTask(SpringAiFixture.supportTask())) {
       chat.prompt("read").call().content();
@@ -266,7 +266,7 @@ class GuardedToolCallbacksTest {
   void unguardedCallbacksInTheModelsDefaultOptionsAreRefusedToo() {
     PlainTools plain = new PlainTools();
     ScriptedChatModel model = new ScriptedChatModel()
-        .defaultToolCallbacks(org.springframework.ai.support.ToolCallbacks.from(plain));
+        .defaultTools(org.springframework.ai.support.ToolCallbacks.from(plain));
     model.script("look", callTool("lookup", "{\"key\":\"k\"}"), answerWithLastResult());
     ChatClient chat = ChatClient.builder(model).defaultAdvisors(AgentGuardAdvisors.of(f.guard)).build();
     try (AgentTask task = f.guard.startTask(SpringAiFixture.supportTask())) {
@@ -305,7 +305,7 @@ class GuardedToolCallbacksTest {
   void toolContextParameterGetsTheApplicationsEntriesButNeverTheTask() {
     ContextTools tools = new ContextTools();
     ChatClient chat = ChatClient.builder(f.model).defaultAdvisors(AgentGuardAdvisors.of(f.guard))
-        .defaultToolCallbacks(GuardedToolCallbacks.from(f.guard, tools)).build();
+        .defaultTools(GuardedToolCallbacks.from(f.guard, tools)).build();
     f.model.script("who", callTool("whoAmI", "{\"question\":\"?\"}"), answerWithLastResult());
     try (AgentTask task = f.guard.startTask(SpringAiFixture.task("tickets.*"))) {
       assertEquals("final: \"tenant acme\"", chat.prompt("who").toolContext(Map.of("tenant", "acme")).call().content());
@@ -319,7 +319,7 @@ class GuardedToolCallbacksTest {
     ChatClient chat = ChatClient.builder(f.model)
         .defaultAdvisors(AgentGuardAdvisors.of(f.guard))
         .defaultAdvisors(new InjectingToolCallingAdvisor(org.springframework.ai.support.ToolCallbacks.from(plain)[0]))
-        .defaultToolCallbacks(GuardedToolCallbacks.from(f.guard, f.tools)).build();
+        .defaultTools(GuardedToolCallbacks.from(f.guard, f.tools)).build();
     f.model.script("look", callTool("lookup", "{\"key\":\"k\"}"), answerWithLastResult());
     try (AgentTask task = f.guard.startTask(SpringAiFixture.supportTask())) {
       IllegalStateException e = assertThrows(IllegalStateException.class, () -> chat.prompt("look").call().content());

@@ -34,7 +34,7 @@ final class ScriptedChatModel implements ChatModel {
   private volatile List<ToolCallback> defaults = List.of();
 
   /** Tool callbacks in the model's default options (as a vendor model's properties may put there). */
-  ScriptedChatModel defaultToolCallbacks(ToolCallback... callbacks) {
+  ScriptedChatModel defaultTools(ToolCallback... callbacks) {
     defaults = List.of(callbacks);
     return this;
   }

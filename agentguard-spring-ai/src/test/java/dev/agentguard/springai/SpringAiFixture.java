@@ -59,7 +59,7 @@ final class SpringAiFixture implements AutoCloseable {
   ChatClient chatClient() {
     return ChatClient.builder(model)
         .defaultAdvisors(AgentGuardAdvisors.of(guard))
-        .defaultToolCallbacks(GuardedToolCallbacks.from(guard, tools))
+        .defaultTools(GuardedToolCallbacks.from(guard, tools))
         .build();
   }
 

@@ -69,6 +69,6 @@ public class AgentGuardSpringAiAutoConfiguration {
       b.toolCallingAdvisorOrder(tca.getAdvisorOrder());
     }
     List<Advisor> advisors = b.build();
-    return builder -> builder.defaultAdvisors(advisors).defaultToolCallbacks(tools.provider());
+    return builder -> builder.defaultAdvisors(advisors).defaultTools(tools.provider());
   }
 }

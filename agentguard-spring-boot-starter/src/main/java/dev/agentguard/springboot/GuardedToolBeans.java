@@ -42,7 +42,7 @@ public final class GuardedToolBeans implements SmartInitializingSingleton {
   }
 
   /**
-   * The tools as a provider for {@code ChatClient.Builder.defaultToolCallbacks(..)}. (This bean is no
+   * The tools as a provider for {@code ChatClient.Builder.defaultTools(..)}. (This bean is no
    * {@link ToolCallbackProvider} itself, so that Spring AI's resolver does not collect it early.)
    */
   public ToolCallbackProvider provider() {
