@@ -3,7 +3,7 @@ package dev.agentguard.springboot;
 import dev.agentguard.core.AgentGuard;
 import dev.agentguard.springai.AgentGuardAdvisors;
 import org.springframework.ai.chat.client.ChatClient;
-import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
 import org.springframework.ai.chat.client.advisor.ToolCallingAdvisor;
 import org.springframework.ai.chat.client.advisor.api.Advisor;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -19,7 +19,7 @@ import org.springframework.core.env.Environment;
 import java.util.List;
 
 /**
- * Guards Spring AI for the auto-configured {@code ChatClient.Builder}: a {@link ChatClientCustomizer}
+ * Guards Spring AI for the auto-configured {@code ChatClient.Builder}: a {@link ChatClientBuilderCustomizer}
  * adds the {@link AgentGuardAdvisors} (task on every thread, tool hiding, unguarded tools refused)
  * and the {@link GuardedToolBeans} (every {@code @Tool} bean method with {@code @AgentTool}) as
  * default tools of every {@code ChatClient} built from it.
@@ -55,8 +55,8 @@ public class AgentGuardSpringAiAutoConfiguration {
    * @throws IllegalStateException if Spring AI's tool resolution fallback is enabled
    */
   @Bean
-  @ConditionalOnMissingBean(name = "agentGuardChatClientCustomizer")
-  public ChatClientCustomizer agentGuardChatClientCustomizer(GuardedToolBeans tools, AgentGuard guard,
+  @ConditionalOnMissingBean(name = "agentGuardChatClientBuilderCustomizer")
+  public ChatClientBuilderCustomizer agentGuardChatClientBuilderCustomizer(GuardedToolBeans tools, AgentGuard guard,
       AgentGuardProperties properties, Environment env, ObjectProvider<ToolCallingAdvisor.Builder<?>> toolCallingAdvisor) {
     if (env.getProperty(FALLBACK, Boolean.class, false)) {
       throw new IllegalStateException(FALLBACK + "=true lets Spring AI run tools by name that no request carried,"

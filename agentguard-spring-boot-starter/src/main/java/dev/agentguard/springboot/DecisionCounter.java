@@ -44,6 +44,10 @@ public final class DecisionCounter implements AuditSink {
         .increment();
   }
 
+  /** Nothing to release: the meters belong to the registry. */
+  @Override
+  public void close() {}
+
   @Override
   public String toString() {
     return "DecisionCounter";

@@ -24,7 +24,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.ai.chat.client.ChatClient;
-import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration;
 import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
@@ -138,12 +138,12 @@ class AgentGuardAutoConfigurationTest {
   void userBeansOverrideTheDefaults() {
     runner.withBean("agentGuard", AgentGuard.class, () -> AgentGuard.builder()
             .policy(PolicySet.parse("version: 1\npolicies: []\n")).build())
-        .withBean("agentGuardChatClientCustomizer", ChatClientCustomizer.class, () -> builder -> { })
+        .withBean("agentGuardChatClientBuilderCustomizer", ChatClientBuilderCustomizer.class, () -> builder -> { })
         .run(context -> {
           assertThat(context).hasSingleBean(AgentGuard.class);
           assertThat(context.getBean(AgentGuard.class).policyVersion())
               .contains(PolicySet.parse("version: 1\npolicies: []\n").version());
-          assertThat(context).getBeans(ChatClientCustomizer.class).hasSize(1);
+          assertThat(context).getBeans(ChatClientBuilderCustomizer.class).hasSize(1);
         });
   }
 
