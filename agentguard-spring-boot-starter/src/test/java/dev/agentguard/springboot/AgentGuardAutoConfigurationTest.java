@@ -136,14 +136,16 @@ class AgentGuardAutoConfigurationTest {
 
   @Test
   void userBeansOverrideTheDefaults() {
+    ChatClientBuilderCustomizer mine = builder -> { };
     runner.withBean("agentGuard", AgentGuard.class, () -> AgentGuard.builder()
             .policy(PolicySet.parse("version: 1\npolicies: []\n")).build())
-        .withBean("agentGuardChatClientBuilderCustomizer", ChatClientBuilderCustomizer.class, () -> builder -> { })
+        .withBean("agentGuardChatClientBuilderCustomizer", ChatClientBuilderCustomizer.class, () -> mine)
         .run(context -> {
           assertThat(context).hasSingleBean(AgentGuard.class);
           assertThat(context.getBean(AgentGuard.class).policyVersion())
               .contains(PolicySet.parse("version: 1\npolicies: []\n").version());
           assertThat(context).getBeans(ChatClientBuilderCustomizer.class).hasSize(1);
+          assertThat(context.getBean(ChatClientBuilderCustomizer.class)).isSameAs(mine);
         });
   }
 
