@@ -221,4 +221,20 @@ class AgentGuardAutoConfigurationTest {
           .hasStackTraceContaining("has no @AgentTool");
     });
   }
+
+  @Test
+  void denialsThrowEndTheCallWhenSpringAiThrowsOnToolErrors() {
+    runner.withPropertyValues("agentguard.spring-ai.denials-throw=true", "spring.ai.tools.throw-exception-on-error=true")
+        .run(context -> {
+          ChatClient chat = context.getBean(ChatClient.Builder.class).build();
+          AgentGuard guard = context.getBean(AgentGuard.class);
+          try (AgentTask task = guard.startTask(SUPPORT)) {
+            assertThat(org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> chat.prompt("deleteTicket {\"id\":\"T-1\"}").call().content()))
+                .hasMessage(DenialText.of(DenyCode.FORBIDDEN))
+                .hasCauseInstanceOf(dev.agentguard.springai.ToolCallDeniedException.class);
+          }
+          assertThat(context.getBean(HelpdeskTools.class).ran).isEmpty();
+        });
+  }
 }
