@@ -14,6 +14,7 @@ import dev.agentguard.AuditEvent;
 import dev.agentguard.DenyCode;
 import dev.agentguard.Risk;
 import dev.agentguard.core.DenialText;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +29,10 @@ import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.ai.model.tool.ToolExecutionResult;
+import org.springframework.ai.chat.model.ToolContext;
+import org.springframework.ai.support.ToolCallbacks;
 import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.resolution.StaticToolCallbackResolver;
 import org.springframework.ai.tool.ToolCallbackProvider;
 import org.springframework.ai.tool.definition.ToolDefinition;
 import org.springframework.ai.tool.execution.DefaultToolExecutionExceptionProcessor;
@@ -41,6 +45,11 @@ class GuardedToolCallbacksTest {
   @AfterEach
   void closeGuard() {
     f.close();
+  }
+
+  private ToolCallback readTicket() {
+    return Arrays.stream(GuardedToolCallbacks.from(f.guard, f.tools))
+        .filter(cb -> cb.getToolDefinition().name().equals("readTicket")).findFirst().orElseThrow();
   }
 
   @Test
@@ -179,8 +188,7 @@ class GuardedToolCallbacksTest {
 
   @Test
   void callbackCalledDirectlyWithoutAContextIsDecidedUnderTheThreadsTaskOrDenied() {
-    ToolCallback read = java.util.Arrays.stream(GuardedToolCallbacks.from(f.guard, f.tools))
-        .filter(cb -> cb.getToolDefinition().name().equals("readTicket")).findFirst().orElseThrow();
+    ToolCallback read = readTicket();
     assertEquals(DenialText.of(DenyCode.NO_TASK), read.call("{\"ticketId\":\"T-9\"}"));
     try (AgentTask task = f.guard.startTask(SpringAiFixture.supportTask())) {
       assertEquals("\"ticket T-9: printer on fire\"", read.call("{\"ticketId\":\"T-9\"}"));
@@ -240,11 +248,10 @@ class GuardedToolCallbacksTest {
   @Test
   void taskClosedBeforeTheToolRunsIsDenied() {
     // docs/security-cases.md #23: a task closed on another thread
-    ToolCallback read = java.util.Arrays.stream(GuardedToolCallbacks.from(f.guard, f.tools))
-        .filter(cb -> cb.getToolDefinition().name().equals("readTicket")).findFirst().orElseThrow();
+    ToolCallback read = readTicket();
     AgentTask task = f.guard.startTask(SpringAiFixture.supportTask());
     task.close();
-    String result = read.call("{\"ticketId\":\"T-1\"}", new org.springframework.ai.chat.model.ToolContext(
+    String result = read.call("{\"ticketId\":\"T-1\"}", new ToolContext(
         GuardedToolCallbacks.toolContext(task)));
     assertTrue(result.startsWith("DENIED "), result);
     assertTrue(f.tools.runs.isEmpty());
@@ -266,7 +273,7 @@ class GuardedToolCallbacksTest {
   void unguardedCallbacksInTheModelsDefaultOptionsAreRefusedToo() {
     PlainTools plain = new PlainTools();
     ScriptedChatModel model = new ScriptedChatModel()
-        .defaultTools(org.springframework.ai.support.ToolCallbacks.from(plain));
+        .defaultTools(ToolCallbacks.from(plain));
     model.script("look", callTool("lookup", "{\"key\":\"k\"}"), answerWithLastResult());
     ChatClient chat = ChatClient.builder(model).defaultAdvisors(AgentGuardAdvisors.of(f.guard)).build();
     try (AgentTask task = f.guard.startTask(SpringAiFixture.supportTask())) {
@@ -279,10 +286,9 @@ class GuardedToolCallbacksTest {
   @Test
   void resolutionFallbackResolvesOnlyGuardedTools() {
     PlainTools plain = new PlainTools();
-    ToolCallback guardedRead = java.util.Arrays.stream(GuardedToolCallbacks.from(f.guard, f.tools))
-        .filter(cb -> cb.getToolDefinition().name().equals("readTicket")).findFirst().orElseThrow();
-    var resolver = GuardedToolCallbacks.guardedOnly(new org.springframework.ai.tool.resolution.StaticToolCallbackResolver(
-        List.of(org.springframework.ai.support.ToolCallbacks.from(plain)[0], guardedRead)));
+    ToolCallback guardedRead = readTicket();
+    var resolver = GuardedToolCallbacks.guardedOnly(new StaticToolCallbackResolver(
+        List.of(ToolCallbacks.from(plain)[0], guardedRead)));
     assertEquals(null, resolver.resolve("lookup"));
     assertEquals(guardedRead, resolver.resolve("readTicket"));
     ToolCallingManager manager = ToolCallingManager.builder().toolCallbackResolver(resolver)
@@ -318,7 +324,7 @@ class GuardedToolCallbacksTest {
     PlainTools plain = new PlainTools();
     ChatClient chat = ChatClient.builder(f.model)
         .defaultAdvisors(AgentGuardAdvisors.of(f.guard))
-        .defaultAdvisors(new InjectingToolCallingAdvisor(org.springframework.ai.support.ToolCallbacks.from(plain)[0]))
+        .defaultAdvisors(new InjectingToolCallingAdvisor(ToolCallbacks.from(plain)[0]))
         .defaultTools(GuardedToolCallbacks.from(f.guard, f.tools)).build();
     f.model.script("look", callTool("lookup", "{\"key\":\"k\"}"), answerWithLastResult());
     try (AgentTask task = f.guard.startTask(SpringAiFixture.supportTask())) {

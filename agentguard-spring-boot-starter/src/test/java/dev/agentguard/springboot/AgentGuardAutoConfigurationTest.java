@@ -1,6 +1,7 @@
 package dev.agentguard.springboot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.AgentTask;
@@ -15,8 +16,10 @@ import dev.agentguard.core.AuditOverflow;
 import dev.agentguard.core.DenialText;
 import dev.agentguard.core.PolicySet;
 import dev.agentguard.core.VerificationReport;
+import dev.agentguard.springai.ToolCallDeniedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,10 +75,10 @@ class AgentGuardAutoConfigurationTest {
           assertThat(p.getTask().getMaxTtl()).isEqualTo(Duration.ofMinutes(10));
           AgentGuard guard = context.getBean(AgentGuard.class);
           String expected = PolicySet.parse(new String(getClass().getResourceAsStream("/agentguard/test-policy.yaml")
-              .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).version();
+              .readAllBytes(), StandardCharsets.UTF_8)).version();
           assertThat(guard.policyVersion()).contains(expected);
           try (AgentTask task = guard.startTask(TaskSpec.builder(SUPPORT.agent()).scopes("tickets.*").build())) {
-            // max-ttl binds: a task asks for no TTL and gets the configured default
+            // default-ttl binds: a task that asks for no TTL gets the configured one
             assertThat(Duration.between(task.credential().issuedAt(), task.credential().expiresAt()))
                 .isEqualTo(Duration.ofMinutes(2));
           }
@@ -229,10 +232,9 @@ class AgentGuardAutoConfigurationTest {
           ChatClient chat = context.getBean(ChatClient.Builder.class).build();
           AgentGuard guard = context.getBean(AgentGuard.class);
           try (AgentTask task = guard.startTask(SUPPORT)) {
-            assertThat(org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
-                () -> chat.prompt("deleteTicket {\"id\":\"T-1\"}").call().content()))
+            assertThatThrownBy(() -> chat.prompt("deleteTicket {\"id\":\"T-1\"}").call().content())
                 .hasMessage(DenialText.of(DenyCode.FORBIDDEN))
-                .hasCauseInstanceOf(dev.agentguard.springai.ToolCallDeniedException.class);
+                .hasCauseInstanceOf(ToolCallDeniedException.class);
           }
           assertThat(context.getBean(HelpdeskTools.class).ran).isEmpty();
         });
