@@ -140,10 +140,7 @@ public final class GuardedToolCallback implements ToolCallback {
   }
 
   private static ToolRequest request(ToolBinding binding, String input) {
-    ToolRequest.Builder b = ToolRequest.builder(binding.tool())
-        .action(binding.action())
-        .risk(binding.risk())
-        .sensitivity(binding.sensitivity());
+    ToolRequest.Builder b = binding.request();
     if (binding.attributes().isEmpty()) {
       return b.build();
     }

@@ -28,17 +28,11 @@ import java.util.Objects;
  * @since 0.2.0
  */
 public final class ToolBinding {
-  private final String tool;
-  private final String action;
-  private final Risk risk;
-  private final Sensitivity sensitivity;
+  private final ToolRequest template;
   private final Map<String, String> attributes;
 
   private ToolBinding(Builder b) {
-    this.tool = b.tool;
-    this.action = b.action;
-    this.risk = b.risk;
-    this.sensitivity = b.sensitivity;
+    this.template = ToolRequest.builder(b.tool).action(b.action).risk(b.risk).sensitivity(b.sensitivity).build();
     this.attributes = Map.copyOf(b.attributes);
   }
 
@@ -57,22 +51,22 @@ public final class ToolBinding {
 
   /** The AgentGuard tool name. */
   public String tool() {
-    return tool;
+    return template.tool();
   }
 
   /** The action. */
   public String action() {
-    return action;
+    return template.action();
   }
 
   /** The declared risk. */
   public Risk risk() {
-    return risk;
+    return template.risk();
   }
 
   /** The declared sensitivity. */
   public Sensitivity sensitivity() {
-    return sensitivity;
+    return template.sensitivity();
   }
 
   /** JSON argument field to attribute path (unmodifiable). */
@@ -80,10 +74,15 @@ public final class ToolBinding {
     return attributes;
   }
 
+  /** A request builder for one call of the tool: name, action, risk and sensitivity set, no attributes. */
+  ToolRequest.Builder request() {
+    return template.toBuilder();
+  }
+
   @Override
   public String toString() {
-    return "ToolBinding{" + tool + ", action=" + action + ", risk=" + risk + ", sensitivity=" + sensitivity
-        + ", attributes=" + attributes.keySet() + "}";
+    return "ToolBinding{" + tool() + ", action=" + action() + ", risk=" + risk() + ", sensitivity="
+        + sensitivity() + ", attributes=" + attributes.keySet() + "}";
   }
 
   /**
