@@ -151,13 +151,13 @@ class GuardedChatClientTest {
   }
 
   @Test
-  void concurrentConversationsUnderTwoTasksNeverSeeEachOthersTask() throws Exception {
+  void concurrentConversationsUnderTheirOwnTasksNeverSeeEachOthersTask() throws Exception {
     // docs/security-cases.md #27, #51
-    int conversations = 16;
+    int conversations = 64;
     for (int i = 0; i < conversations; i++) {
       f.model.script("read C-" + i, callTool("readTicket", "{\"ticketId\":\"C-" + i + "\"}"), answerWithLastResult());
     }
-    ExecutorService pool = Executors.newFixedThreadPool(8);
+    ExecutorService pool = Executors.newFixedThreadPool(16);
     CountDownLatch start = new CountDownLatch(1);
     try {
       List<Future<String>> taskIds = new ArrayList<>();
