@@ -2,13 +2,11 @@ package dev.agentguard.examples.langchain4j;
 
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.AgentTask;
-import dev.agentguard.AuditEvent;
 import dev.agentguard.TaskSpec;
 import dev.agentguard.core.AgentGuard;
-import dev.agentguard.core.AuditLog;
 import dev.agentguard.core.AuditSinks;
 import dev.agentguard.core.PolicySet;
-import dev.agentguard.core.VerificationReport;
+import dev.agentguard.examples.TaskTrail;
 import dev.agentguard.langchain4j.GuardedTools;
 import dev.langchain4j.service.AiServices;
 import java.io.IOException;
@@ -19,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * A support assistant built with LangChain4j's {@code AiServices}, its tools run through
@@ -90,22 +87,8 @@ public final class LangChain4jScenario {
       }
     }
 
-    List<AuditEvent> trail = AuditLog.reconstruct(auditFile, taskId);
-    out.println();
-    out.println("Audit trail of task " + taskId + " (" + auditFile.getFileName() + ")");
-    for (AuditEvent e : trail) {
-      out.printf("  #%-4d %-16s %-16s %-6s %s%n", e.seq(), e.type(), e.tool() == null ? "" : e.tool(),
-          e.decision() == null ? (e.outcome() == null ? "" : e.outcome()) : e.decision(),
-          e.code() == null ? "" : e.code() + " " + e.policies());
-    }
-    VerificationReport report = AuditLog.verify(auditFile);
-    out.println("AuditLog.verify: " + (report.ok() ? "OK" : "FAILED: " + report.problem()) + ", "
-        + report.eventsChecked() + " events checked");
-    List<String> decisions = trail.stream()
-        .filter(e -> "tool.decision".equals(e.type()))
-        .map(e -> e.tool() + " " + e.decision() + (e.code() == null ? "" : " " + e.code()))
-        .collect(Collectors.toList());
+    TaskTrail trail = TaskTrail.print(out, auditFile, taskId);
     return new Result(answer, model.offered.isEmpty() ? List.of() : model.offered.get(0),
-        List.copyOf(model.toolResults), List.copyOf(tools.executed), decisions, report.ok());
+        List.copyOf(model.toolResults), List.copyOf(tools.executed), trail.decisions(), trail.verified());
   }
 }
