@@ -128,6 +128,17 @@ final class Trails {
     }
   }
 
+  /** A JSON tool catalog of {@link ShopTools}, as {@code --tools} reads it. */
+  static Path catalog(Path dir) throws IOException {
+    Path catalog = dir.resolve("tools.json");
+    Files.writeString(catalog, "[{\"name\":\"orders.read\",\"risk\":\"low\",\"sensitivity\":\"confidential\"},"
+        + "{\"name\":\"files.read\",\"risk\":\"low\",\"sensitivity\":\"internal\"},"
+        + "{\"name\":\"email.send\",\"risk\":\"medium\",\"sensitivity\":\"internal\"},"
+        + "{\"name\":\"notes.write\",\"risk\":\"high\",\"sensitivity\":\"internal\"},"
+        + "{\"name\":\"vault.open\",\"risk\":\"critical\",\"sensitivity\":\"restricted\"}]");
+    return catalog;
+  }
+
   /** The lines of a file. */
   static List<String> lines(Path file) throws IOException {
     return Files.readAllLines(file, StandardCharsets.UTF_8);
