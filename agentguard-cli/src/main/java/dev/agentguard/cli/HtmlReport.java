@@ -89,7 +89,7 @@ final class HtmlReport {
         codes.merge(String.valueOf(d.code()), 1, Integer::sum);
       }
       tools.computeIfAbsent(String.valueOf(d.tool()), k -> new int[2])[deny ? 1 : 0]++;
-      agents.computeIfAbsent(String.valueOf(d.agent()), k -> new int[3])[deny ? 1 : 0]++;
+      agents.computeIfAbsent(d.agent() == null ? "(no agent: outside any task)" : d.agent(), k -> new int[3])[deny ? 1 : 0]++;
     }
     for (String agent : taskAgents.values()) {
       agents.computeIfAbsent(agent, k -> new int[3])[2]++;
