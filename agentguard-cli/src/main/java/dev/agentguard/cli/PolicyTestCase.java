@@ -10,7 +10,6 @@ import dev.agentguard.ToolRequest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -139,9 +138,8 @@ record PolicyTestCase(String name, AgentIdentity agent, ToolRequest request, Tas
   }
 
   private static void checkFields(JsonNode node, Set<String> allowed, String where) {
-    Iterator<String> names = node.fieldNames();
-    while (names.hasNext()) {
-      String f = names.next();
+    for (Map.Entry<String, JsonNode> property : node.properties()) {
+      String f = property.getKey();
       if (!allowed.contains(f)) {
         throw CliException.bad(where + ": unknown field '" + f + "', expected one of " + new java.util.TreeSet<>(allowed));
       }
@@ -190,7 +188,7 @@ record PolicyTestCase(String name, AgentIdentity agent, ToolRequest request, Tas
       throw CliException.bad(where + ": must be a mapping");
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    map.fields().forEachRemaining(f -> out.put(f.getKey(), value(f.getValue(), where + "." + f.getKey())));
+    map.properties().forEach(f -> out.put(f.getKey(), value(f.getValue(), where + "." + f.getKey())));
     return out;
   }
 
