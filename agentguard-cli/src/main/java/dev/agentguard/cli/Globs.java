@@ -2,6 +2,7 @@ package dev.agentguard.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentguard.AgentIdentity;
+import dev.agentguard.PolicyException;
 import dev.agentguard.ToolRequest;
 import dev.agentguard.core.PolicySet;
 import java.util.HashMap;
@@ -19,9 +20,15 @@ final class Globs {
   private static final AgentIdentity PROBE_AGENT = AgentIdentity.of("agentguard-cli");
   private final Map<String, PolicySet> compiled = new HashMap<>();
 
-  /** {@code true} if {@code glob} matches the whole of {@code value}. */
+  /**
+   * {@code true} if {@code glob} matches the whole of {@code value}. A malformed pattern (possible
+   * in a tampered trail's scopes) matches nothing.
+   */
   boolean matches(String glob, String value) {
     PolicySet probe = compiled.computeIfAbsent(glob, Globs::compile);
+    if (probe == null) {
+      return false;
+    }
     ToolRequest request = ToolRequest.builder("agentguard.glob-probe").attribute("resource.value", value).build();
     return probe.evaluate(PROBE_AGENT, request, null, 0L).allowed();
   }
@@ -78,6 +85,10 @@ final class Globs {
     rule.putArray("tools").add("**");
     ObjectNode doc = Json.MAPPER.createObjectNode().put("version", 1);
     doc.putArray("policies").add(rule);
-    return PolicySet.parse(doc.toString(), "<glob " + glob + ">");
+    try {
+      return PolicySet.parse(doc.toString(), "<glob>");
+    } catch (PolicyException e) {
+      return null;
+    }
   }
 }

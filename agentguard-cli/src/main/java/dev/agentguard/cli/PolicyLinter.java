@@ -3,6 +3,7 @@ package dev.agentguard.cli;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The warnings of {@code policy lint}: rules that can never match (expired, or a permit fully
@@ -47,7 +48,7 @@ final class PolicyLinter {
     return out;
   }
 
-  private java.util.Optional<PolicyDocument.Rule> shadowingForbid(PolicyDocument doc, PolicyDocument.Rule permit) {
+  private Optional<PolicyDocument.Rule> shadowingForbid(PolicyDocument doc, PolicyDocument.Rule permit) {
     for (PolicyDocument.Rule f : doc.rules()) {
       if (f.permit() || f.when() != null) {
         continue;
@@ -57,10 +58,10 @@ final class PolicyLinter {
       }
       boolean agents = f.anyAgent() || (!permit.anyAgent() && globs.coversAll(f.agents(), permit.agents()));
       if (agents && globs.coversAll(f.tools(), permit.tools())) {
-        return java.util.Optional.of(f);
+        return Optional.of(f);
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   private void catalogChecks(PolicyDocument.Rule rule, List<Warning> out) {

@@ -57,6 +57,7 @@ final class Replayer {
   private final Map<String, Object> assumedContext;
   private final Globs globs = new Globs();
   private final Map<String, ReplayTask> tasks = new HashMap<>();
+  private final Map<String, Pattern> references = new HashMap<>();
 
   /**
    * @param candidate the policy to re-decide under
@@ -203,7 +204,9 @@ final class Replayer {
       }
       String when = rule.when();
       for (String path : unknownPaths) {
-        if (Pattern.compile("(?<![A-Za-z0-9_.])" + Pattern.quote(path) + "(?![A-Za-z0-9_])").matcher(when).find()) {
+        Pattern reference = references.computeIfAbsent(path,
+            p -> Pattern.compile("(?<![A-Za-z0-9_.])" + Pattern.quote(p) + "(?![A-Za-z0-9_])"));
+        if (reference.matcher(when).find()) {
           missing.add(path.startsWith("tool.") || path.startsWith("task.") || path.startsWith("resource.sensitivity")
               ? path + " (give --tools)" : path + " (redacted)");
         }
