@@ -132,6 +132,12 @@ final class AuditShowCommand implements Callable<Integer> {
     for (Map.Entry<String, Object> a : new TreeMap<>(e.attributes()).entrySet()) {
       sb.append("  ").append(Terminal.safe(a.getKey())).append('=').append(Terminal.safe(a.getValue()));
     }
+    if (e.count() != null) {
+      sb.append("  count=").append(e.count());
+    }
+    if (e.error() != null) {
+      sb.append("  error=\"").append(Terminal.safe(e.error())).append('"');
+    }
     if (e.type().equals(AuditEvent.TASK_STARTED) && e.agent() != null) {
       sb.append("  agent=").append(Terminal.safe(e.agent()));
     }

@@ -18,19 +18,33 @@ import java.util.Map;
  */
 final class Globs {
   private static final AgentIdentity PROBE_AGENT = AgentIdentity.of("agentguard-cli");
+  /** Most (pattern, value) answers remembered; beyond it answers are computed each time. */
+  private static final int MAX_MEMO = 100_000;
   private final Map<String, PolicySet> compiled = new HashMap<>();
+  private final Map<List<String>, Boolean> memo = new HashMap<>();
 
   /**
    * {@code true} if {@code glob} matches the whole of {@code value}. A malformed pattern (possible
-   * in a tampered trail's scopes) matches nothing.
+   * in a tampered trail's scopes), or a value no request attribute can hold, matches nothing.
    */
   boolean matches(String glob, String value) {
-    PolicySet probe = compiled.computeIfAbsent(glob, Globs::compile);
-    if (probe == null) {
-      return false;
+    List<String> key = List.of(glob, value);
+    Boolean known = memo.get(key);
+    if (known != null) {
+      return known;
     }
-    ToolRequest request = ToolRequest.builder("agentguard.glob-probe").attribute("resource.value", value).build();
-    return probe.evaluate(PROBE_AGENT, request, null, 0L).allowed();
+    PolicySet probe = compiled.computeIfAbsent(glob, Globs::compile);
+    boolean match;
+    try {
+      match = probe != null && probe.evaluate(PROBE_AGENT,
+          ToolRequest.builder("agentguard.glob-probe").attribute("resource.value", value).build(), null, 0L).allowed();
+    } catch (IllegalArgumentException e) {
+      match = false; // a value no request could carry matches no rule either
+    }
+    if (memo.size() < MAX_MEMO) {
+      memo.put(key, match);
+    }
+    return match;
   }
 
   /** {@code true} if any of {@code globs} matches {@code value}. */
