@@ -114,6 +114,17 @@ class AuditVerifyCommandTest {
   }
 
   @Test
+  void aRotatedFileRemovedFromTheMiddleBreaksTheChain() throws IOException {
+    Trails.Written w = Trails.write(dir, "note", 1500);
+    assertTrue(Files.exists(dir.resolve("audit.jsonl.2")), "at least three files");
+    long firstOfSecond = Cli.run("audit", "show", "--json", dir.resolve("audit.jsonl.2")).json().get(0).get("seq").asLong();
+    Files.delete(dir.resolve("audit.jsonl.2"));
+    Cli.Result r = Cli.run("audit", "verify", "--json", w.file());
+    assertEquals(Main.BAD, r.code(), r::toString);
+    assertEquals(firstOfSecond, r.json().get("firstBadSeq").asLong(), r::toString);
+  }
+
+  @Test
   void aMissingFileIsOneUsageLineWithoutAStackTrace() {
     Path missing = dir.resolve("nope.jsonl");
     Cli.Result r = Cli.run("audit", "verify", missing);
