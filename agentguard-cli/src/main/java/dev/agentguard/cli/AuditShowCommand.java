@@ -151,7 +151,9 @@ final class AuditShowCommand implements Callable<Integer> {
     m.put("ts", e.ts());
     m.put("type", e.type());
     m.put("agent", e.agent());
+    m.put("onBehalfOf", e.onBehalfOf());
     m.put("task", e.task());
+    m.put("credential", e.credential());
     m.put("tool", e.tool());
     m.put("action", e.action());
     m.put("risk", e.risk());
@@ -161,7 +163,11 @@ final class AuditShowCommand implements Callable<Integer> {
     m.put("policies", e.policies());
     m.put("policyVersion", e.policyVersion());
     m.put("outcome", e.outcome());
+    m.put("error", e.error());
+    m.put("durationMicros", e.durationMicros());
+    m.put("count", e.count());
     m.put("attributes", new TreeMap<>(e.attributes()));
+    m.put("hash", e.hash());
     return m;
   }
 }

@@ -25,6 +25,8 @@ final class HtmlReport {
   private static final int MAX_CELL = 2000;
 
   private final StringBuilder html = new StringBuilder(64 * 1024);
+  /** Records at or after this seq did not verify ({@code Long.MAX_VALUE} when all did). */
+  private long firstBadSeq = Long.MAX_VALUE;
 
   /** The page for {@code events} of {@code files}, verified as {@code verification}. */
   static String render(List<Path> files, Verification verification, List<AuditEvent> events, Instant generatedAt) {
@@ -34,6 +36,9 @@ final class HtmlReport {
   }
 
   private void page(List<Path> files, Verification v, List<AuditEvent> events, Instant generatedAt) {
+    if (!v.report().ok()) {
+      firstBadSeq = v.report().firstBadSeq().orElse(v.report().lastSeq().orElse(0) + 1);
+    }
     html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -163,7 +168,11 @@ final class HtmlReport {
           + "<th>decision</th><th>rules</th><th>reasons</th><th>attributes</th></tr>\n");
       for (AuditEvent e : list) {
         boolean deny = "DENY".equals(e.decision());
-        html.append("<tr").append(deny ? " class=\"deny\"" : "").append("><td>").append(e.seq()).append("</td><td>")
+        boolean unverified = e.seq() >= firstBadSeq;
+        String cls = (deny ? "deny" : "") + (unverified ? (deny ? " " : "") + "unverified" : "");
+        html.append("<tr").append(cls.isEmpty() ? "" : " class=\"" + cls + "\"").append("><td>").append(e.seq())
+            .append(e.seq() == firstBadSeq ? " <strong>first bad record</strong>" : unverified ? " (unverified)" : "")
+            .append("</td><td>")
             .append(text(e.ts())).append("</td><td>").append(text(e.type())).append("</td><td>")
             .append(text(e.tool() == null ? "" : e.tool())).append("</td><td>")
             .append(text(e.decision() == null ? e.outcome() == null ? "" : e.outcome()
@@ -207,6 +216,7 @@ final class HtmlReport {
       "table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #d0d7de;padding:.25em .6em;",
       "text-align:left;vertical-align:top;font-size:.92em}th{background:#f6f8fa}",
       "tr.deny td{background:#ffebe9}.denied{color:#cf222e;font-weight:bold}",
+      "tr.unverified td{font-style:italic;color:#6e7781;border-style:dashed}",
       "details.task{margin:.5em 0;border:1px solid #d0d7de;border-radius:6px;padding:.3em .8em}",
       "summary{cursor:pointer;font-weight:600}code{font-family:ui-monospace,Menlo,monospace;font-size:.95em;",
       "word-break:break-all}", "");

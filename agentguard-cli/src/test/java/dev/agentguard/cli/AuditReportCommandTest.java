@@ -88,5 +88,8 @@ class AuditReportCommandTest {
     String page = Files.readString(html, StandardCharsets.UTF_8);
     assertTrue(page.contains("class=\"status bad\""));
     assertTrue(page.contains("FAILED: HASH_MISMATCH at seq 5"), page);
+    assertTrue(page.contains("<tr class=\"deny unverified\"><td>5 <strong>first bad record</strong></td>"),
+        "the edited record is marked where it stands in its task's timeline");
+    assertTrue(page.contains("<td>6 (unverified)</td>"), "records after it are marked unverified");
   }
 }
