@@ -23,12 +23,17 @@ final class PolicyDocument {
     }
   }
 
+  /** One call limit: its id and tool globs. */
+  record Limit(String id, List<String> tools) {}
+
   private final PolicySet set;
   private final List<Rule> rules;
+  private final List<Limit> limits;
 
-  private PolicyDocument(PolicySet set, List<Rule> rules) {
+  private PolicyDocument(PolicySet set, List<Rule> rules, List<Limit> limits) {
     this.set = set;
     this.rules = rules;
+    this.limits = limits;
   }
 
   /** Reads the rules of {@code set}. */
@@ -46,7 +51,11 @@ final class PolicyDocument {
           strings(r.path("agents")), strings(r.path("tools")), r.path("when").asText(null),
           expires == null ? null : Instant.parse(expires)));
     }
-    return new PolicyDocument(set, List.copyOf(rules));
+    List<Limit> limits = new ArrayList<>();
+    for (JsonNode l : root.path("limits")) {
+      limits.add(new Limit(l.path("id").asText(), strings(l.path("tools"))));
+    }
+    return new PolicyDocument(set, List.copyOf(rules), List.copyOf(limits));
   }
 
   private static List<String> strings(JsonNode list) {
@@ -65,5 +74,10 @@ final class PolicyDocument {
   /** The rules, sorted by id. */
   List<Rule> rules() {
     return rules;
+  }
+
+  /** The limits, sorted by id. */
+  List<Limit> limits() {
+    return limits;
   }
 }

@@ -29,7 +29,7 @@ final class PolicyLinter {
     this.now = now;
   }
 
-  /** The warnings for one document, rule by rule in id order. */
+  /** The warnings for one document, rule by rule in id order, then limit by limit. */
   List<Warning> lint(PolicyDocument doc) {
     List<Warning> out = new ArrayList<>();
     for (PolicyDocument.Rule rule : doc.rules()) {
@@ -43,6 +43,16 @@ final class PolicyLinter {
       }
       if (catalog != null) {
         catalogChecks(rule, out);
+      }
+    }
+    if (catalog != null) {
+      for (PolicyDocument.Limit limit : doc.limits()) {
+        for (String glob : limit.tools()) {
+          if (catalog.tools().keySet().stream().noneMatch(t -> globs.matches(glob, t))) {
+            out.add(new Warning("unknown-tool", limit.id(), "limit tool glob '" + glob + "' matches no tool of "
+                + catalog.source() + "; the limit never applies"));
+          }
+        }
       }
     }
     return out;

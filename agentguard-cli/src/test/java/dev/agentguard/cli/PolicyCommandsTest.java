@@ -106,9 +106,10 @@ class PolicyCommandsTest {
 
   @Test
   void lintReadsAJsonCatalogAndRejectsAMalformedOne() throws IOException {
-    Path p = write("p.yaml", "version: 1", "policies:", "  - id: all", "    effect: permit", "    tools: [\"**\"]");
+    Path p = write("p.yaml", "version: 1", "policies:", "  - id: all", "    effect: permit", "    tools: [\"**\"]",
+        "limits:", "  - id: mail-budget", "    tools: [\"mail.send\"]", "    maxCallsPerTask: 3");
     JsonNode json = Cli.run("policy", "lint", "--json", p, "--tools", Trails.catalog(dir)).json();
-    assertEquals(List.of("any-agent-elevated:all"), kinds(json), json::toString);
+    assertEquals(List.of("any-agent-elevated:all", "unknown-tool:mail-budget"), kinds(json), json::toString);
     Path broken = write("broken.json", "{\"name\": 1}");
     Cli.Result r = Cli.run("policy", "lint", p, "--tools", broken);
     assertEquals(Main.USAGE, r.code(), r::toString);
