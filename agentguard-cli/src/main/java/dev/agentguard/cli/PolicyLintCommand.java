@@ -65,14 +65,15 @@ final class PolicyLintCommand implements Callable<Integer> {
         found = linter.lint(PolicyDocument.of(set));
         if (!json) {
           for (PolicyLinter.Warning w : found) {
-            out.println(file + ": warning [" + w.kind() + "] rule " + w.rule() + ": " + w.message());
+            out.println(file + ": warning [" + w.kind() + "] " + Terminal.safe(w.rule()) + ": "
+                + Terminal.visible(w.message(), 1000));
           }
         }
       } catch (PolicyException e) {
         errors++;
         r.put("error", Map.of("message", e.getMessage(), "line", e.line(), "column", e.column()));
         if (!json) {
-          out.println(e.getMessage());
+          out.println(Terminal.visible(e.getMessage(), 1000));
         }
       }
       List<Map<String, String>> ws = new ArrayList<>();
