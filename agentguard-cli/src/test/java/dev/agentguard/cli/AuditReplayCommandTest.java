@@ -135,6 +135,32 @@ class AuditReplayCommandTest {
   }
 
   @Test
+  void aTaskWhoseStartIsNotInTheGivenFilesHasNoHistoryToDecideOn() throws IOException {
+    Trails.Written w = Trails.write(dir, "note", 1500);
+    Path p = candidate(
+        "  - id: two-calls",
+        "    effect: forbid",
+        "    tools: [\"**\"]",
+        "    when: task.calls >= 2");
+    Path catalog = Trails.catalog(dir);
+    JsonNode whole = Cli.run("audit", "replay", "--json", w.file(), "--policy", p, "--tools", catalog).json();
+    assertEquals(0, whole.get("counts").get("UNDECIDABLE").asInt(), whole::toString);
+
+    // the rotated files after the first (a rotated file names only itself): task A started in .1
+    List<Object> args = new ArrayList<>(List.of("audit", "replay", "--json", "--policy", p, "--tools", catalog));
+    for (int n = 2; Files.exists(dir.resolve("audit.jsonl." + n)); n++) {
+      args.add(dir.resolve("audit.jsonl." + n));
+    }
+    assertTrue(args.size() > 7, "the trail rotated at least twice");
+    JsonNode part = Cli.run(args.toArray()).json();
+    List<JsonNode> undecidable = changes(part, "UNDECIDABLE");
+    assertTrue(!undecidable.isEmpty(), part::toString);
+    for (JsonNode c : undecidable) {
+      assertTrue(c.get("detail").asText().contains("task history (the task started before the given files)"), c::toString);
+    }
+  }
+
+  @Test
   void anInvalidCandidateIsAUsageErrorWithItsLineAndColumn() throws IOException {
     Trails.Written w = Trails.write(dir, "note", 0);
     Path p = dir.resolve("bad.yaml");
