@@ -104,6 +104,54 @@ public interface PolicySet {
   Decision evaluate(AgentIdentity agent, ToolRequest request, TaskState task, long nowEpochMillis);
 
   /**
+   * Explains a call at the current time of {@code Clock.systemUTC()}; see
+   * {@link #explain(AgentIdentity, ToolRequest, TaskState, long)}.
+   *
+   * @param agent the calling agent
+   * @param request the call
+   * @param task the task state, or {@code null} (then {@code task.*} attributes are missing)
+   * @return the explanation; never null
+   * @throws NullPointerException if agent or request is null
+   * @throws UnsupportedOperationException for implementations that cannot explain themselves
+   * @since 0.2.0
+   */
+  default Explanation explain(AgentIdentity agent, ToolRequest request, TaskState task) {
+    return explain(agent, request, task, System.currentTimeMillis());
+  }
+
+  /**
+   * Explains a call: the decision {@link #evaluate(AgentIdentity, ToolRequest, TaskState, long)}
+   * gives for the same arguments, and for every rule whose tools and agents select the call, whether
+   * it matched and the value of each sub-condition (true, false, or an error with its reason). For
+   * tools such as {@code agentguard policy explain}; slower than {@code evaluate} (every
+   * sub-condition is evaluated and the tree is allocated). Thread-safe.
+   *
+   * @param agent the calling agent
+   * @param request the call
+   * @param task the task state, or {@code null} (then {@code task.*} attributes are missing)
+   * @param nowEpochMillis the evaluation time, as for {@code evaluate}
+   * @return the explanation; never null
+   * @throws NullPointerException if agent or request is null
+   * @throws UnsupportedOperationException for implementations that cannot explain themselves
+   * @since 0.2.0
+   */
+  default Explanation explain(AgentIdentity agent, ToolRequest request, TaskState task, long nowEpochMillis) {
+    throw new UnsupportedOperationException("explain");
+  }
+
+  /**
+   * The rules as written, in document order (unmodifiable): ids, effects, tool and agent globs,
+   * expiry and conditions, for linters and reviewers.
+   *
+   * @return the rules
+   * @throws UnsupportedOperationException for implementations that cannot list their rules
+   * @since 0.2.0
+   */
+  default List<PolicyRule> rules() {
+    throw new UnsupportedOperationException("rules");
+  }
+
+  /**
    * The limits whose {@code tools} match the tool and whose {@code agents} (if any) match the agent,
    * sorted by id.
    *

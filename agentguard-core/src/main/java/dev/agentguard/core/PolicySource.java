@@ -1,21 +1,13 @@
 package dev.agentguard.core;
 
 import dev.agentguard.PolicyException;
+import dev.agentguard.core.internal.FileWatch;
+import dev.agentguard.core.internal.Settings;
 import dev.agentguard.core.internal.policy.CompiledPolicySet;
-import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
+import dev.agentguard.core.internal.policy.DocumentReader;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,52 +16,44 @@ import org.slf4j.LoggerFactory;
  * A hot-reloaded policy file. The file is re-read (re-resolving the path, so atomic renames and
  * symlink swaps are seen) whenever the parent directory reports a change, and at least every poll
  * interval (default 1 s) as a fallback; a check compares the SHA-256 of the content, not the
- * modification time. New content that parses and has a new version is swapped in atomically and
- * reported to {@link PolicyListener#loaded}; content that does not parse (a half-written file, a
- * syntax error) leaves the last good set live and is reported once to
- * {@link PolicyListener#rejected}.
+ * modification time, and reads at most the bound {@link PolicySet#load} applies (16 MiB; a larger
+ * file is rejected without being read). New content that parses and has a new version is swapped in
+ * atomically and reported to {@link PolicyListener#loaded}; content that does not parse (a
+ * half-written file, a syntax error, an oversized file) leaves the last good set live and is
+ * reported once to {@link PolicyListener#rejected}.
  *
  * <p>The watcher runs on one daemon thread named {@code agentguard-policy-watch}; {@link #close()}
- * stops it. {@link #current()} is a volatile read and may be called from any thread.
+ * stops it. A listener that throws — an exception or an {@link Error} such as
+ * {@link StackOverflowError} — is logged once and never stops the watcher. {@link #current()} is a
+ * volatile read and may be called from any thread.
  *
  * @since 0.1.0
  */
 public final class PolicySource implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PolicySource.class);
 
-  private final Path file;
+  private final String name;
   private final PolicyListener listener;
-  private final Duration pollInterval;
-  private final Object lock = new Object();
-  private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
   private volatile PolicySet current;
-  private byte[] lastContentHash; // guarded by lock
-  private final Thread thread;
-  private final WatchService watcher;
+  private final FileWatch watch;
 
   private PolicySource(Builder b) {
-    this.file = b.file;
-    this.listener = b.listener;
-    this.pollInterval = b.pollInterval;
-    reload();
-    WatchService ws = null;
-    Path dir = file.toAbsolutePath().getParent();
-    if (dir != null) {
-      try {
-        ws = FileSystems.getDefault().newWatchService();
-        dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-            StandardWatchEventKinds.ENTRY_DELETE);
-      } catch (IOException | UnsupportedOperationException e) {
-        LOG.warn("cannot watch {} ({}); falling back to polling every {}", dir, e.toString(), pollInterval);
-        closeQuietly(ws);
-        ws = null;
-      }
-    }
-    this.watcher = ws;
-    this.thread = new Thread(this::run, "agentguard-policy-watch");
-    thread.setDaemon(true);
-    thread.start();
+    this.name = b.file.toString();
+    this.listener = b.listener == null ? Builder.NO_LISTENER : b.listener;
+    Duration poll = b.pollInterval == null ? Duration.ofSeconds(1) : b.pollInterval;
+    this.watch = FileWatch.start(b.file, DocumentReader.MAX_FILE_BYTES, poll, "agentguard-policy-watch",
+        new FileWatch.Listener() {
+          @Override
+          public boolean changed(byte[] content, byte[] sha256) {
+            return accept(content);
+          }
+
+          @Override
+          public void unreadable(String problem) {
+            notifyRejected(new PolicyException(name, 0, 0, null, "cannot read policy file: " + problem));
+          }
+        });
   }
 
   /**
@@ -94,125 +78,60 @@ public final class PolicySource implements AutoCloseable {
    * @return true when a new version went live
    */
   public boolean reload() {
-    if (closed.get()) {
+    return watch.check();
+  }
+
+  /** Parses new content; called by the watch, one check at a time. */
+  private boolean accept(byte[] content) {
+    PolicySet next;
+    try {
+      next = CompiledPolicySet.parse(DocumentReader.decode(content, name), name);
+    } catch (PolicyException e) {
+      notifyRejected(e);
       return false;
     }
-    synchronized (lock) {
-      String name = file.toString();
-      byte[] bytes;
-      try {
-        bytes = Files.readAllBytes(file);
-      } catch (IOException | SecurityException e) {
-        byte[] marker = sha256(("\u0000missing:" + e.getClass().getName()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        if (!Arrays.equals(marker, lastContentHash)) {
-          lastContentHash = marker;
-          notifyRejected(name, new PolicyException(name, 0, 0, null, "cannot read policy file: " + e));
-        }
-        return false;
-      }
-      byte[] hash = sha256(bytes);
-      if (Arrays.equals(hash, lastContentHash)) {
-        return false;
-      }
-      lastContentHash = hash;
-      PolicySet next;
-      try {
-        next = CompiledPolicySet.parse(CompiledPolicySet.decode(bytes, name), name);
-      } catch (PolicyException e) {
-        notifyRejected(name, e);
-        return false;
-      }
-      PolicySet prev = current;
-      if (prev != null && prev.version().equals(next.version())) {
-        return false;
-      }
-      current = next;
-      try {
-        listener.loaded(next);
-      } catch (RuntimeException e) {
-        logListenerFailure(e);
-      }
-      return true;
+    PolicySet prev = current;
+    if (prev != null && prev.version().equals(next.version())) {
+      return false;
     }
+    current = next;
+    try {
+      listener.loaded(next);
+    } catch (Throwable t) {
+      isolate(t);
+    }
+    return true;
   }
 
-  private void notifyRejected(String name, PolicyException e) {
+  private void notifyRejected(PolicyException e) {
     try {
       listener.rejected(name, e);
-    } catch (RuntimeException ex) {
-      logListenerFailure(ex);
+    } catch (Throwable t) {
+      isolate(t);
     }
   }
 
-  private void logListenerFailure(RuntimeException e) {
+  private void isolate(Throwable t) {
+    if (FileWatch.isFatal(t)) {
+      throw (VirtualMachineError) t;
+    }
     if (listenerFailureLogged.compareAndSet(false, true)) {
-      LOG.warn("policy listener threw; ignoring (logged once)", e);
-    }
-  }
-
-  private static byte[] sha256(byte[] b) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(b);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private void run() {
-    long pollMillis = Math.max(1, pollInterval.toMillis());
-    while (!closed.get()) {
-      try {
-        if (watcher != null) {
-          WatchKey key = watcher.poll(pollMillis, TimeUnit.MILLISECONDS);
-          if (key != null) {
-            key.pollEvents();
-            key.reset();
-          }
-        } else {
-          Thread.sleep(pollMillis);
-        }
-        reload();
-      } catch (InterruptedException | ClosedWatchServiceException e) {
-        if (closed.get()) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("policy watcher check failed; continuing", e);
-      }
+      LOG.warn("policy listener threw; ignoring (logged once)", t);
     }
   }
 
   /** Stops the watcher thread. Idempotent. {@link #current()} keeps returning the last set. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    closeQuietly(watcher);
-    thread.interrupt();
-    try {
-      thread.join(2000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void closeQuietly(WatchService ws) {
-    if (ws != null) {
-      try {
-        ws.close();
-      } catch (IOException e) {
-        LOG.debug("closing watch service", e);
-      }
-    }
+    watch.close();
   }
 
   /** Builds a {@link PolicySource}. Not thread-safe. */
   public static final class Builder {
+    private static final PolicyListener NO_LISTENER = new PolicyListener() {};
     private final Path file;
-    private PolicyListener listener = new PolicyListener() {};
-    private Duration pollInterval = Duration.ofSeconds(1);
-    private boolean listenerSet;
+    private PolicyListener listener;
+    private Duration pollInterval;
 
     private Builder(Path file) {
       this.file = file;
@@ -222,13 +141,10 @@ public final class PolicySource implements AutoCloseable {
      * Sets the listener.
      *
      * @throws IllegalStateException if set twice
+     * @throws NullPointerException if listener is null
      */
     public Builder listener(PolicyListener listener) {
-      if (listenerSet) {
-        throw new IllegalStateException("listener already set");
-      }
-      this.listener = Objects.requireNonNull(listener, "listener");
-      listenerSet = true;
+      this.listener = Settings.setOnce(this.listener, listener, "listener");
       return this;
     }
 
@@ -236,13 +152,11 @@ public final class PolicySource implements AutoCloseable {
      * Sets the polling fallback interval (default 1 s).
      *
      * @throws IllegalArgumentException if not between 10 ms and 1 hour
+     * @throws IllegalStateException if set twice
      */
     public Builder pollInterval(Duration interval) {
-      Objects.requireNonNull(interval, "interval");
-      if (interval.compareTo(Duration.ofMillis(10)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException("pollInterval " + interval + " must be between 10 ms and 1 hour");
-      }
-      this.pollInterval = interval;
+      Settings.requireUnset(this.pollInterval, "pollInterval");
+      this.pollInterval = Settings.between(interval, Duration.ofMillis(10), Duration.ofHours(1), "pollInterval");
       return this;
     }
 

@@ -108,11 +108,13 @@ class ConditionTest {
     assertEquals(T, c("resource.negzero == 0"));
     assertEquals(T, c("resource.negzero == 0.0"));
     assertEquals(F, c("resource.negzero < 0"));
-    assertEquals(F, c("resource.nan == resource.nan"));
-    assertEquals(T, c("resource.nan != resource.nan"));
-    assertEquals(F, c("resource.nan < 1"));
-    assertEquals(F, c("resource.nan >= 1"));
-    assertEquals(F, c("resource.nan == 1"));
+    // NaN is an evaluation error in every comparison (issue 11 item 4), no longer a quiet false;
+    // NonFiniteNumberTest covers infinities, lists and every operator
+    assertEquals(E, c("resource.nan == resource.nan"));
+    assertEquals(E, c("resource.nan != resource.nan"));
+    assertEquals(E, c("resource.nan < 1"));
+    assertEquals(E, c("resource.nan >= 1"));
+    assertEquals(E, c("resource.nan == 1"));
     assertEquals(T, c("resource.big == 9223372036854775807"));
     assertEquals(F, c("resource.big == 9223372036854775806.0"));  // double rounds to 2^63, long is exact
     assertEquals(T, c("resource.big < 9223372036854775807.0"));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.agentguard.PolicyException;
 import dev.agentguard.core.PolicySet;
-import dev.agentguard.core.internal.policy.CompiledPolicySet;
+import dev.agentguard.core.internal.policy.DocumentReader;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -12,7 +12,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** SECURITY-CASES 4: random bytes and token streams give a PolicyException or a valid policy, nothing else. */
+/** docs/security-cases.md #4: random bytes and token streams give a PolicyException or a valid policy, nothing else. */
 class HostileInputPropertiesTest {
 
   static void parseOrPolicyException(String doc) {
@@ -32,7 +32,7 @@ class HostileInputPropertiesTest {
   @Property(tries = 300)
   void randomBytesDecodedStrictly(@ForAll byte[] bytes) {
     try {
-      parseOrPolicyException(CompiledPolicySet.decode(bytes, "<bytes>"));
+      parseOrPolicyException(DocumentReader.decode(bytes, "<bytes>"));
     } catch (PolicyException e) {
       assertNotNull(e.getMessage());
     }

@@ -183,13 +183,34 @@ class PolicyPropertiesTest {
     return b ? T : F;
   }
 
+  /**
+   * The reference's number rule: a finite long or double is a number; anything else (missing, a
+   * string, NaN, an infinity) makes the comparison an error.
+   */
+  static Double finite(Object n) {
+    if (n instanceof Long) {
+      return ((Long) n).doubleValue(); // the generator's longs are small, so this is exact
+    }
+    if (n instanceof Double && Double.isFinite((Double) n)) {
+      return (Double) n;
+    }
+    return null;
+  }
+
+  static int num(Req q, java.util.function.DoublePredicate p) {
+    Double d = finite(q.n());
+    return d == null ? E : bool(p.test(d));
+  }
+
   static Arbitrary<C> atoms() {
     return Arbitraries.of(
         new C("true", q -> T),
         new C("false", q -> F),
-        new C("resource.n == 1", q -> q.n() instanceof Long ? bool((Long) q.n() == 1) : E),
-        new C("resource.n == 2.0", q -> q.n() instanceof Long ? bool((Long) q.n() == 2) : E),
-        new C("resource.n < 2", q -> q.n() instanceof Long ? bool((Long) q.n() < 2) : E),
+        new C("resource.n == 1", q -> num(q, d -> d == 1)),
+        new C("resource.n == 2.0", q -> num(q, d -> d == 2)),
+        new C("resource.n < 2", q -> num(q, d -> d < 2)),
+        new C("resource.n > 1000", q -> num(q, d -> d > 1000)),
+        new C("resource.n in [0, 2.0]", q -> num(q, d -> d == 0 || d == 2)),
         new C("resource.s == 'v'", q -> q.s() == null ? E : bool(q.s().equals("v"))),
         new C("resource.s in ['v', 'w']", q -> q.s() == null ? E : bool(q.s().equals("v") || q.s().equals("w"))),
         new C("context.e == 'prod'", q -> q.e() == null ? E : bool(q.e().equals("prod"))),
@@ -233,7 +254,8 @@ class PolicyPropertiesTest {
   @Provide
   Arbitrary<Req> requests() {
     return Combinators.combine(Arbitraries.of(TOOLS), Arbitraries.of(AGENTS),
-        Arbitraries.of((Object) 0L, 1L, 2L, "x").injectNull(0.2),
+        Arbitraries.of((Object) 0L, 1L, 2L, "x", 2.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY).injectNull(0.2),
         Arbitraries.of("v", "w", "u").injectNull(0.2), Arbitraries.of("prod", "dev").injectNull(0.3),
         Arbitraries.of(Risk.class), Arbitraries.of(Sensitivity.class)).as(Req::new);
   }
@@ -248,6 +270,23 @@ class PolicyPropertiesTest {
   @Property(tries = 600, edgeCases = EdgeCasesMode.NONE)
   void engineAgreesWithNaiveReferenceOnRandomCasesOnly(@ForAll("policies") List<R> rules, @ForAll("requests") Req q) {
     assertEquals(reference(rules, q), summary(run(compile(rules), q)), () -> doc(rules) + "\n" + q);
+  }
+
+  @Property(tries = 400)
+  void explainDecidesLikeEvaluateAndReportsEachRulesValue(@ForAll("policies") List<R> rules, @ForAll("requests") Req q) {
+    PolicySet set = compile(rules);
+    dev.agentguard.core.Explanation x = set.explain(AgentIdentity.of(q.agent()), q.toRequest(), null, NOW);
+    assertEquals(run(set, q), x.decision(), () -> doc(rules) + "\n" + q);
+    List<R> selected = rules.stream()
+        .filter(r -> r.tools().stream().anyMatch(g -> globMatches(g, q.tool()))
+            && (r.agents() == null || r.agents().stream().anyMatch(g -> globMatches(g, q.agent()))))
+        .sorted(java.util.Comparator.comparing(R::id)).toList();
+    assertEquals(selected.stream().map(R::id).toList(), x.rules().stream().map(dev.agentguard.core.Explanation.Rule::id).toList());
+    for (int i = 0; i < selected.size(); i++) {
+      int expected = cond(selected.get(i), q);
+      assertEquals(List.of("FALSE", "TRUE", "ERROR").get(expected), x.rules().get(i).outcome().name(),
+          () -> doc(rules) + "\n" + q);
+    }
   }
 
   @Property(tries = 200)

@@ -90,7 +90,7 @@ class PolicySourceTest {
       assertEquals(rejectedSoFar, rec.rejected.size());
       assertEquals(1, rec.loaded.size());
 
-      // an alias bomb and a deeply nested document (SECURITY-CASES 2): rejected, v1 stays live
+      // an alias bomb and a deeply nested document (docs/security-cases.md #2): rejected, v1 stays live
       atomicWrite(file, "version: 1\na: &a [x, x, x]\nb: &b [*a, *a, *a]\npolicies: [*b]\n");
       src.reload();
       atomicWrite(file, "version: 1\npolicies: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n");
@@ -194,6 +194,73 @@ class PolicySourceTest {
     }
   }
 
+  /** docs/security-cases.md #2, #11: a watched file is bounded like PolicySet.load, before it is read. */
+  @Test
+  void anOversizedFileIsRejectedWithoutBeingReadAndTheOldPolicyStays(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("policy.yaml");
+    Files.writeString(file, policy("tickets.read"));
+    Recorder rec = new Recorder();
+    try (PolicySource src = PolicySource.builder(file).listener(rec).pollInterval(Duration.ofHours(1)).build()) {
+      PolicySet v1 = src.current();
+      // a sparse 3 GiB file: reading it whole would need an array larger than any JVM allows
+      Path big = dir.resolve("big.tmp");
+      try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+        raf.setLength(3L << 30);
+      }
+      Files.move(big, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      assertFalse(src.reload());
+      assertEquals(v1, src.current());
+      assertEquals(1, rec.rejected.size());
+      assertTrue(rec.rejected.get(0).getMessage().contains("larger than"), rec.rejected.get(0).getMessage());
+      // a valid version, then one just past the limit (a comment padding it out): rejected, v2 stays
+      atomicWrite(file, policy("email.send"));
+      assertTrue(src.reload());
+      PolicySet v2 = src.current();
+      atomicWrite(file, policy("tickets.read") + "#".repeat(16 * 1024 * 1024));
+      assertFalse(src.reload());
+      assertEquals(v2, src.current());
+      assertEquals(2, rec.rejected.size());
+      assertTrue(rec.rejected.get(1).getMessage().contains("larger than 16777216 bytes"), rec.rejected.get(1).getMessage());
+    }
+  }
+
+  /** An Error thrown by a listener (not only a RuntimeException) is isolated; the watcher keeps working. */
+  @Test
+  void listenerErrorsDoNotKillTheWatcherThread(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("policy.yaml");
+    Files.writeString(file, policy("a"));
+    List<String> loaded = new CopyOnWriteArrayList<>();
+    PolicyListener throwing = new PolicyListener() {
+      @Override
+      public void loaded(PolicySet set) {
+        loaded.add(set.version());
+        throw loaded.size() % 2 == 0 ? new StackOverflowError("listener bug") : new AssertionError("listener bug");
+      }
+
+      @Override
+      public void rejected(String source, PolicyException error) {
+        throw new AssertionError("listener bug");
+      }
+    };
+    try (PolicySource src = PolicySource.builder(file).listener(throwing).pollInterval(Duration.ofMillis(20)).build()) {
+      assertNotNull(src.current());
+      for (String tool : List.of("b", "broken", "c", "d")) {
+        String before = src.current().version();
+        atomicWrite(file, tool.equals("broken") ? "garbage: [" : policy(tool));
+        if (tool.equals("broken")) {
+          continue;
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (src.current().version().equals(before) && System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+        }
+        assertTrue(src.current().evaluate(BOT, ToolRequest.builder(tool).build()).allowed(),
+            "the watcher thread still picks up changes after a listener threw an Error: " + tool);
+      }
+      assertEquals(4, loaded.size());
+    }
+  }
+
   @Test
   void closeStopsTheThreadAndIsIdempotent(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("policy.yaml");
@@ -216,7 +283,7 @@ class PolicySourceTest {
     assertThrows(NullPointerException.class, () -> PolicySource.builder(null));
   }
 
-  /** SECURITY-CASES 34: every decision equals what the old or the new version gives, and records which. */
+  /** docs/security-cases.md #34: every decision equals what the old or the new version gives, and records which. */
   @Test
   void versionFlipsWhileThreadsEvaluate(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("policy.yaml");

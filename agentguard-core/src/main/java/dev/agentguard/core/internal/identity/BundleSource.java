@@ -1,6 +1,8 @@
 package dev.agentguard.core.internal.identity;
 
 import dev.agentguard.core.TrustBundle;
+import dev.agentguard.core.internal.FileWatch;
+import dev.agentguard.core.internal.Hashing;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -8,9 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One trust bundle, fixed or read from a file. A file source re-reads the file on {@link #reload()},
- * compares its SHA-256 with the last content seen, and swaps in a new bundle only when it parses and
- * names the same trust domain; otherwise the last good bundle stays. Thread-safe.
+ * One trust bundle, fixed or read from a file. A file source checks the file through
+ * {@link FileWatch} on {@link #reload()} (bounded read, SHA-256 compared with the last content
+ * seen, a lasting read problem logged once) and swaps in a new bundle only when it parses and names
+ * the same trust domain; otherwise the last good bundle stays. Thread-safe.
  */
 final class BundleSource {
   private static final Logger LOG = LoggerFactory.getLogger(BundleSource.class);
@@ -18,15 +21,23 @@ final class BundleSource {
   private final Path file; // null for a fixed bundle
   private final String configuredTrustDomain; // may be null for a file that names its own
   private final AtomicReference<TrustBundles.TrustBundleImpl> current = new AtomicReference<>();
-  private final Object reloadLock = new Object();
-  private String lastSeenHash;
-  private String lastReadError;
+  private final FileWatch watch; // null for a fixed bundle
 
   private BundleSource(Path file, String configuredTrustDomain, TrustBundles.TrustBundleImpl initial) {
     this.file = file;
     this.configuredTrustDomain = configuredTrustDomain;
     this.current.set(initial);
-    this.lastSeenHash = initial.version();
+    this.watch = file == null ? null : FileWatch.manual(file, TrustBundle.MAX_BYTES, null, new FileWatch.Listener() {
+      @Override
+      public boolean changed(byte[] content, byte[] sha256) {
+        return accept(content, "sha256:" + Hashing.hex(sha256));
+      }
+
+      @Override
+      public void unreadable(String problem) {
+        LOG.warn("keeping the last good trust bundle: cannot read trust bundle {}: {}", file, problem);
+      }
+    });
   }
 
   static BundleSource fixed(TrustBundle bundle) {
@@ -58,40 +69,24 @@ final class BundleSource {
 
   /** Re-reads the file when its content changed; true when a new bundle went live. */
   boolean reload() {
-    if (file == null) {
+    return watch != null && watch.check();
+  }
+
+  /** New content from the watch (one check at a time). */
+  private boolean accept(byte[] bytes, String hash) {
+    if (hash.equals(current.get().version())) {
+      return false; // the content in use, e.g. the first check, or a bad write undone
+    }
+    TrustBundles.TrustBundleImpl next;
+    try {
+      next = (TrustBundles.TrustBundleImpl) TrustBundles.parse(configuredTrustDomain, bytes, file.toString());
+    } catch (IllegalArgumentException e) {
+      LOG.warn("rejected trust bundle {}; keeping the last good bundle {}: {}", file,
+          current.get().version(), e.getMessage());
       return false;
     }
-    synchronized (reloadLock) {
-      byte[] bytes;
-      try {
-        bytes = TrustBundles.readBounded(file);
-      } catch (IllegalArgumentException e) {
-        if (!e.getMessage().equals(lastReadError)) { // log a lasting problem once, not every poll
-          LOG.warn("keeping the last good trust bundle: {}", e.getMessage());
-        }
-        lastReadError = e.getMessage();
-        return false;
-      }
-      lastReadError = null;
-      String hash = TrustBundles.sha256(bytes);
-      if (hash.equals(lastSeenHash)) {
-        return false;
-      }
-      lastSeenHash = hash;
-      if (hash.equals(current.get().version())) {
-        return false; // back to the content in use, e.g. after a bad write was undone
-      }
-      TrustBundles.TrustBundleImpl next;
-      try {
-        next = (TrustBundles.TrustBundleImpl) TrustBundles.parse(configuredTrustDomain, bytes, file.toString());
-      } catch (IllegalArgumentException e) {
-        LOG.warn("rejected trust bundle {}; keeping the last good bundle {}: {}", file,
-            current.get().version(), e.getMessage());
-        return false;
-      }
-      current.set(next);
-      LOG.info("loaded trust bundle {} for trust domain {} ({})", file, next.trustDomain(), next.version());
-      return true;
-    }
+    current.set(next);
+    LOG.info("loaded trust bundle {} for trust domain {} ({})", file, next.trustDomain(), next.version());
+    return true;
   }
 }

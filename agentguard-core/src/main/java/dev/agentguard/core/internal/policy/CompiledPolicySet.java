@@ -6,14 +6,10 @@ import dev.agentguard.DenyCode;
 import dev.agentguard.PolicyException;
 import dev.agentguard.TaskState;
 import dev.agentguard.ToolRequest;
+import dev.agentguard.core.Explanation;
 import dev.agentguard.core.PolicyLimit;
+import dev.agentguard.core.PolicyRule;
 import dev.agentguard.core.PolicySet;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,133 +44,34 @@ public final class CompiledPolicySet implements PolicySet {
   /** Most agent ids per tool whose agent-dependent limit lists are cached. */
   public static final int MAX_CACHED_AGENTS_PER_TOOL = 4096;
 
-  private static final Entry[] NONE = new Entry[0];
+  private static final CompiledRule[] NONE = ToolCandidates.NONE;
 
   private final String source;
   private final String version;
   private final String canonical;
   private final List<String> ruleIds;
-  private final Map<String, List<Entry>> byExactTool = new HashMap<>();
-  private final List<Entry> globToolEntries = new ArrayList<>();
+  private final List<PolicyRule> ruleViews;
+  private final List<CompiledRule> byId;
+  private final Map<String, List<CompiledRule>> byExactTool = new HashMap<>();
+  private final List<CompiledRule> globToolEntries = new ArrayList<>();
   private final List<Limit> limits;
+  private final LimitIndex limitIndex;
   private final Decision noMatch;
-  private final ConcurrentHashMap<String, Candidates> toolCache = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, LimitCandidates> limitCache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ToolCandidates> toolCache = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicInteger cachedAgentEntries = new java.util.concurrent.atomic.AtomicInteger();
-
-  /** A rule with its precomputed decision. */
-  private static final class Entry {
-    final Rule rule;
-    final String id;
-    final Expr.Cond cond;
-    final boolean expires;
-    final long expiresAt;
-    final Decision decision;
-
-    Entry(Rule rule, String version) {
-      this.rule = rule;
-      this.id = rule.id;
-      this.cond = rule.cond;
-      this.expires = rule.expires != null;
-      this.expiresAt = rule.expiresAtMillis;
-      this.decision = rule.forbid
-          ? Decision.deny(DenyCode.FORBIDDEN, List.of("forbidden by " + rule.id), List.of(rule.id), version)
-          : Decision.allow(List.of(rule.id), List.of("permitted by " + rule.id), version);
-    }
-  }
-
-  /** Candidates for one tool name, split by how they select agents. */
-  private static final class Candidates {
-    final Entry[] anyForbid;
-    final Entry[] anyPermit;
-    final Entry[] globForbid;
-    final Entry[] globPermit;
-    /** Per agent id: {forbids, permits} among the wildcard-agent rules that match it (bounded). */
-    final ConcurrentHashMap<String, Entry[][]> globByAgent = new ConcurrentHashMap<>();
-    final Map<String, Entry[][]> exact; // agent id -> {forbids, permits}
-
-    Candidates(List<Entry> entries) {
-      List<Entry> af = new ArrayList<>();
-      List<Entry> ap = new ArrayList<>();
-      List<Entry> gf = new ArrayList<>();
-      List<Entry> gp = new ArrayList<>();
-      Map<String, List<List<Entry>>> ex = new HashMap<>();
-      for (Entry e : entries) {
-        Rule r = e.rule;
-        if (r.agentGlobs == null) {
-          (r.forbid ? af : ap).add(e);
-          continue;
-        }
-        boolean hasGlob = false;
-        Set<String> seen = new java.util.HashSet<>();
-        for (int i = 0; i < r.agentGlobs.length; i++) {
-          if (r.agentGlobs[i].isLiteral()) {
-            String a = r.agents.get(i);
-            if (seen.add(a)) {
-              ex.computeIfAbsent(a, k -> List.of(new ArrayList<>(), new ArrayList<>())).get(r.forbid ? 0 : 1).add(e);
-            }
-          } else {
-            hasGlob = true;
-          }
-        }
-        if (hasGlob) {
-          (r.forbid ? gf : gp).add(e);
-        }
-      }
-      anyForbid = sorted(af);
-      anyPermit = sorted(ap);
-      globForbid = sorted(gf);
-      globPermit = sorted(gp);
-      Map<String, Entry[][]> m = new HashMap<>();
-      for (Map.Entry<String, List<List<Entry>>> me : ex.entrySet()) {
-        m.put(me.getKey(), new Entry[][] {sorted(me.getValue().get(0)), sorted(me.getValue().get(1))});
-      }
-      exact = m;
-    }
-
-    private static Entry[] sorted(List<Entry> l) {
-      if (l.isEmpty()) {
-        return NONE;
-      }
-      Entry[] a = l.toArray(NONE);
-      java.util.Arrays.sort(a, Comparator.comparing(e -> e.id));
-      return a;
-    }
-  }
-
-  /** Limits for one tool name. */
-  private static final class LimitCandidates {
-    final List<PolicyLimit> anyAgent;
-    final List<Limit> all;
-    final boolean agentDependent;
-    final ConcurrentHashMap<String, List<PolicyLimit>> byAgent = new ConcurrentHashMap<>();
-
-    LimitCandidates(List<Limit> matching) {
-      List<Limit> sorted = new ArrayList<>(matching);
-      sorted.sort(Comparator.comparing(l -> l.id));
-      all = List.copyOf(sorted);
-      boolean dep = false;
-      List<PolicyLimit> any = new ArrayList<>();
-      for (Limit l : sorted) {
-        if (l.agentGlobs == null) {
-          any.add(l);
-        } else {
-          dep = true;
-        }
-      }
-      anyAgent = List.copyOf(any);
-      agentDependent = dep;
-    }
-  }
 
   private CompiledPolicySet(DocumentReader.Parsed parsed, String source) {
     this.source = source;
     this.version = parsed.version;
     this.canonical = parsed.canonical;
     List<String> ids = new ArrayList<>(parsed.rules.size());
+    List<PolicyRule> views = new ArrayList<>(parsed.rules.size());
+    List<CompiledRule> all = new ArrayList<>(parsed.rules.size());
     for (Rule r : parsed.rules) {
       ids.add(r.id);
-      Entry e = new Entry(r, version);
+      views.add(RuleView.of(r));
+      CompiledRule e = new CompiledRule(r, version);
+      all.add(e);
       boolean glob = false;
       Set<String> seen = new java.util.HashSet<>();
       for (int i = 0; i < r.toolGlobs.length; i++) {
@@ -191,7 +88,11 @@ public final class CompiledPolicySet implements PolicySet {
       }
     }
     this.ruleIds = List.copyOf(ids);
+    this.ruleViews = List.copyOf(views);
+    all.sort(Comparator.comparing(e -> e.id));
+    this.byId = List.copyOf(all);
     this.limits = parsed.limits;
+    this.limitIndex = new LimitIndex(parsed.limits);
     this.noMatch = Decision.deny(DenyCode.NO_MATCHING_PERMIT, List.of("no permit rule matched"), List.of(), version);
   }
 
@@ -213,41 +114,7 @@ public final class CompiledPolicySet implements PolicySet {
   public static PolicySet load(Path file) {
     Objects.requireNonNull(file, "file");
     String name = file.toString();
-    return parse(readFile(file, name), name);
-  }
-
-  /**
-   * Reads a policy file as strict UTF-8, bounded by {@link DocumentReader#MAX_DOCUMENT_CHARS} bytes.
-   *
-   * @throws PolicyException on I/O errors, oversize files or invalid UTF-8
-   */
-  public static String readFile(Path file, String name) {
-    byte[] bytes;
-    try {
-      if (Files.size(file) > 4L * DocumentReader.MAX_DOCUMENT_CHARS) {
-        throw new PolicyException(name, 0, 0, null, "file larger than the document limit");
-      }
-      bytes = Files.readAllBytes(file);
-    } catch (IOException | SecurityException e) {
-      throw new PolicyException(name, 0, 0, null, "cannot read policy file: " + e);
-    }
-    return decode(bytes, name);
-  }
-
-  /**
-   * Decodes strict UTF-8.
-   *
-   * @throws PolicyException on malformed input
-   */
-  public static String decode(byte[] bytes, String name) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw new PolicyException(name, 0, 0, null, "policy file is not valid UTF-8");
-    }
+    return parse(DocumentReader.readFile(file, name), name);
   }
 
   @Override
@@ -266,6 +133,18 @@ public final class CompiledPolicySet implements PolicySet {
   }
 
   @Override
+  public List<PolicyRule> rules() {
+    return ruleViews;
+  }
+
+  @Override
+  public Explanation explain(AgentIdentity agent, ToolRequest request, TaskState task, long now) {
+    Objects.requireNonNull(agent, "agent");
+    Objects.requireNonNull(request, "request");
+    return PolicyExplainer.explain(byId, version, agent, request, task, now);
+  }
+
+  @Override
   public String canonicalDocument() {
     return canonical;
   }
@@ -279,14 +158,14 @@ public final class CompiledPolicySet implements PolicySet {
   public Decision evaluate(AgentIdentity agent, ToolRequest request, TaskState task, long now) {
     Objects.requireNonNull(agent, "agent");
     Objects.requireNonNull(request, "request");
-    Candidates c = candidates(request.tool());
+    ToolCandidates c = candidates(request.tool());
     String aid = agent.id();
-    Entry[][] ex = c.exact.isEmpty() ? null : c.exact.get(aid);
-    Entry[] gf = c.globForbid;
-    Entry[] gp = c.globPermit;
+    CompiledRule[][] ex = c.exact.isEmpty() ? null : c.exact.get(aid);
+    CompiledRule[] gf = c.globForbid;
+    CompiledRule[] gp = c.globPermit;
     boolean checkGlob = true;
     if (gf.length + gp.length > 0) {
-      Entry[][] g = globFor(c, aid);
+      CompiledRule[][] g = globFor(c, aid);
       if (g != null) {
         gf = g[0];
         gp = g[1];
@@ -295,7 +174,7 @@ public final class CompiledPolicySet implements PolicySet {
     }
 
     // forbids first: the smallest qualifying id wins; a forbid that errors qualifies
-    Entry bestF = null;
+    CompiledRule bestF = null;
     boolean bestFErr = false;
     int f = firstForbid(c.anyForbid, false, agent, request, task, now);
     if (f >= 0) {
@@ -319,7 +198,7 @@ public final class CompiledPolicySet implements PolicySet {
     }
 
     // permits
-    Entry bestP = null;
+    CompiledRule bestP = null;
     boolean anyErr = false;
     int p = firstPermit(c.anyPermit, false, agent, request, task, now);
     if (p >= 0) {
@@ -358,21 +237,21 @@ public final class CompiledPolicySet implements PolicySet {
    * The wildcard-agent rules of a tool that match an agent id, cached per agent while the global
    * bound allows; null when over the bound (the caller then checks the agent globs per rule).
    */
-  private Entry[][] globFor(Candidates c, String aid) {
-    Entry[][] g = c.globByAgent.get(aid);
+  private CompiledRule[][] globFor(ToolCandidates c, String aid) {
+    CompiledRule[][] g = c.globByAgent.get(aid);
     if (g != null || cachedAgentEntries.get() >= MAX_CACHED_AGENT_ENTRIES) {
       return g;
     }
-    g = new Entry[][] {filterAgent(c.globForbid, aid), filterAgent(c.globPermit, aid)};
+    g = new CompiledRule[][] {filterAgent(c.globForbid, aid), filterAgent(c.globPermit, aid)};
     if (c.globByAgent.putIfAbsent(aid, g) == null) {
       cachedAgentEntries.incrementAndGet();
     }
     return g;
   }
 
-  private static Entry[] filterAgent(Entry[] es, String aid) {
-    List<Entry> out = new ArrayList<>();
-    for (Entry e : es) {
+  private static CompiledRule[] filterAgent(CompiledRule[] es, String aid) {
+    List<CompiledRule> out = new ArrayList<>();
+    for (CompiledRule e : es) {
       if (e.rule.agentMatches(aid)) {
         out.add(e);
       }
@@ -381,13 +260,13 @@ public final class CompiledPolicySet implements PolicySet {
   }
 
   /** Index of the first qualifying forbid, shifted left by one, low bit set when it errored; -1 for none. */
-  private static int firstForbid(Entry[] es, boolean checkAgent, AgentIdentity a, ToolRequest r, TaskState t, long now) {
+  private static int firstForbid(CompiledRule[] es, boolean checkAgent, AgentIdentity a, ToolRequest r, TaskState t, long now) {
     for (int i = 0; i < es.length; i++) {
-      Entry e = es[i];
-      if ((e.expires && e.expiresAt <= now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
+      CompiledRule e = es[i];
+      if (e.expiredAt(now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
         continue;
       }
-      int v = e.cond.test(a, r, t, now);
+      int v = e.test(a, r, t, now);
       if (v != Expr.FALSE) {
         return (i << 1) | (v == Expr.ERROR ? 1 : 0);
       }
@@ -396,14 +275,14 @@ public final class CompiledPolicySet implements PolicySet {
   }
 
   /** Index of the first true permit; -1 when none, -2 when none and one errored. */
-  private static int firstPermit(Entry[] es, boolean checkAgent, AgentIdentity a, ToolRequest r, TaskState t, long now) {
+  private static int firstPermit(CompiledRule[] es, boolean checkAgent, AgentIdentity a, ToolRequest r, TaskState t, long now) {
     boolean err = false;
     for (int i = 0; i < es.length; i++) {
-      Entry e = es[i];
-      if ((e.expires && e.expiresAt <= now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
+      CompiledRule e = es[i];
+      if (e.expiredAt(now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
         continue;
       }
-      int v = e.cond.test(a, r, t, now);
+      int v = e.test(a, r, t, now);
       if (v == Expr.TRUE) {
         return i;
       }
@@ -414,59 +293,55 @@ public final class CompiledPolicySet implements PolicySet {
     return err ? -2 : -1;
   }
 
-  private Decision forbidError(Entry e, AgentIdentity a, ToolRequest r, TaskState t, long now) {
-    String why = e.cond.why(a, r, t, now);
-    return Decision.deny(DenyCode.EVALUATION_ERROR,
-        List.of("forbid " + e.id + " could not be evaluated: " + why), List.of(e.id), version);
+  private static Decision forbidError(CompiledRule e, AgentIdentity a, ToolRequest r, TaskState t, long now) {
+    return e.forbidError(e.why(a, r, t, now));
   }
 
-  private Decision noPermitWithErrors(Candidates c, Entry[][] ex, AgentIdentity a, ToolRequest r, TaskState t, long now) {
+  private Decision noPermitWithErrors(ToolCandidates c, CompiledRule[][] ex, AgentIdentity a, ToolRequest r, TaskState t,
+      long now) {
     TreeMap<String, String> errors = new TreeMap<>();
     collectErrors(c.anyPermit, false, errors, a, r, t, now);
     if (ex != null) {
       collectErrors(ex[1], false, errors, a, r, t, now);
     }
     collectErrors(c.globPermit, true, errors, a, r, t, now);
-    List<String> reasons = new ArrayList<>(errors.size() + 1);
-    reasons.add("no permit rule matched");
-    reasons.addAll(errors.values());
-    return Decision.deny(DenyCode.NO_MATCHING_PERMIT, reasons, List.of(), version);
+    return CompiledRule.noPermit(new ArrayList<>(errors.values()), version);
   }
 
-  private static void collectErrors(Entry[] es, boolean checkAgent, Map<String, String> out, AgentIdentity a,
+  private static void collectErrors(CompiledRule[] es, boolean checkAgent, Map<String, String> out, AgentIdentity a,
       ToolRequest r, TaskState t, long now) {
-    for (Entry e : es) {
-      if ((e.expires && e.expiresAt <= now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
+    for (CompiledRule e : es) {
+      if (e.expiredAt(now) || (checkAgent && !e.rule.agentMatches(a.id()))) {
         continue;
       }
-      if (e.cond.test(a, r, t, now) == Expr.ERROR) {
-        out.put(e.id, "permit " + e.id + " could not be evaluated: " + e.cond.why(a, r, t, now));
+      if (e.test(a, r, t, now) == Expr.ERROR) {
+        out.put(e.id, e.permitError(e.why(a, r, t, now)));
       }
     }
   }
 
-  private Candidates candidates(String tool) {
-    Candidates c = toolCache.get(tool);
+  private ToolCandidates candidates(String tool) {
+    ToolCandidates c = toolCache.get(tool);
     if (c != null) {
       return c;
     }
-    List<Entry> exact = byExactTool.get(tool);
-    List<Entry> all = new ArrayList<>(exact == null ? List.of() : exact);
+    List<CompiledRule> exact = byExactTool.get(tool);
+    List<CompiledRule> all = new ArrayList<>(exact == null ? List.of() : exact);
     if (!globToolEntries.isEmpty()) {
-      Map<Entry, Boolean> dedupe = new IdentityHashMap<>();
-      for (Entry e : all) {
+      Map<CompiledRule, Boolean> dedupe = new IdentityHashMap<>();
+      for (CompiledRule e : all) {
         dedupe.put(e, Boolean.TRUE);
       }
-      for (Entry e : globToolEntries) {
+      for (CompiledRule e : globToolEntries) {
         if (!dedupe.containsKey(e) && e.rule.toolMatches(tool)) {
           all.add(e);
           dedupe.put(e, Boolean.TRUE);
         }
       }
     }
-    c = new Candidates(all);
+    c = new ToolCandidates(all);
     if (toolCache.size() < MAX_CACHED_TOOLS) {
-      Candidates prev = toolCache.putIfAbsent(tool, c);
+      ToolCandidates prev = toolCache.putIfAbsent(tool, c);
       if (prev != null) {
         c = prev;
       }
@@ -478,43 +353,7 @@ public final class CompiledPolicySet implements PolicySet {
   public List<PolicyLimit> limitsFor(String tool, String agentId) {
     Objects.requireNonNull(tool, "tool");
     Objects.requireNonNull(agentId, "agentId");
-    if (limits.isEmpty()) {
-      return List.of();
-    }
-    LimitCandidates lc = limitCache.get(tool);
-    if (lc == null) {
-      List<Limit> matching = new ArrayList<>();
-      for (Limit l : limits) {
-        if (l.toolMatches(tool)) {
-          matching.add(l);
-        }
-      }
-      lc = new LimitCandidates(matching);
-      if (limitCache.size() < MAX_CACHED_TOOLS) {
-        LimitCandidates prev = limitCache.putIfAbsent(tool, lc);
-        if (prev != null) {
-          lc = prev;
-        }
-      }
-    }
-    if (!lc.agentDependent) {
-      return lc.anyAgent;
-    }
-    List<PolicyLimit> cached = lc.byAgent.get(agentId);
-    if (cached != null) {
-      return cached;
-    }
-    List<PolicyLimit> out = new ArrayList<>();
-    for (Limit l : lc.all) {
-      if (l.agentMatches(agentId)) {
-        out.add(l);
-      }
-    }
-    List<PolicyLimit> result = List.copyOf(out);
-    if (lc.byAgent.size() < MAX_CACHED_AGENTS_PER_TOOL) {
-      lc.byAgent.putIfAbsent(agentId, result);
-    }
-    return result;
+    return limitIndex.limitsFor(tool, agentId);
   }
 
   @Override

@@ -2,19 +2,24 @@ package dev.agentguard.core.internal.policy;
 
 import dev.agentguard.Risk;
 import dev.agentguard.Sensitivity;
-import dev.agentguard.core.internal.Glob;
-import dev.agentguard.core.internal.policy.Expr.Attr;
 import dev.agentguard.core.internal.policy.Expr.Cond;
-import dev.agentguard.core.internal.policy.Expr.Lit;
+import dev.agentguard.core.internal.policy.ValueNodes.Lit;
 import dev.agentguard.core.internal.policy.Expr.Val;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import static dev.agentguard.core.internal.policy.Lexer.EOF;
+import static dev.agentguard.core.internal.policy.Lexer.IDENT;
+import static dev.agentguard.core.internal.policy.Lexer.NUMBER;
+import static dev.agentguard.core.internal.policy.Lexer.OP;
+import static dev.agentguard.core.internal.policy.Lexer.STRING;
+
 /**
- * Hand-written lexer and recursive-descent parser for {@code when} conditions. Compiles the text
- * once into an {@link Expr} tree; attribute paths are resolved into specialised accessors and
- * sensitivity/risk literals are converted here, so nothing is parsed at evaluation time.
+ * Hand-written recursive-descent parser for {@code when} conditions over the {@link Lexer}'s
+ * tokens. Compiles the text once into an {@link Expr} tree; attribute paths are resolved by
+ * {@link AttributePaths} into specialised accessors and sensitivity/risk literals are converted
+ * here, so nothing is parsed at evaluation time.
  *
  * <p>Not thread-safe (one instance per expression); the compiled tree is immutable.
  */
@@ -26,37 +31,13 @@ final class ExprCompiler {
   /** Most elements in one list literal. */
   static final int MAX_LIST_ELEMENTS = 1024;
 
-  /** A compile error at an offset inside the expression. */
-  static final class ExprError extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final int offset;
-    final String value;
-
-    ExprError(int offset, String value, String message) {
-      super(message, null, false, false);
-      this.offset = offset;
-      this.value = value;
-    }
-  }
-
-  // token kinds
-  private static final int EOF = 0;
-  private static final int IDENT = 1;
-  private static final int STRING = 2;
-  private static final int NUMBER = 3;
-  private static final int OP = 4; // text holds the operator
-
   private final String src;
-  private int pos;
+  private final Lexer lx;
   private int depth;
-  // current token
-  private int kind;
-  private String text;
-  private Object literal;
-  private int start;
 
   private ExprCompiler(String src) {
     this.src = src;
+    this.lx = new Lexer(src);
   }
 
   /**
@@ -69,232 +50,32 @@ final class ExprCompiler {
       throw new ExprError(0, null, "condition longer than " + MAX_EXPRESSION_LENGTH + " characters");
     }
     ExprCompiler c = new ExprCompiler(src);
-    c.next();
-    if (c.kind == EOF) {
+    c.lx.next();
+    if (c.lx.kind == EOF) {
       throw new ExprError(0, null, "empty condition; expected an expression");
     }
     Object e = c.parseOr();
-    if (c.kind != EOF) {
+    if (c.lx.kind != EOF) {
       throw c.error("expected an operator or the end of the condition");
     }
     return c.asCond(e, 0);
   }
 
   private ExprError error(String message) {
-    return new ExprError(start, kind == EOF ? "<end>" : Expr.shorten(src.substring(start, Math.min(pos, src.length()))), message);
+    return new ExprError(lx.start, lx.kind == EOF ? "<end>" : ErrorText.shorten(src.substring(lx.start, Math.min(lx.pos, src.length()))), message);
   }
 
   // ---------------------------------------------------------------- lexer
 
-  private void next() {
-    while (pos < src.length()) {
-      char c = src.charAt(pos);
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-        pos++;
-      } else {
-        break;
-      }
-    }
-    start = pos;
-    literal = null;
-    if (pos >= src.length()) {
-      kind = EOF;
-      text = "";
-      return;
-    }
-    char c = src.charAt(pos);
-    if (isIdentStart(c)) {
-      while (pos < src.length() && isIdentPart(src.charAt(pos))) {
-        pos++;
-      }
-      kind = IDENT;
-      text = src.substring(start, pos);
-      return;
-    }
-    if (isDigit(c) || (c == '-' && pos + 1 < src.length() && isDigit(src.charAt(pos + 1)))) {
-      lexNumber();
-      return;
-    }
-    if (c == '\'' || c == '"') {
-      lexString(c);
-      return;
-    }
-    String two = pos + 1 < src.length() ? src.substring(pos, pos + 2) : "";
-    switch (two) {
-      case "||":
-      case "&&":
-      case "==":
-      case "!=":
-      case "<=":
-      case ">=":
-        pos += 2;
-        kind = OP;
-        text = two;
-        return;
-      default:
-        break;
-    }
-    switch (c) {
-      case '!':
-      case '<':
-      case '>':
-      case '(':
-      case ')':
-      case '[':
-      case ']':
-      case ',':
-      case '.':
-        pos++;
-        kind = OP;
-        text = String.valueOf(c);
-        return;
-      case '=':
-        pos++;
-        throw new ExprError(start, "=", "unexpected '='; use '==' to compare");
-      case '&':
-      case '|':
-        pos++;
-        throw new ExprError(start, String.valueOf(c), "unexpected '" + c + "'; use '" + c + c + "'");
-      default:
-        pos++;
-        throw new ExprError(start, Expr.shorten(src.substring(start, pos)), "unexpected character");
-    }
-  }
-
-  private static boolean isIdentStart(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-  }
-
-  private static boolean isIdentPart(char c) {
-    return isIdentStart(c) || isDigit(c);
-  }
-
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
-  }
-
-  private void lexNumber() {
-    if (src.charAt(pos) == '-') {
-      pos++;
-    }
-    boolean fractional = false;
-    while (pos < src.length() && isDigit(src.charAt(pos))) {
-      pos++;
-    }
-    if (pos + 1 < src.length() && src.charAt(pos) == '.' && isDigit(src.charAt(pos + 1))) {
-      fractional = true;
-      pos++;
-      while (pos < src.length() && isDigit(src.charAt(pos))) {
-        pos++;
-      }
-    }
-    if (pos < src.length() && (src.charAt(pos) == 'e' || src.charAt(pos) == 'E')) {
-      int save = pos;
-      pos++;
-      if (pos < src.length() && (src.charAt(pos) == '+' || src.charAt(pos) == '-')) {
-        pos++;
-      }
-      if (pos < src.length() && isDigit(src.charAt(pos))) {
-        fractional = true;
-        while (pos < src.length() && isDigit(src.charAt(pos))) {
-          pos++;
-        }
-      } else {
-        pos = save;
-      }
-    }
-    if (pos < src.length() && isIdentStart(src.charAt(pos))) {
-      throw new ExprError(start, Expr.shorten(src.substring(start, pos + 1)), "malformed number");
-    }
-    String t = src.substring(start, pos);
-    if (t.length() > 64) {
-      throw new ExprError(start, Expr.shorten(t), "number literal longer than 64 characters");
-    }
-    kind = NUMBER;
-    text = t;
-    if (fractional) {
-      double d = Double.parseDouble(t);
-      if (Double.isInfinite(d)) {
-        throw new ExprError(start, t, "number literal out of the double range (overflow)");
-      }
-      literal = d;
-    } else {
-      try {
-        literal = Long.parseLong(t);
-      } catch (NumberFormatException e) {
-        throw new ExprError(start, t, "integer literal out of the long range (overflow)");
-      }
-    }
-  }
-
-  private void lexString(char quote) {
-    pos++;
-    StringBuilder sb = new StringBuilder();
-    while (true) {
-      if (pos >= src.length()) {
-        throw new ExprError(start, Expr.shorten(src.substring(start)), "unterminated string literal");
-      }
-      char c = src.charAt(pos++);
-      if (c == quote) {
-        break;
-      }
-      if (c == '\\') {
-        if (pos >= src.length()) {
-          throw new ExprError(start, Expr.shorten(src.substring(start)), "unterminated string literal");
-        }
-        char e = src.charAt(pos++);
-        switch (e) {
-          case '\\':
-          case '\'':
-          case '"':
-            sb.append(e);
-            break;
-          case 'n':
-            sb.append('\n');
-            break;
-          case 't':
-            sb.append('\t');
-            break;
-          case 'r':
-            sb.append('\r');
-            break;
-          case 'u': {
-            if (pos + 4 > src.length()) {
-              throw new ExprError(pos - 2, "\\u", "incomplete \\u escape; expected 4 hex digits");
-            }
-            int v = 0;
-            for (int i = 0; i < 4; i++) {
-              int d = Character.digit(src.charAt(pos + i), 16);
-              if (d < 0) {
-                throw new ExprError(pos - 2, src.substring(pos - 2, pos + 4), "bad \\u escape; expected 4 hex digits");
-              }
-              v = v * 16 + d;
-            }
-            pos += 4;
-            sb.append((char) v);
-            break;
-          }
-          default:
-            throw new ExprError(pos - 2, "\\" + e, "unknown escape; expected one of \\\\ \\' \\\" \\n \\t \\r \\uXXXX");
-        }
-      } else {
-        sb.append(c);
-      }
-    }
-    kind = STRING;
-    text = src.substring(start, pos);
-    literal = sb.toString();
-  }
-
   private boolean isOp(String op) {
-    return kind == OP && text.equals(op);
+    return lx.kind == OP && lx.text.equals(op);
   }
 
   private void expectOp(String op, String what) {
     if (!isOp(op)) {
       throw error("expected '" + op + "' " + what);
     }
-    next();
+    lx.next();
   }
 
   private void enter() {
@@ -307,7 +88,7 @@ final class ExprCompiler {
   // Each parse method returns a Cond or a Val; asCond/asVal convert.
 
   private Object parseOr() {
-    int s = start;
+    int s = lx.start;
     Object first = parseAnd();
     if (!isOp("||")) {
       return first;
@@ -315,15 +96,15 @@ final class ExprCompiler {
     List<Cond> cs = new ArrayList<>();
     cs.add(asCond(first, s));
     while (isOp("||")) {
-      next();
-      int s2 = start;
+      lx.next();
+      int s2 = lx.start;
       cs.add(asCond(parseAnd(), s2));
     }
-    return Expr.Junction.or(cs.toArray(new Cond[0]));
+    return label(Logic.Junction.or(cs.toArray(new Cond[0])), s);
   }
 
   private Object parseAnd() {
-    int s = start;
+    int s = lx.start;
     Object first = parseUnary();
     if (!isOp("&&")) {
       return first;
@@ -331,49 +112,50 @@ final class ExprCompiler {
     List<Cond> cs = new ArrayList<>();
     cs.add(asCond(first, s));
     while (isOp("&&")) {
-      next();
-      int s2 = start;
+      lx.next();
+      int s2 = lx.start;
       cs.add(asCond(parseUnary(), s2));
     }
-    return Expr.Junction.and(cs.toArray(new Cond[0]));
+    return label(Logic.Junction.and(cs.toArray(new Cond[0])), s);
   }
 
   private Object parseUnary() {
     if (isOp("!")) {
+      int bang = lx.start;
       enter();
-      next();
-      int s = start;
+      lx.next();
+      int s = lx.start;
       Object inner = parseUnary();
       depth--;
-      return new Expr.Not(asCond(inner, s));
+      return label(new Logic.Not(asCond(inner, s)), bang);
     }
     return parseComparison();
   }
 
   private Object parseComparison() {
-    int ls = start;
+    int ls = lx.start;
     Object left = parsePostfix();
     int op = -1;
-    if (kind == OP) {
+    if (lx.kind == OP) {
       for (int i = 0; i < Expr.OP_NAMES.length; i++) {
-        if (text.equals(Expr.OP_NAMES[i])) {
+        if (lx.text.equals(Expr.OP_NAMES[i])) {
           op = i;
         }
       }
     }
     if (op >= 0) {
-      next();
-      int rs = start;
+      lx.next();
+      int rs = lx.start;
       Object right = parsePostfix();
       Val l = asVal(left, ls);
       Val r = asVal(right, rs);
       l = coerceLiteral(l, r, ls);
       r = coerceLiteral(r, l, rs);
-      return new Expr.Cmp(op, l, r);
+      return label(new Comparisons.Cmp(op, l, r), ls);
     }
-    if (kind == IDENT && text.equals("in")) {
-      next();
-      int rs = start;
+    if (lx.kind == IDENT && lx.text.equals("in")) {
+      lx.next();
+      int rs = lx.start;
       Object right = parsePostfix();
       Val l = asVal(left, ls);
       Val r = asVal(right, rs);
@@ -387,12 +169,12 @@ final class ExprCompiler {
             }
           }
         }
-        return new Expr.InList(l, elems, r);
+        return label(new Comparisons.InList(l, elems, r), ls);
       }
       if (r instanceof Lit) {
         throw new ExprError(rs, r.text, "'in' needs a list on its right side");
       }
-      return new Expr.InValue(l, r);
+      return label(new Comparisons.InValue(l, r), ls);
     }
     return left;
   }
@@ -409,13 +191,13 @@ final class ExprCompiler {
 
   private static Object enumLiteral(int type, String s, int offset) {
     if (type == Expr.T_SENS) {
-      Sensitivity x = Expr.sensitivity(s);
+      Sensitivity x = Semantics.sensitivity(s);
       if (x == null) {
         throw new ExprError(offset, s, "unknown sensitivity; expected one of public, internal, confidential, restricted");
       }
       return x;
     }
-    Risk x = Expr.risk(s);
+    Risk x = Semantics.risk(s);
     if (x == null) {
       throw new ExprError(offset, s, "unknown risk; expected one of low, medium, high, critical");
     }
@@ -423,28 +205,28 @@ final class ExprCompiler {
   }
 
   private Object parsePostfix() {
-    int s = start;
+    int s = lx.start;
     Object p = parsePrimary();
     while (isOp(".")) {
-      next();
-      if (kind != IDENT) {
+      lx.next();
+      if (lx.kind != IDENT) {
         throw error("expected a method name after '.'");
       }
-      String method = text;
-      int ms = start;
-      next();
+      String method = lx.text;
+      int ms = lx.start;
+      lx.next();
       expectOp("(", "after method name " + method);
       List<Val> args = new ArrayList<>();
       List<Integer> argOffsets = new ArrayList<>();
       if (!isOp(")")) {
         while (true) {
           enter();
-          argOffsets.add(start);
-          int as = start;
+          argOffsets.add(lx.start);
+          int as = lx.start;
           args.add(asVal(parseOr(), as));
           depth--;
           if (isOp(",")) {
-            next();
+            lx.next();
             continue;
           }
           break;
@@ -452,72 +234,43 @@ final class ExprCompiler {
       }
       expectOp(")", "to close the arguments of " + method);
       Val recv = asVal(p, s);
-      p = method(recv, method, ms, args, argOffsets);
+      p = label(MethodCalls.bind(recv, method, ms, args, argOffsets), s);
     }
     return p;
   }
 
-  private Cond method(Val recv, String name, int offset, List<Val> args, List<Integer> argOffsets) {
-    if (!name.equals("startsWith") && !name.equals("endsWith") && !name.equals("contains")
-        && !name.equals("matches")) {
-      throw new ExprError(offset, name, "unknown method; expected startsWith, endsWith, contains or matches");
-    }
-    if (args.size() != 1) {
-      throw new ExprError(offset, name, name + "() takes exactly one argument");
-    }
-    Val arg = args.get(0);
-    switch (name) {
-      case "startsWith":
-        return new Expr.StartsEnds(true, recv, arg);
-      case "endsWith":
-        return new Expr.StartsEnds(false, recv, arg);
-      case "contains":
-        return new Expr.Contains(recv, arg);
-      default: {
-        if (!(arg instanceof Lit) || !(((Lit) arg).value instanceof String)) {
-          throw new ExprError(argOffsets.get(0), arg.text, "matches() needs a string literal glob");
-        }
-        try {
-          return new Expr.Matches(recv, Glob.compile((String) ((Lit) arg).value));
-        } catch (IllegalArgumentException e) {
-          throw new ExprError(argOffsets.get(0), arg.text, e.getMessage());
-        }
-      }
-    }
-  }
-
   private Object parsePrimary() {
-    switch (kind) {
+    switch (lx.kind) {
       case NUMBER: {
-        Lit l = new Lit(text, Expr.T_NUMBER, literal);
-        next();
+        Lit l = new Lit(lx.text, Expr.T_NUMBER, lx.literal);
+        lx.next();
         return l;
       }
       case STRING: {
-        Lit l = new Lit(text, Expr.T_STRING, literal);
-        next();
+        Lit l = new Lit(lx.text, Expr.T_STRING, lx.literal);
+        lx.next();
         return l;
       }
       case IDENT:
-        if (text.equals("true") || text.equals("false")) {
-          Lit l = new Lit(text, Expr.T_BOOL, Boolean.valueOf(text.equals("true")));
-          next();
+        if (lx.text.equals("true") || lx.text.equals("false")) {
+          Lit l = new Lit(lx.text, Expr.T_BOOL, Boolean.valueOf(lx.text.equals("true")));
+          lx.next();
           return l;
         }
-        if (text.equals("in")) {
+        if (lx.text.equals("in")) {
           throw error("expected a value before 'in'");
         }
         return parsePath();
       case OP:
-        if (text.equals("(")) {
+        if (lx.text.equals("(")) {
           enter();
-          next();
+          lx.next();
           Object inner = parseOr();
           expectOp(")", "to close '('");
           depth--;
           return inner;
         }
-        if (text.equals("[")) {
+        if (lx.text.equals("[")) {
           return parseList();
         }
         throw error("expected a value, an attribute, '(' or '['");
@@ -539,24 +292,24 @@ final class ExprCompiler {
   }
 
   private Val parseList() {
-    int s = start;
+    int s = lx.start;
     enter();
-    next();
+    lx.next();
     List<Object> elems = new ArrayList<>();
     List<Integer> offs = new ArrayList<>();
     if (!isOp("]")) {
       while (true) {
-        if (kind != STRING && kind != NUMBER && !(kind == IDENT && (text.equals("true") || text.equals("false")))) {
+        if (lx.kind != STRING && lx.kind != NUMBER && !(lx.kind == IDENT && (lx.text.equals("true") || lx.text.equals("false")))) {
           throw error("list elements must be string, number or boolean literals");
         }
         if (elems.size() >= MAX_LIST_ELEMENTS) {
           throw error("list literal longer than " + MAX_LIST_ELEMENTS + " elements");
         }
-        offs.add(start);
-        elems.add(kind == IDENT ? Boolean.valueOf(text.equals("true")) : literal);
-        next();
+        offs.add(lx.start);
+        elems.add(lx.kind == IDENT ? Boolean.valueOf(lx.text.equals("true")) : lx.literal);
+        lx.next();
         if (isOp(",")) {
-          next();
+          lx.next();
           continue;
         }
         break;
@@ -568,32 +321,28 @@ final class ExprCompiler {
     for (int i = 0; i < o.length; i++) {
       o[i] = offs.get(i);
     }
-    return new ListLit(src.substring(s, Math.min(start, src.length())).trim(), elems.toArray(), o);
+    return new ListLit(src.substring(s, Math.min(lx.start, src.length())).trim(), elems.toArray(), o);
   }
 
   private Val parsePath() {
-    int s = start;
+    int s = lx.start;
     List<String> segs = new ArrayList<>();
-    segs.add(text);
-    next();
+    segs.add(lx.text);
+    lx.next();
     // consume ".ident" while the ident is not followed by "(" (that is a method call)
     while (isOp(".")) {
-      int savePos = pos;
-      int saveStart = start;
-      next();
-      if (kind != IDENT) {
+      int savePos = lx.pos;
+      int saveStart = lx.start;
+      lx.next();
+      if (lx.kind != IDENT) {
         throw error("expected an attribute name after '.'");
       }
-      String seg = text;
-      int segStart = start;
-      next();
+      String seg = lx.text;
+      int segStart = lx.start;
+      lx.next();
       if (isOp("(")) {
         // method call: rewind to the '.'
-        pos = savePos;
-        start = saveStart;
-        kind = OP;
-        text = ".";
-        literal = null;
+        lx.rewind(savePos, saveStart, ".");
         break;
       }
       if (segs.size() >= 16) {
@@ -601,93 +350,7 @@ final class ExprCompiler {
       }
       segs.add(seg);
     }
-    return resolve(String.join(".", segs), segs, s);
-  }
-
-  private static Val resolve(String path, List<String> segs, int offset) {
-    String root = segs.get(0);
-    int n = segs.size();
-    String rest = n > 1 ? path.substring(root.length() + 1) : null;
-    switch (root) {
-      case "agent":
-        if (n == 2) {
-          return segs.get(1).equals("id")
-              ? new Attr(path, Expr.T_STRING, Attr.AGENT_ID, null, null)
-              : new Attr(path, Expr.T_ANY, Attr.AGENT_ATTR, segs.get(1), null);
-        }
-        throw new ExprError(offset, path, "expected agent.id or agent.<attribute>");
-      case "tool":
-        if (n == 2) {
-          switch (segs.get(1)) {
-            case "name":
-              return new Attr(path, Expr.T_STRING, Attr.TOOL_NAME, null, null);
-            case "action":
-              return new Attr(path, Expr.T_STRING, Attr.TOOL_ACTION, null, null);
-            case "risk":
-              return new Attr(path, Expr.T_RISK, Attr.TOOL_RISK, null, null);
-            case "sensitivity":
-              return new Attr(path, Expr.T_SENS, Attr.TOOL_SENS, null, null);
-            default:
-              break;
-          }
-        }
-        throw new ExprError(offset, path, "expected tool.name, tool.action, tool.risk or tool.sensitivity");
-      case "resource":
-        if (n < 2) {
-          break;
-        }
-        if (path.equals("resource.sensitivity")) {
-          return new Attr(path, Expr.T_SENS, Attr.RES_SENS, null, null);
-        }
-        return new Attr(path, Expr.T_ANY, Attr.REQ_ATTR, path, null);
-      case "destination":
-        if (n < 2) {
-          break;
-        }
-        return new Attr(path, Expr.T_ANY, Attr.REQ_ATTR, path, null);
-      case "context":
-        if (n < 2) {
-          break;
-        }
-        return new Attr(path, Expr.T_ANY, Attr.CONTEXT, path, rest);
-      case "task":
-        if (n == 2) {
-          switch (segs.get(1)) {
-            case "id":
-              return new Attr(path, Expr.T_STRING, Attr.TASK_ID, null, null);
-            case "purpose":
-              return new Attr(path, Expr.T_STRING, Attr.TASK_PURPOSE, null, null);
-            case "onBehalfOf":
-              return new Attr(path, Expr.T_STRING, Attr.TASK_OBO, null, null);
-            case "tools":
-              return new Attr(path, Expr.T_LIST, Attr.TASK_TOOLS, null, null);
-            case "lastTool":
-              return new Attr(path, Expr.T_STRING, Attr.TASK_LAST, null, null);
-            case "calls":
-              return new Attr(path, Expr.T_NUMBER, Attr.TASK_CALLS, null, null);
-            case "maxSensitivity":
-              return new Attr(path, Expr.T_SENS, Attr.TASK_MAXSENS, null, null);
-            case "ageSeconds":
-              return new Attr(path, Expr.T_NUMBER, Attr.TASK_AGE, null, null);
-            default:
-              break;
-          }
-        }
-        throw new ExprError(offset, path,
-            "expected task.id, task.purpose, task.onBehalfOf, task.tools, task.lastTool, task.calls, task.maxSensitivity or task.ageSeconds");
-      case "time":
-        if (n == 2 && segs.get(1).equals("hour")) {
-          return new Attr(path, Expr.T_NUMBER, Attr.TIME_HOUR, null, null);
-        }
-        if (n == 2 && segs.get(1).equals("dayOfWeek")) {
-          return new Attr(path, Expr.T_NUMBER, Attr.TIME_DOW, null, null);
-        }
-        throw new ExprError(offset, path, "expected time.hour or time.dayOfWeek");
-      default:
-        throw new ExprError(offset, path,
-            "unknown attribute root '" + root + "'; expected agent, tool, resource, destination, context, task or time");
-    }
-    throw new ExprError(offset, path, "attribute '" + root + "' needs a name after the root, e.g. " + root + ".id");
+    return AttributePaths.resolve(String.join(".", segs), segs, s);
   }
 
   private Cond asCond(Object o, int offset) {
@@ -698,20 +361,28 @@ final class ExprCompiler {
     if (v instanceof Lit) {
       Object x = ((Lit) v).value;
       if (x instanceof Boolean) {
-        return ((Boolean) x) ? Expr.Const.TRUE_C : Expr.Const.FALSE_C;
+        return ((Boolean) x) ? Logic.Const.TRUE_C : Logic.Const.FALSE_C;
       }
-      throw new ExprError(offset, v.text, "expected a condition, found a " + Expr.typeName(x) + " literal");
+      throw new ExprError(offset, v.text, "expected a condition, found a " + ErrorText.typeName(x) + " literal");
     }
     if (v.type != Expr.T_ANY && v.type != Expr.T_BOOL) {
       throw new ExprError(offset, v.text, "expected a condition; " + v.text + " is not a boolean");
     }
-    return new Expr.BoolVal(v);
+    return label(new Logic.BoolVal(v), offset);
+  }
+
+  /** Sets a new node's source text (from {@code from} to the end of the last consumed token). */
+  private Cond label(Cond c, int from) {
+    if (c.text == null) {
+      c.text = src.substring(from, Math.max(from, lx.prevEnd)).trim();
+    }
+    return c;
   }
 
   private Val asVal(Object o, int offset) {
     if (o instanceof Val) {
       return (Val) o;
     }
-    return new Expr.CondVal(src.substring(offset, Math.min(start, src.length())).trim(), (Cond) o);
+    return new ValueNodes.CondVal(src.substring(offset, Math.min(lx.start, src.length())).trim(), (Cond) o);
   }
 }

@@ -30,7 +30,7 @@ final class Rule {
     this.tools = List.copyOf(tools);
     this.toolGlobs = tools.stream().map(Glob::compile).toArray(Glob[]::new);
     this.when = when;
-    this.cond = cond == null ? Expr.Const.TRUE_C : cond;
+    this.cond = cond == null ? Logic.Const.TRUE_C : cond;
     this.expires = expires;
     this.expiresAtMillis = expires == null ? Long.MAX_VALUE : millis(expires);
   }
