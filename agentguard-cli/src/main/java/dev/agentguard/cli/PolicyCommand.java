@@ -9,5 +9,6 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "policy", mixinStandardHelpOptions = true,
     description = "Check, test and identify policy documents.",
-    subcommands = {PolicyLintCommand.class, PolicyTestCommand.class, PolicyVersionCommand.class})
+    subcommands = {PolicyLintCommand.class, PolicyTestCommand.class, PolicyExplainCommand.class,
+        PolicyVersionCommand.class})
 final class PolicyCommand {}
