@@ -8,10 +8,16 @@ import java.util.Objects;
  * One record of the audit trail. Every field has an accessor named as its JSON field; fields that do
  * not apply to an event's type are {@code null} (empty for lists and maps).
  *
- * <p>Callers build events with {@link #builder(String)}; the audit pipeline assigns {@code v},
- * {@code seq}, {@code id}, {@code ts}, {@code parent}, {@code prev} and {@code hash}.
+ * <p>Callers build events with {@link #builder(String)}, which sets content only. The fields the
+ * audit pipeline owns &mdash; {@code v}, {@code seq}, {@code id}, {@code ts}, {@code parent},
+ * {@code prev} and {@code hash} &mdash; have no builder setter: the pipeline assigns them when it
+ * seals an event, through {@link #recorded}, the one path that makes an event with them set (used by
+ * the pipeline, by trail readers such as {@code AuditLog.read}, and by tests of sinks). A pipeline
+ * never takes an event with these fields from a caller, so nothing a caller sets can enter a chain.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe. Events the pipeline seals are deeply immutable: attribute values
+ * are {@link String}, {@link Boolean}, {@link Long}, {@link Double} or unmodifiable lists of these,
+ * and the lists are unmodifiable, so a sink cannot change what another sink gets.
  *
  * @since 0.1.0
  */
@@ -37,6 +43,20 @@ public final class AuditEvent {
   public static final String AUDIT_GAP = "audit.gap";
   /** A signed checkpoint over the chain head. */
   public static final String AUDIT_CHECKPOINT = "audit.checkpoint";
+  /**
+   * The first record a pipeline writes each time it starts: carries the public key
+   * ({@link #keyId()}, {@link #jwks()}) that signs this run's checkpoints and close record.
+   *
+   * @since 0.2.0
+   */
+  public static final String AUDIT_OPENED = "audit.opened";
+  /**
+   * The last record of a clean close, signed like a checkpoint: a trail that does not end with it
+   * was truncated or its process stopped without closing the guard.
+   *
+   * @since 0.2.0
+   */
+  public static final String AUDIT_CLOSED = "audit.closed";
   private final int v;
   private final long seq;
   private final String id;
@@ -61,15 +81,16 @@ public final class AuditEvent {
   private final Long count;
   private final String signature;
   private final String keyId;
+  private final String jwks;
   private final String parent;
   private final String prev;
   private final String hash;
 
-  private AuditEvent(Builder b) {
-    this.v = b.v;
-    this.seq = b.seq;
-    this.id = b.id;
-    this.ts = b.ts;
+  private AuditEvent(Builder b, long seq, String id, String ts, String parent, String prev, String hash) {
+    this.v = FORMAT_VERSION;
+    this.seq = seq;
+    this.id = id;
+    this.ts = ts;
     this.type = b.type;
     this.agent = b.agent;
     this.onBehalfOf = b.onBehalfOf;
@@ -90,9 +111,10 @@ public final class AuditEvent {
     this.count = b.count;
     this.signature = b.signature;
     this.keyId = b.keyId;
-    this.parent = b.parent;
-    this.prev = b.prev;
-    this.hash = b.hash;
+    this.jwks = b.jwks;
+    this.parent = parent;
+    this.prev = prev;
+    this.hash = hash;
   }
 
   /** Starts an event of the given type (one of the constants of this class). */
@@ -100,13 +122,35 @@ public final class AuditEvent {
     return new Builder().type(type);
   }
 
-  /** A builder holding every field of this event. */
+  /**
+   * An event as a trail holds it: the content of {@code content} and the fields the audit pipeline
+   * assigns when it seals an event ({@code v} is always {@link #FORMAT_VERSION}). The pipeline uses
+   * it to seal, trail readers to rebuild parsed records, sink tests to make recorded-looking events.
+   * Making an event this way puts it into no trail: a pipeline takes builders, never events, and
+   * assigns these fields itself.
+   *
+   * @param content the content; not used afterwards by the event (the builder may be reused)
+   * @param seq the sequence number
+   * @param id the event id
+   * @param ts the ISO-8601 UTC time
+   * @param parent the id of the previous event of the same task, or {@code null}
+   * @param prev the hash of the previous event in the chain
+   * @param hash this event's hash, or {@code null} for an event not yet hashed
+   * @return the event
+   * @throws NullPointerException if {@code content} is null
+   * @since 0.2.0
+   */
+  public static AuditEvent recorded(Builder content, long seq, String id, String ts, String parent,
+                                    String prev, String hash) {
+    return new AuditEvent(Objects.requireNonNull(content, "content"), seq, id, ts, parent, prev, hash);
+  }
+
+  /**
+   * A builder holding this event's content: every field except those the pipeline assigns
+   * ({@code v, seq, id, ts, parent, prev, hash}).
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.v = v;
-    b.seq = seq;
-    b.id = id;
-    b.ts = ts;
     b.type = type;
     b.agent = agent;
     b.onBehalfOf = onBehalfOf;
@@ -127,9 +171,7 @@ public final class AuditEvent {
     b.count = count;
     b.signature = signature;
     b.keyId = keyId;
-    b.parent = parent;
-    b.prev = prev;
-    b.hash = hash;
+    b.jwks = jwks;
     return b;
   }
 
@@ -243,14 +285,28 @@ public final class AuditEvent {
     return count;
   }
 
-  /** For {@code audit.checkpoint}: base64url Ed25519 signature over the checkpoint; else {@code null}. */
+  /** For {@code audit.checkpoint} and {@code audit.closed}: base64url Ed25519 signature; else {@code null}. */
   public String signature() {
     return signature;
   }
 
-  /** For {@code audit.checkpoint}: RFC 7638 thumbprint of the signing key; else {@code null}. */
+  /**
+   * For {@code audit.checkpoint} and {@code audit.closed}: RFC 7638 thumbprint of the signing key;
+   * for {@code audit.opened}: that of the key this run signs with; else {@code null}.
+   */
   public String keyId() {
     return keyId;
+  }
+
+  /**
+   * For {@code audit.opened}: the JWK set (one Ed25519 public key) that verifies this run's
+   * checkpoints and close record, else {@code null}. A reviewer must not trust it because it is in
+   * the trail: compare it with a key set published from somewhere trusted.
+   *
+   * @since 0.2.0
+   */
+  public String jwks() {
+    return jwks;
   }
 
   /** Id of the previous event of the same task, or {@code null}. */
@@ -301,6 +357,7 @@ public final class AuditEvent {
         && Objects.equals(count, e.count)
         && Objects.equals(signature, e.signature)
         && Objects.equals(keyId, e.keyId)
+        && Objects.equals(jwks, e.jwks)
         && Objects.equals(parent, e.parent)
         && Objects.equals(prev, e.prev)
         && Objects.equals(hash, e.hash);
@@ -319,10 +376,6 @@ public final class AuditEvent {
 
   /** Builds an {@link AuditEvent}. Not thread-safe. */
   public static final class Builder {
-    private int v = FORMAT_VERSION;
-    private long seq;
-    private String id;
-    private String ts;
     private String type;
     private String agent;
     private String onBehalfOf;
@@ -343,35 +396,13 @@ public final class AuditEvent {
     private Long count;
     private String signature;
     private String keyId;
-    private String parent;
-    private String prev;
-    private String hash;
+    private String jwks;
 
     private Builder() {}
 
-    /** Sets {@code v}: format version, currently 1. */
-    public Builder v(int v) {
-      this.v = v;
-      return this;
-    }
 
-    /** Sets {@code seq}: gap-free sequence number, starting at 1 per chain. */
-    public Builder seq(long seq) {
-      this.seq = seq;
-      return this;
-    }
 
-    /** Sets {@code id}: unique event id. */
-    public Builder id(String id) {
-      this.id = id;
-      return this;
-    }
 
-    /** Sets {@code ts}: ISO-8601 UTC time of the event. */
-    public Builder ts(String ts) {
-      this.ts = ts;
-      return this;
-    }
 
     /** Sets {@code type}: the event type's wire name, e.g. {@code "tool.decision"}. */
     public Builder type(String type) {
@@ -485,44 +516,49 @@ public final class AuditEvent {
       return this;
     }
 
-    /** Sets {@code signature}: for {@code audit.checkpoint}: base64url Ed25519 signature over the checkpoint; else {@code null}. */
+    /**
+     * Sets {@code signature}: base64url Ed25519 signature, for {@code audit.checkpoint} and
+     * {@code audit.closed}; the pipeline clears it on any other record.
+     */
     public Builder signature(String signature) {
       this.signature = signature;
       return this;
     }
 
-    /** Sets {@code keyId}: for {@code audit.checkpoint}: RFC 7638 thumbprint of the signing key; else {@code null}. */
+    /**
+     * Sets {@code keyId}: RFC 7638 thumbprint of the signing key, for the pipeline's own records
+     * ({@code audit.opened, audit.checkpoint, audit.closed}); the pipeline clears it on any other.
+     */
     public Builder keyId(String keyId) {
       this.keyId = keyId;
       return this;
     }
 
-    /** Sets {@code parent}: id of the previous event of the same task, or {@code null}. */
-    public Builder parent(String parent) {
-      this.parent = parent;
+    /**
+     * Sets {@code jwks}: for {@code audit.opened}, the public JWK set of this run's signing key; the
+     * pipeline clears it on any other record.
+     *
+     * @since 0.2.0
+     */
+    public Builder jwks(String jwks) {
+      this.jwks = jwks;
       return this;
     }
 
-    /** Sets {@code prev}: hash of the previous event in the chain. */
-    public Builder prev(String prev) {
-      this.prev = prev;
-      return this;
-    }
 
-    /** Sets {@code hash}: SHA-256 over {@code prev} and the canonical bytes of this event without {@code hash}. */
-    public Builder hash(String hash) {
-      this.hash = hash;
-      return this;
-    }
+
 
     /** The type set so far. */
     public String type() {
       return type;
     }
 
-    /** Builds the event. */
+    /**
+     * Builds an event with this content and none of the fields the pipeline assigns ({@code seq} 0,
+     * the others {@code null}); see {@link AuditEvent#recorded} for a sealed one.
+     */
     public AuditEvent build() {
-      return new AuditEvent(this);
+      return new AuditEvent(this, 0, null, null, null, null, null);
     }
   }
 }

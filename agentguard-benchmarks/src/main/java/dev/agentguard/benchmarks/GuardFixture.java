@@ -127,7 +127,7 @@ public final class GuardFixture implements AutoCloseable {
         .auditSink(!jsonLines ? DISCARD
             : audit.equals("jsonl-fsync1s")
                 ? AuditSinks.jsonLines(auditFile, JsonLinesOptions.builder()
-                    .fsync(JsonLinesOptions.Fsync.interval(Duration.ofSeconds(1))).build())
+                    .fsyncInterval(Duration.ofSeconds(1)).build())
                 : AuditSinks.jsonLines(auditFile))
         .maxTaskTtl(Duration.ofHours(2));
     if (gap) {

@@ -8,6 +8,7 @@ import dev.agentguard.Risk;
 import dev.agentguard.TaskSpec;
 import dev.agentguard.ToolInterceptor;
 import dev.agentguard.ToolRequest;
+import dev.agentguard.core.internal.audit.AuditConfig;
 import dev.agentguard.core.internal.guard.GuardConfig;
 import dev.agentguard.core.internal.guard.GuardImpl;
 import java.nio.file.Path;
@@ -375,7 +376,8 @@ public interface AgentGuard extends AutoCloseable {
 
     /**
      * Signed audit checkpoints every {@code events} events and every {@code interval} (whichever
-     * comes first), and at close. Default: every 1,000 events or 60 s.
+     * comes first); a clean close ends the trail with a signed {@code audit.closed} record instead.
+     * Default: every 1,000 events or 60 s.
      */
     public Builder auditCheckpoints(long events, Duration interval) {
       once(checkpointEvents == null, "auditCheckpoints");
@@ -423,12 +425,12 @@ public interface AgentGuard extends AutoCloseable {
           Boolean.TRUE.equals(elevatedRequiresPrincipal),
           Boolean.TRUE.equals(elevatedRequiresVerifiedAgent),
           Boolean.TRUE.equals(allowUnannotatedMethods),
-          or(auditQueueCapacity, 65_536),
-          or(auditOverflow, AuditOverflow.BLOCK),
-          or(auditOverflowWait, Duration.ZERO),
-          or(auditCloseTimeout, Duration.ofSeconds(10)),
-          or(checkpointEvents, 1_000L),
-          or(checkpointInterval, Duration.ofSeconds(60)));
+          or(auditQueueCapacity, AuditConfig.DEFAULT_QUEUE_CAPACITY),
+          or(auditOverflow, AuditConfig.DEFAULT_OVERFLOW),
+          or(auditOverflowWait, AuditConfig.DEFAULT_OVERFLOW_WAIT),
+          or(auditCloseTimeout, AuditConfig.DEFAULT_CLOSE_TIMEOUT),
+          or(checkpointEvents, AuditConfig.DEFAULT_CHECKPOINT_EVENTS),
+          or(checkpointInterval, AuditConfig.DEFAULT_CHECKPOINT_INTERVAL));
       return GuardImpl.start(config);
     }
 

@@ -1,9 +1,10 @@
 package dev.agentguard.core;
 
 import dev.agentguard.AuditEvent;
-import dev.agentguard.core.internal.audit.AuditJson;
+import dev.agentguard.core.internal.audit.AuditLineParser;
 import dev.agentguard.core.internal.audit.JsonLinesSink;
 import dev.agentguard.core.internal.audit.LineReader;
+import dev.agentguard.core.internal.audit.RecordBounds;
 import dev.agentguard.core.internal.audit.Verifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,16 +18,20 @@ import java.util.Objects;
  * Reads, verifies and reconstructs JSON Lines audit logs written by {@link AuditSinks#jsonLines}.
  *
  * <p>What verification detects: a changed, deleted, swapped, duplicated or inserted record; a
- * chain that restarts in the middle; a bad checkpoint signature (when a trusted key set is given);
- * a torn last line (everything before it still verifies). What it cannot detect without an external
- * anchor: records removed from the end (compare {@link VerificationReport#lastCheckpointSeq()} and
- * {@link VerificationReport#lastSeq()} with a checkpoint or head you hold), records removed from the
- * start ({@link VerificationReport#firstSeq()} is then larger than 1), and a rewrite of the whole
- * chain after the last checkpoint by someone who can recompute hashes (checkpoints signed with a
- * pinned key protect everything up to them).
+ * chain that restarts in the middle; a bad signature on a checkpoint or close record; a torn last
+ * line (everything before it still verifies); and, through
+ * {@link VerificationReport#endedCleanly()} and {@link VerificationReport#uncleanRestartSeqs()}, a
+ * trail cut from the end or a run that stopped without closing the guard (every clean close writes
+ * a signed {@code audit.closed} record). What it cannot detect without an external anchor: records
+ * removed from the start ({@link VerificationReport#firstSeq()} is then larger than 1), and a
+ * rewrite of a whole run by someone who can recompute hashes and sign with their own key: every
+ * run's opening record names its signing key, and only a key set pinned from somewhere the
+ * reviewer trusts ({@code guard.publicJwks()} published at start, deployment configuration) tells
+ * the real key from a forger's.
  *
  * <p>Parsing is strict (duplicate or unknown members, nulls and wrong types are rejected) and
- * bounded (lines up to 1 MiB). Stateless and thread-safe.
+ * bounded (lines up to 1 MiB, the bound the writer keeps every record within). Stateless and
+ * thread-safe.
  *
  * @since 0.1.0
  */
@@ -35,9 +40,11 @@ public final class AuditLog {
 
   /**
    * Verifies {@code files} as one chain, in chain order (rotated files oldest first, see
-   * {@link #files(Path)}). Checkpoints are checked for form and chain position only; the report's
-   * {@link VerificationReport#signaturesPinned()} is {@code false}. Never throws for bad content;
-   * unreadable files are reported as {@link VerificationReport.Kind#IO_ERROR}.
+   * {@link #files(Path)}). Signed records are verified under the key their run's opening record
+   * declares ({@link VerificationReport.SignatureCheck#SELF_CONSISTENT}), or for form only when that
+   * record is not in the files given; the report's {@link VerificationReport#signaturesPinned()} is
+   * {@code false}. Never throws for bad content; unreadable files are reported as
+   * {@link VerificationReport.Kind#IO_ERROR}.
    *
    * @throws NullPointerException if {@code files} is null
    */
@@ -46,9 +53,12 @@ public final class AuditLog {
   }
 
   /**
-   * Like {@link #verify(Path...)}, and every checkpoint's signature must verify under a key of
-   * {@code trustedPublicJwks} (a JWK set, or one JWK, of Ed25519 keys) whose {@code kid} or RFC 7638
-   * thumbprint equals the checkpoint's {@code keyId}.
+   * Like {@link #verify(Path...)}, with the signing keys pinned: every checkpoint and signed close
+   * record must verify under the key of {@code trustedPublicJwks} whose RFC 7638 thumbprint equals
+   * its {@code keyId}, and every opening record must declare a key of that set. The set is parsed
+   * strictly ({@code {"keys":[...]}} of Ed25519 public keys, as {@code guard.publicJwks()} returns;
+   * a {@code kid} must be the thumbprint); an unusable set is reported as
+   * {@link VerificationReport.Kind#IO_ERROR}. Take it from somewhere you trust, never from the trail.
    *
    * @throws NullPointerException if an argument is null
    */
@@ -74,7 +84,8 @@ public final class AuditLog {
   }
 
   /**
-   * Parses every event of {@code files}, in file order. Does not verify hashes (use
+   * Parses every event of {@code files}, in file order, including the pipeline's own records
+   * ({@code audit.opened, audit.checkpoint, audit.gap, audit.closed}). Does not verify hashes (use
    * {@link #verify}). An incomplete final line of a file (no newline: a crash mid-write) is skipped.
    *
    * @throws IllegalArgumentException naming the file and line of a malformed record
@@ -90,10 +101,10 @@ public final class AuditLog {
           }
           if (r.tooLong()) {
             throw new IllegalArgumentException(file + " line " + r.number() + ": longer than "
-                + AuditJson.MAX_LINE_BYTES + " bytes");
+                + RecordBounds.MAX_LINE_BYTES + " bytes");
           }
           try {
-            out.add(AuditJson.parse(r.bytes(), 0, r.length()));
+            out.add(AuditLineParser.parse(r.bytes(), 0, r.length()));
           } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + " line " + r.number() + ": " + e.getMessage());
           }

@@ -18,7 +18,8 @@ public final class AuditSinks {
 
   /**
    * One JSON object per line in {@code file}, UTF-8, with the defaults of {@link JsonLinesOptions}
-   * (fsync every batch, no rotation). An existing file is appended to and its chain continued.
+   * ({@link JsonLinesOptions.Fsync#EVERY_BATCH}, no rotation). An existing file is appended to and
+   * its chain continued.
    *
    * @throws java.io.UncheckedIOException if the file cannot be opened or read
    * @throws IllegalStateException if the existing file's last line is corrupt (not merely torn)
@@ -47,7 +48,9 @@ public final class AuditSinks {
   /**
    * Logs each event at INFO through SLF4J on the logger {@code agentguard.audit}, one key-value
    * pair per non-empty field (attributes as {@code attributes.<path>}), the message being the event
-   * type. Writes after close throw {@link IllegalStateException}.
+   * type. Writes after close throw {@link IllegalStateException}. With no SLF4J provider on the class
+   * path SLF4J discards everything; a guard (or pipeline) whose only sinks are such SLF4J sinks is
+   * refused at start with an {@link dev.agentguard.AgentGuardException} that names the fix.
    */
   public static AuditSink slf4j() {
     return new Slf4jSink();

@@ -1,7 +1,7 @@
 package dev.agentguard.core;
 
+import dev.agentguard.core.internal.Settings;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Options of the JSON Lines audit sink ({@link AuditSinks#jsonLines(java.nio.file.Path, JsonLinesOptions)}).
@@ -12,14 +12,16 @@ import java.util.Objects;
 public final class JsonLinesOptions {
   private static final JsonLinesOptions DEFAULTS = builder().build();
   private final Fsync fsync;
+  private final Duration fsyncInterval;
   private final long maxFileBytes;
 
   private JsonLinesOptions(Builder b) {
-    this.fsync = b.fsync;
-    this.maxFileBytes = b.maxFileBytes;
+    this.fsync = b.fsync == null ? Fsync.EVERY_BATCH : b.fsync;
+    this.fsyncInterval = b.fsyncInterval == null ? Duration.ZERO : b.fsyncInterval;
+    this.maxFileBytes = b.maxFileBytes == null ? 0 : b.maxFileBytes;
   }
 
-  /** Defaults: fsync every batch, no rotation. */
+  /** Defaults: {@link Fsync#EVERY_BATCH}, no rotation. */
   public static JsonLinesOptions defaults() {
     return DEFAULTS;
   }
@@ -34,58 +36,49 @@ public final class JsonLinesOptions {
     return fsync;
   }
 
+  /**
+   * The interval of {@link Fsync#INTERVAL}, else zero.
+   *
+   * @since 0.2.0
+   */
+  public Duration fsyncInterval() {
+    return fsyncInterval;
+  }
+
   /** Size after which the file is rotated, or 0 for no rotation. */
   public long maxFileBytes() {
     return maxFileBytes;
   }
 
+  @Override
+  public String toString() {
+    return "JsonLinesOptions{fsync=" + fsync + (fsync == Fsync.INTERVAL ? "(" + fsyncInterval + ")" : "")
+        + ", maxFileBytes=" + maxFileBytes + "}";
+  }
+
   /**
-   * When the sink forces written data to the storage device. Immutable and thread-safe.
+   * When the sink forces written data to the storage device. The pipeline asks its sinks to flush
+   * at once when a write-ahead record waits, and otherwise at most every 2 ms (one flush for many
+   * small batches under load); "a batch" is what one such flush covers.
    *
-   * @since 0.1.0
+   * @since 0.1.0 (an enum since 0.2.0)
    */
-  public static final class Fsync {
-    /** Force after every event (slowest, survives a crash after each write). */
-    public static final Fsync EVERY_EVENT = new Fsync("EVERY_EVENT", Duration.ZERO);
-    /** The default: force once per batch, before write-ahead callers are released. */
-    public static final Fsync EVERY_BATCH = new Fsync("EVERY_BATCH", Duration.ZERO);
-    /** Never force (the operating system decides); write-ahead then only means "handed to the OS". */
-    public static final Fsync NEVER = new Fsync("NEVER", Duration.ZERO);
-    private final String kind;
-    private final Duration interval;
-
-    private Fsync(String kind, Duration interval) {
-      this.kind = kind;
-      this.interval = interval;
-    }
-
+  public enum Fsync {
+    /** Force after every event (slowest; survives a crash after each write). */
+    EVERY_EVENT,
     /**
-     * Force at a flush when at least {@code interval} (monotonic time) passed since the last force.
-     *
-     * @throws IllegalArgumentException if {@code interval} is negative
+     * The default: force at every flush the pipeline asks for, so a write-ahead record is on the
+     * device before its caller is released; other events within about 2 ms.
      */
-    public static Fsync interval(Duration interval) {
-      Objects.requireNonNull(interval, "interval");
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("fsync interval must not be negative, was " + interval);
-      }
-      return new Fsync("INTERVAL", interval);
-    }
-
-    /** {@code EVERY_EVENT}, {@code EVERY_BATCH}, {@code INTERVAL} or {@code NEVER}. */
-    public String kind() {
-      return kind;
-    }
-
-    /** The interval of {@code INTERVAL}, else zero. */
-    public Duration interval() {
-      return interval;
-    }
-
-    @Override
-    public String toString() {
-      return "INTERVAL".equals(kind) ? kind + "(" + interval + ")" : kind;
-    }
+    EVERY_BATCH,
+    /**
+     * Force at a flush when at least {@link JsonLinesOptions#fsyncInterval()} (monotonic time) passed
+     * since the last force; set with {@link Builder#fsyncInterval(Duration)}. Write-ahead then only
+     * means "handed to the operating system" between forces.
+     */
+    INTERVAL,
+    /** Never force (the operating system decides); write-ahead then only means "handed to the OS". */
+    NEVER
   }
 
   /**
@@ -94,24 +87,41 @@ public final class JsonLinesOptions {
    * @since 0.1.0
    */
   public static final class Builder {
-    private Fsync fsync = Fsync.EVERY_BATCH;
-    private long maxFileBytes;
-    private boolean fsyncSet;
-    private boolean maxSet;
+    private Fsync fsync;
+    private Duration fsyncInterval;
+    private Long maxFileBytes;
 
     private Builder() {}
 
     /**
-     * Sets when the file is forced to disk (default {@link Fsync#EVERY_BATCH}).
+     * Sets when the file is forced to disk (default {@link Fsync#EVERY_BATCH}); for
+     * {@link Fsync#INTERVAL} use {@link #fsyncInterval(Duration)}.
      *
-     * @throws IllegalStateException if already set
+     * @throws IllegalStateException if fsync was already set
+     * @throws IllegalArgumentException for {@link Fsync#INTERVAL}, which needs its interval
+     * @throws NullPointerException if {@code policy} is null
      */
     public Builder fsync(Fsync policy) {
-      if (fsyncSet) {
-        throw new IllegalStateException("fsync was already set to " + fsync);
+      Settings.requireUnset(fsync, "fsync");
+      if (policy == Fsync.INTERVAL) {
+        throw new IllegalArgumentException("fsync INTERVAL needs its interval: use fsyncInterval(Duration)");
       }
-      this.fsync = Objects.requireNonNull(policy, "policy");
-      fsyncSet = true;
+      this.fsync = Settings.setOnce(fsync, policy, "fsync");
+      return this;
+    }
+
+    /**
+     * Forces at a flush when at least {@code interval} (monotonic time) passed since the last force
+     * ({@link Fsync#INTERVAL}).
+     *
+     * @throws IllegalStateException if fsync was already set
+     * @throws IllegalArgumentException if {@code interval} is not positive
+     * @since 0.2.0
+     */
+    public Builder fsyncInterval(Duration interval) {
+      Settings.requireUnset(fsync, "fsync");
+      this.fsyncInterval = Settings.positive(interval, "fsyncInterval");
+      this.fsync = Fsync.INTERVAL;
       return this;
     }
 
@@ -124,14 +134,11 @@ public final class JsonLinesOptions {
      * @throws IllegalStateException if already set
      */
     public Builder maxFileBytes(long bytes) {
-      if (maxSet) {
-        throw new IllegalStateException("maxFileBytes was already set to " + maxFileBytes);
-      }
+      Settings.requireUnset(maxFileBytes, "maxFileBytes");
       if (bytes < 0) {
-        throw new IllegalArgumentException("maxFileBytes must be >= 0, was " + bytes);
+        throw new IllegalArgumentException("maxFileBytes must be >= 0, got " + bytes);
       }
       this.maxFileBytes = bytes;
-      maxSet = true;
       return this;
     }
 

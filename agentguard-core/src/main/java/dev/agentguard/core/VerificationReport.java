@@ -1,5 +1,6 @@
 package dev.agentguard.core;
 
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -25,7 +26,11 @@ public interface VerificationReport {
     DUPLICATE,
     /** A new chain starts in the middle (seq 1 or the genesis prev). */
     CHAIN_RESTART,
-    /** A checkpoint's signature or key does not verify, or the checkpoint is malformed. */
+    /**
+     * A signed record (checkpoint or close record) does not verify or is malformed, an opening
+     * record declares an unusable or unpinned key, or a record carries a signature, key id or key
+     * set it may not.
+     */
     BAD_CHECKPOINT,
     /** The last line of the last file is incomplete (no newline) or not parseable. */
     TORN_LAST_LINE,
@@ -33,7 +38,7 @@ public interface VerificationReport {
     TORN_LINE,
     /** A line is not a valid record (bad JSON, duplicate or unknown members, wrong types). */
     MALFORMED_LINE,
-    /** A line is longer than the 1 MiB bound. */
+    /** A line is longer than the 1 MiB bound (the writer never writes one: a foreign or altered line). */
     LINE_TOO_LONG,
     /** A file could not be read, or the trusted key set could not be parsed. */
     IO_ERROR
@@ -76,8 +81,58 @@ public interface VerificationReport {
   long checkpoints();
 
   /**
-   * {@code true} if checkpoint signatures were verified against a trusted key set; {@code false}
-   * if only their form and the chain were checked.
+   * {@code true} if signed records were verified against a trusted key set (see
+   * {@link #signatureCheck()} for what was checked otherwise).
    */
   boolean signaturesPinned();
+
+  /**
+   * How far the signatures of checkpoints and close records were checked.
+   *
+   * @since 0.2.0
+   */
+  enum SignatureCheck {
+    /** Every signed record verified under a key of the trusted (pinned) key set. */
+    PINNED,
+    /**
+     * Every signed record verified under the key its run's opening record declares. This shows the
+     * records were signed by whoever wrote that opening record, not who that was: pin the key to
+     * know.
+     */
+    SELF_CONSISTENT,
+    /**
+     * At least one signed record belongs to a run whose opening record is not in the files given
+     * (older files left out); those were checked for form only.
+     */
+    FORM_ONLY,
+    /** No signed record was seen and no key set was given. */
+    NONE
+  }
+
+  /**
+   * How far signatures were checked.
+   *
+   * @since 0.2.0
+   */
+  SignatureCheck signatureCheck();
+
+  /**
+   * {@code true} if the chain verified and its last record is the close record of a clean close
+   * ({@code audit.closed}), signed and verified as {@link #signatureCheck()} says (unsigned only
+   * when its run declared no key and no key set was given). {@code false} means the trail was
+   * truncated, or its process stopped without closing the guard (a crash, a kill, an exit without
+   * {@code close()}), or it is still being written.
+   *
+   * @since 0.2.0
+   */
+  boolean endedCleanly();
+
+  /**
+   * The seqs of opening records ({@code audit.opened}) that follow a run which did not end with a
+   * close record: each marks a restart after a crash or an exit without {@code close()}, where the
+   * earlier run may have lost its last records. Empty when every earlier run closed cleanly.
+   *
+   * @since 0.2.0
+   */
+  List<Long> uncleanRestartSeqs();
 }

@@ -1,5 +1,6 @@
 package dev.agentguard.core.audit;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentguard.core.AuditLog;
@@ -10,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Security case 31: a process killed mid-write leaves at most a torn last line. */
+/**
+ * docs/security-cases.md #31 and #45: a process killed mid-write leaves at most a torn last line,
+ * and the trail does not claim a clean end.
+ */
 class AuditCrashTest {
   @TempDir
   Path dir;
@@ -39,6 +43,7 @@ class AuditCrashTest {
     VerificationReport r = AuditLog.verify(file);
     assertTrue(r.ok() || r.kind() == VerificationReport.Kind.TORN_LAST_LINE, r.toString());
     assertTrue(r.eventsChecked() >= 300, r.toString());
+    assertFalse(r.endedCleanly(), "a killed process wrote no close record: " + r);
     if (!r.ok()) {
       assertTrue(r.firstBadSeq().getAsLong() == r.eventsChecked() + 1, r.toString());
     }

@@ -15,6 +15,7 @@ import dev.agentguard.core.AuditSinks;
 import dev.agentguard.core.InMemoryAuditSink;
 import dev.agentguard.core.VerificationReport;
 import dev.agentguard.core.internal.audit.AuditJson;
+import dev.agentguard.core.internal.audit.AuditLineParser;
 import dev.agentguard.core.internal.audit.AuditPipeline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Security case 28 (log injection) and the exact round trip of every value type. */
+/** docs/security-cases.md #28 (log injection) and the exact round trip of every value type. */
 class AuditLogInjectionTest {
   static final List<String> HOSTILE = List.of(
       "line\nbreak", "carriage\rreturn", "nul\u0000byte", "quote\"and\\backslash",
@@ -55,12 +56,12 @@ class AuditLogInjectionTest {
         newlines++;
       }
     }
-    assertEquals(HOSTILE.size(), newlines, "one line per event");
+    assertEquals(HOSTILE.size() + 2, newlines, "one line per event, and the opening and close records");
     List<AuditEvent> events = AuditLog.read(file);
-    assertEquals(HOSTILE.size(), events.size());
+    assertEquals(HOSTILE.size() + 2, events.size());
     for (int i = 0; i < HOSTILE.size(); i++) {
       String v = HOSTILE.get(i).replace('\ud800', '\ufffd').replace('\udc00', '\ufffd');
-      AuditEvent e = events.get(i);
+      AuditEvent e = events.get(i + 1);
       assertEquals(v, e.task());
       assertEquals(v, e.tool());
       assertEquals(v, e.error());
@@ -72,7 +73,7 @@ class AuditLogInjectionTest {
     }
     VerificationReport r = AuditLog.verify(file);
     assertTrue(r.ok(), r.toString());
-    assertEquals(HOSTILE.size(), r.eventsChecked());
+    assertEquals(HOSTILE.size() + 2, r.eventsChecked());
   }
 
   @Test
@@ -110,7 +111,7 @@ class AuditLogInjectionTest {
       assertArrayEquals(AuditJson.canonicalBytes(sealed.get(i)), AuditJson.canonicalBytes(parsed.get(i)));
       assertEquals(sealed.get(i).hash(), parsed.get(i).hash());
     }
-    AuditEvent e = parsed.get(0);
+    AuditEvent e = parsed.get(1);
     assertEquals(Long.MIN_VALUE, e.attributes().get("l"));
     assertEquals(42L, e.attributes().get("i"));
     assertEquals(-0.0, e.attributes().get("neg0"));
@@ -120,14 +121,14 @@ class AuditLogInjectionTest {
     assertEquals(List.of("a", 1L, 2.5, List.of(true, "b")), e.attributes().get("list"));
     assertEquals(attrs.keySet(), e.attributes().keySet());
     // canonical form: attributes sorted by key, whatever order the map iterates in
-    String line = java.nio.file.Files.readAllLines(file).get(0);
+    String line = java.nio.file.Files.readAllLines(file).get(1);
     int at = line.indexOf("\"attributes\":{");
     java.util.List<Integer> positions = new java.util.ArrayList<>();
     for (String key : new java.util.TreeSet<>(attrs.keySet())) {
       positions.add(line.indexOf("\"" + key + "\":", at));
     }
     assertEquals(positions.stream().sorted().toList(), positions, line);
-    assertEquals(sealed.get(0).id(), parsed.get(1).parent());
+    assertEquals(sealed.get(1).id(), parsed.get(2).parent());
     assertTrue(AuditLog.verify(file).ok());
   }
 
@@ -147,9 +148,9 @@ class AuditLogInjectionTest {
         "{\"v\":4294967297,\"seq\":1,\"id\":\"x\",\"ts\":\"t\",\"type\":\"t\",\"prev\":\"p\",\"hash\":\"h\"}",
         "[1]", "", "{")) {
       byte[] b = bad.getBytes(StandardCharsets.UTF_8);
-      assertThrows(IllegalArgumentException.class, () -> AuditJson.parse(b, 0, b.length), bad);
+      assertThrows(IllegalArgumentException.class, () -> AuditLineParser.parse(b, 0, b.length), bad);
     }
     byte[] ok = (base + "}").getBytes(StandardCharsets.UTF_8);
-    assertEquals(1, AuditJson.parse(ok, 0, ok.length).seq());
+    assertEquals(1, AuditLineParser.parse(ok, 0, ok.length).seq());
   }
 }

@@ -24,6 +24,7 @@ import dev.agentguard.core.internal.audit.AuditConfig;
 import dev.agentguard.core.internal.audit.AuditJson;
 import dev.agentguard.core.internal.audit.AuditPipeline;
 import dev.agentguard.core.internal.audit.ChainHead;
+import dev.agentguard.core.internal.audit.ChainSealer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The pipeline's contract: the chain it seals, write-ahead, overflow (docs/security-cases.md #29),
+ * failing and stalling sinks (#30), a clock stepping back (#32), checkpoints, resume and rotation.
+ */
 class AuditPipelineTest {
   @TempDir
   Path dir;
@@ -55,7 +60,9 @@ class AuditPipelineTest {
       assertTrue(p.record(decision("task-0", 99)));
     }
     List<AuditEvent> events = mem.events();
-    assertEquals(32, events.size());
+    assertEquals(34, events.size(), "the opening record, 32 events, the close record");
+    assertEquals(AuditEvent.AUDIT_OPENED, events.get(0).type());
+    assertEquals(AuditEvent.AUDIT_CLOSED, events.get(33).type());
     String prev = AuditJson.GENESIS;
     Map<String, String> last = new HashMap<>();
     for (int i = 0; i < events.size(); i++) {
@@ -63,16 +70,20 @@ class AuditPipelineTest {
       assertEquals(i + 1, e.seq());
       assertEquals(1, e.v());
       assertEquals(prev, e.prev());
-      assertEquals(AuditJson.hash(e.prev(), AuditJson.canonicalBytes(e), AuditJson.canonicalBytes(e).length), e.hash());
+      assertEquals(ChainSealer.hashOf(e), e.hash());
       assertNotNull(e.id());
-      if (i < 31) {
+      if (e.task() != null) {
         assertEquals(last.get(e.task()), e.parent(), "parent of seq " + e.seq());
+        if (e.type().equals(AuditEvent.TASK_COMPLETED)) {
+          last.remove(e.task());
+        } else {
+          last.put(e.task(), e.id());
+        }
       }
-      last.put(e.task(), e.id());
       prev = e.hash();
     }
-    assertNull(events.get(31).parent(), "a task is forgotten after task.completed");
-    assertEquals(32, events.stream().map(AuditEvent::id).distinct().count());
+    assertNull(events.get(32).parent(), "a task is forgotten after task.completed");
+    assertEquals(34, events.stream().map(AuditEvent::id).distinct().count());
   }
 
   @Test
@@ -87,8 +98,8 @@ class AuditPipelineTest {
       }
     }
     List<AuditEvent> events = mem.events();
-    assertEquals("2026-11-28T10:00:00.250Z", events.get(0).ts());
-    assertEquals("2026-11-28T09:53:00.250Z", events.get(1).ts());
+    assertEquals("2026-11-28T10:00:00.250Z", events.get(1).ts());
+    assertEquals("2026-11-28T09:53:00.250Z", events.get(2).ts());
     for (int i = 0; i < events.size(); i++) {
       assertEquals(i + 1, events.get(i).seq());
     }
@@ -104,7 +115,8 @@ class AuditPipelineTest {
     p.close();
     assertFalse(p.record(decision("t", 2)));
     assertFalse(p.recordDurably(decision("t", 3), Duration.ofMillis(50)));
-    assertEquals(1, mem.events().size());
+    assertEquals(List.of(AuditEvent.AUDIT_OPENED, AuditEvent.TOOL_DECISION, AuditEvent.AUDIT_CLOSED),
+        mem.events().stream().map(AuditEvent::type).toList());
     assertEquals(2, p.health().refused());
     assertFalse(p.health().healthy());
     assertThrows(IllegalStateException.class, () -> mem.write(mem.events().get(0)));
@@ -118,7 +130,7 @@ class AuditPipelineTest {
       for (int i = 0; i < 50; i++) {
         p.record(decision("t", i));
         assertTrue(p.recordDurably(decision("t", 1000 + i), Duration.ofSeconds(5)));
-        long seqOfDurable = 2L * (i + 1);
+        long seqOfDurable = 2L * (i + 1) + 1; // after the opening record
         assertTrue(a.flushed().stream().anyMatch(e -> e.seq() == seqOfDurable));
         assertTrue(b.flushed().stream().anyMatch(e -> e.seq() == seqOfDurable));
       }
@@ -190,8 +202,8 @@ class AuditPipelineTest {
       p.close();
       assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3), "close is bounded");
     });
-    assertEquals(5, good.events().size());
-    assertEquals(1, count(log, "gave up on it: 5 events were not written"), log);
+    assertEquals(7, good.events().size(), "opening record, 5 events, close record");
+    assertEquals(1, count(log, "gave up on it: 7 events were not written"), log);
   }
 
   @Test
@@ -200,18 +212,19 @@ class AuditPipelineTest {
     sink.gate = new CountDownLatch(1);
     AuditConfig cfg = config(sink).withQueueCapacity(4).withOverflow(AuditOverflow.GAP, Duration.ZERO);
     try (AuditPipeline p = AuditPipeline.start(cfg)) {
+      // the writer is held inside the sink by the opening record: the queue takes 4 records
       assertTrue(p.record(decision("t", 0)));
       assertTrue(sink.entered.await(5, TimeUnit.SECONDS));
       for (int i = 1; i <= 14; i++) {
         assertTrue(p.record(decision("t", i)));
       }
-      assertEquals(10, p.health().gaps());
+      assertEquals(11, p.health().gaps());
       sink.gate.countDown();
     }
     List<AuditEvent> events = sink.taken();
-    assertEquals(6, events.size());
+    assertEquals(7, events.size(), "opened, 4 decisions, the gap, closed");
     AuditEvent gap = events.stream().filter(e -> e.type().equals(AuditEvent.AUDIT_GAP)).findFirst().orElseThrow();
-    assertEquals(10L, gap.count());
+    assertEquals(11L, gap.count());
     for (int i = 0; i < events.size(); i++) {
       assertEquals(i + 1, events.get(i).seq());
     }
@@ -224,16 +237,17 @@ class AuditPipelineTest {
     AuditConfig cfg = config(sink).withQueueCapacity(4)
         .withOverflow(AuditOverflow.DENY_AFTER_WAIT, Duration.ofMillis(10));
     try (AuditPipeline p = AuditPipeline.start(cfg)) {
+      // the writer is held inside the sink by the opening record: the queue takes 4 records
       assertTrue(p.record(decision("t", 0)));
       assertTrue(sink.entered.await(5, TimeUnit.SECONDS));
-      for (int i = 1; i <= 4; i++) {
+      for (int i = 1; i <= 3; i++) {
         assertTrue(p.record(decision("t", i)));
       }
-      assertFalse(p.record(decision("t", 5)));
+      assertFalse(p.record(decision("t", 4)));
       assertEquals(1, p.health().refused());
       sink.gate.countDown();
     }
-    assertEquals(5, sink.taken().size());
+    assertEquals(6, sink.taken().size(), "opened, 4 decisions, closed");
   }
 
   @Test
@@ -242,12 +256,12 @@ class AuditPipelineTest {
     sink.gate = new CountDownLatch(1);
     AuditConfig cfg = config(sink).withQueueCapacity(2);
     try (AuditPipeline p = AuditPipeline.start(cfg)) {
+      // the writer is held inside the sink by the opening record: the queue takes 2 records
       assertTrue(p.record(decision("t", 0)));
       assertTrue(sink.entered.await(5, TimeUnit.SECONDS));
       assertTrue(p.record(decision("t", 1)));
-      assertTrue(p.record(decision("t", 2)));
       AtomicBoolean returned = new AtomicBoolean();
-      Thread blocked = new Thread(() -> returned.set(p.record(decision("t", 3))));
+      Thread blocked = new Thread(() -> returned.set(p.record(decision("t", 2))));
       blocked.start();
       blocked.join(200);
       assertTrue(blocked.isAlive(), "the caller waits for room");
@@ -255,7 +269,7 @@ class AuditPipelineTest {
       blocked.join(5000);
       assertTrue(returned.get());
     }
-    assertEquals(4, sink.taken().size());
+    assertEquals(5, sink.taken().size(), "opened, 3 decisions, closed");
   }
 
   @Test
@@ -276,18 +290,26 @@ class AuditPipelineTest {
         assertEquals(signer.keyId(), e.keyId());
       }
     }
-    assertEquals(List.of(11L, 22L, 28L), cps);
+    // seq 1 is the opening record (not counted); the close record (seq 29) replaces the final checkpoint
+    assertEquals(List.of(12L, 23L), cps);
+    AuditEvent closed = events.get(events.size() - 1);
+    assertEquals(AuditEvent.AUDIT_CLOSED, closed.type());
+    assertEquals(29, closed.seq());
+    assertEquals(signer.keyId(), closed.keyId());
     VerificationReport pinned = AuditLog.verify(signer.publicJwks(), file);
     assertTrue(pinned.ok(), pinned.toString());
     assertTrue(pinned.signaturesPinned());
-    assertEquals(3, pinned.checkpoints());
-    assertEquals(28, pinned.lastCheckpointSeq().getAsLong());
+    assertEquals(VerificationReport.SignatureCheck.PINNED, pinned.signatureCheck());
+    assertTrue(pinned.endedCleanly());
+    assertEquals(2, pinned.checkpoints());
+    assertEquals(23, pinned.lastCheckpointSeq().getAsLong());
     VerificationReport unpinned = AuditLog.verify(file);
     assertTrue(unpinned.ok());
     assertFalse(unpinned.signaturesPinned());
+    assertEquals(VerificationReport.SignatureCheck.SELF_CONSISTENT, unpinned.signatureCheck());
     VerificationReport otherKey = AuditLog.verify(new TestSigner().publicJwks(), file);
     assertEquals(VerificationReport.Kind.BAD_CHECKPOINT, otherKey.kind());
-    assertEquals(11, otherKey.firstBadSeq().getAsLong());
+    assertEquals(1, otherKey.firstBadSeq().getAsLong(), "the opening record declares a key that is not pinned");
   }
 
   @Test
@@ -300,14 +322,15 @@ class AuditPipelineTest {
       for (int i = 0; i < 3; i++) {
         p.record(decision("t", i));
       }
-      await("3 events", Duration.ofSeconds(5), () -> mem.events().size() == 3);
+      await("3 events", Duration.ofSeconds(5), () -> mem.events().size() == 4);
       clock.advance(Duration.ofSeconds(61));
-      await("interval checkpoint", Duration.ofSeconds(5), () -> mem.events().size() == 4);
-      AuditEvent cp = mem.events().get(3);
+      await("interval checkpoint", Duration.ofSeconds(5), () -> mem.events().size() == 5);
+      AuditEvent cp = mem.events().get(4);
       assertEquals(AuditEvent.AUDIT_CHECKPOINT, cp.type());
-      assertEquals(mem.events().get(2).hash(), cp.prev());
+      assertEquals(mem.events().get(3).hash(), cp.prev());
     }
-    assertEquals(4, mem.events().size(), "no new events since the last checkpoint: none at close");
+    assertEquals(6, mem.events().size(), "no checkpoint at close: only the close record");
+    assertEquals(AuditEvent.AUDIT_CLOSED, mem.events().get(5).type());
   }
 
   @Test
@@ -325,7 +348,9 @@ class AuditPipelineTest {
     }
     VerificationReport r = AuditLog.verify(file);
     assertTrue(r.ok(), r.toString());
-    assertEquals(10, r.eventsChecked());
+    assertEquals(14, r.eventsChecked(), "two runs, each with its opening and close record");
+    assertTrue(r.endedCleanly());
+    assertEquals(List.of(), r.uncleanRestartSeqs());
   }
 
   @Test
@@ -352,7 +377,7 @@ class AuditPipelineTest {
         p.record(decision("t", i));
       }
     }
-    Files.write(file, "{\"v\":1,\"seq\":6,\"id\":\"x".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+    Files.write(file, "{\"v\":1,\"seq\":8,\"id\":\"x".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
     String log = captureStderr(() -> {
       try (AuditPipeline p = AuditPipeline.start(config(AuditSinks.jsonLines(file)))) {
         p.record(decision("t", 9));
@@ -363,13 +388,13 @@ class AuditPipelineTest {
     assertEquals(List.of(aside, file), AuditLog.files(file));
     VerificationReport old = AuditLog.verify(aside);
     assertEquals(VerificationReport.Kind.TORN_LAST_LINE, old.kind());
-    assertEquals(6, old.firstBadSeq().getAsLong());
+    assertEquals(8, old.firstBadSeq().getAsLong());
     VerificationReport both = AuditLog.verify(aside, file);
     assertEquals(VerificationReport.Kind.TORN_LINE, both.kind(), "the crash stays visible");
     VerificationReport fresh = AuditLog.verify(file);
     assertTrue(fresh.ok());
-    assertEquals(6, fresh.firstSeq().getAsLong());
-    assertEquals(AuditLog.read(aside).get(4).hash(), AuditLog.read(file).get(0).prev());
+    assertEquals(8, fresh.firstSeq().getAsLong());
+    assertEquals(AuditLog.read(aside).get(6).hash(), AuditLog.read(file).get(0).prev());
   }
 
   @Test
@@ -378,7 +403,8 @@ class AuditPipelineTest {
     try (AuditPipeline p = AuditPipeline.start(config(AuditSinks.jsonLines(file)))) {
       p.record(decision("t", 1));
     }
-    String text = Files.readString(file).replace("files.read", "files.rm!!");
+    // the last line is the close record: make its content disagree with its hash
+    String text = Files.readString(file).replace("\"audit.closed\"", "\"audit.opened\"");
     Files.writeString(file, text);
     assertThrows(IllegalStateException.class, () -> AuditSinks.jsonLines(file));
   }
@@ -399,7 +425,7 @@ class AuditPipelineTest {
     }
     VerificationReport r = AuditLog.verify(files.toArray(new Path[0]));
     assertTrue(r.ok(), r.toString());
-    assertEquals(60, r.eventsChecked());
+    assertEquals(62, r.eventsChecked(), "60 events, the opening and the close record");
     AuditEvent firstOfSecond = AuditLog.read(files.get(1)).get(0);
     List<AuditEvent> first = AuditLog.read(files.get(0));
     assertEquals(first.get(first.size() - 1).hash(), firstOfSecond.prev());
@@ -410,7 +436,12 @@ class AuditPipelineTest {
     assertThrows(IllegalArgumentException.class, () -> JsonLinesOptions.builder().maxFileBytes(-1));
     assertThrows(IllegalStateException.class,
         () -> JsonLinesOptions.builder().fsync(JsonLinesOptions.Fsync.NEVER).fsync(JsonLinesOptions.Fsync.NEVER));
-    assertThrows(IllegalArgumentException.class, () -> JsonLinesOptions.Fsync.interval(Duration.ofSeconds(-1)));
+    assertThrows(IllegalArgumentException.class, () -> JsonLinesOptions.builder().fsyncInterval(Duration.ofSeconds(-1)));
+    assertThrows(IllegalArgumentException.class, () -> JsonLinesOptions.builder().fsync(JsonLinesOptions.Fsync.INTERVAL));
+    assertThrows(IllegalStateException.class,
+        () -> JsonLinesOptions.builder().fsync(JsonLinesOptions.Fsync.NEVER).fsyncInterval(Duration.ofSeconds(1)));
+    assertEquals(Duration.ofSeconds(1),
+        JsonLinesOptions.builder().fsyncInterval(Duration.ofSeconds(1)).build().fsyncInterval());
     assertThrows(IllegalArgumentException.class, () -> config(AuditSinks.inMemory()).withQueueCapacity(0));
     assertThrows(IllegalArgumentException.class, () -> AuditConfig.defaults(List.of()));
   }
@@ -421,10 +452,11 @@ class AuditPipelineTest {
     try (AuditPipeline p = AuditPipeline.start(config(sink))) {
       sink.failFlushes = true;
       assertFalse(p.recordDurably(decision("t", 1), Duration.ofMillis(100)));
-      assertTrue(sink.flushed().isEmpty());
+      assertTrue(sink.flushed().stream().noneMatch(e -> e.type().equals(AuditEvent.TOOL_DECISION)));
       sink.failFlushes = false;
       assertTrue(p.recordDurably(decision("t", 2), Duration.ofSeconds(5)));
-      assertEquals(2, sink.flushed().size(), "the timed-out record was already taken and is written");
+      assertEquals(2, sink.flushed().stream().filter(e -> e.type().equals(AuditEvent.TOOL_DECISION)).count(),
+          "the timed-out record was already taken and is written");
     }
   }
 
@@ -445,7 +477,8 @@ class AuditPipelineTest {
     }
     VerificationReport r = AuditLog.verify(file);
     assertTrue(r.ok(), r.toString());
-    assertEquals(3L, AuditLog.read(file).stream().filter(e -> e.type().equals(AuditEvent.AUDIT_GAP))
+    // the writer is held inside the gate by the opening record: the queue takes 2, 4 are dropped
+    assertEquals(4L, AuditLog.read(file).stream().filter(e -> e.type().equals(AuditEvent.AUDIT_GAP))
         .findFirst().orElseThrow().count());
   }
 
@@ -456,6 +489,11 @@ class AuditPipelineTest {
       @Override
       public String keyId() {
         return "k";
+      }
+
+      @Override
+      public String publicJwks() {
+        return "{\"keys\":[]}";
       }
 
       @Override
@@ -470,7 +508,8 @@ class AuditPipelineTest {
         }
       }
     });
-    assertEquals(10, mem.events().size());
+    assertEquals(12, mem.events().size(), "10 events, the opening record and an unsigned close record");
+    assertNull(mem.events().get(11).signature());
     assertEquals(1, count(log, "checkpoint signer failed"), log);
   }
 }

@@ -12,8 +12,11 @@ import dev.agentguard.core.AuditSinks;
 import dev.agentguard.core.VerificationReport;
 import dev.agentguard.core.VerificationReport.Kind;
 import dev.agentguard.core.internal.audit.AuditJson;
+import dev.agentguard.core.internal.audit.AuditLineParser;
 import dev.agentguard.core.internal.audit.AuditPipeline;
 import dev.agentguard.core.internal.audit.ByteBuf;
+import dev.agentguard.core.internal.audit.ChainSealer;
+import dev.agentguard.core.internal.audit.RecordBounds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Security case 31: tampering is reported with the first bad seq. */
+/** docs/security-cases.md #31: tampering is reported with the first bad seq. */
 class AuditTamperTest {
   @TempDir
   Path dir;
@@ -33,7 +36,10 @@ class AuditTamperTest {
   Path file;
   List<String> lines;
 
-  /** 20 decisions with a checkpoint after every 5: checkpoints at seq 6, 12, 18 and 24. */
+  /**
+   * The opening record (seq 1), 20 decisions with a checkpoint after every 5 (seq 7, 13, 19, 25), a
+   * task.completed (26) and the close record (27).
+   */
   @BeforeEach
   void writeLog() throws Exception {
     file = dir.resolve("audit.jsonl");
@@ -45,10 +51,11 @@ class AuditTamperTest {
       p.record(AuditEvent.builder(AuditEvent.TASK_COMPLETED).task("task-0"));
     }
     lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
-    assertEquals(26, lines.size());
+    assertEquals(27, lines.size());
     VerificationReport r = AuditLog.verify(signer.publicJwks(), file);
     assertTrue(r.ok(), r.toString());
-    assertEquals(26, r.lastCheckpointSeq().getAsLong());
+    assertEquals(25, r.lastCheckpointSeq().getAsLong());
+    assertTrue(r.endedCleanly(), r.toString());
   }
 
   private VerificationReport verifyLines(List<String> content) throws Exception {
@@ -73,12 +80,12 @@ class AuditTamperTest {
 
   @Test
   void changedAndRehashedRecordBreaksTheNextLink() throws Exception {
-    AuditEvent e = AuditJson.parse(lines.get(9).getBytes(StandardCharsets.UTF_8), 0, lines.get(9).length());
-    AuditEvent forged = e.toBuilder().decision("DENY").hash(null).build();
+    AuditEvent e = AuditLineParser.parse(lines.get(9).getBytes(StandardCharsets.UTF_8), 0, lines.get(9).length());
+    AuditEvent forged = AuditEvent.recorded(e.toBuilder().decision("DENY"), e.seq(), e.id(), e.ts(), e.parent(),
+        e.prev(), null);
     ByteBuf b = new ByteBuf(512);
     AuditJson.writeCanonical(forged, b);
-    String h = AuditJson.hash(forged.prev(), b.array(), b.length());
-    AuditJson.appendHash(b, h.getBytes(StandardCharsets.US_ASCII));
+    AuditJson.appendHash(b, ChainSealer.hashOf(forged));
     lines.set(9, new String(b.array(), 0, b.length() - 1, StandardCharsets.UTF_8));
     assertBad(verifyLines(lines), Kind.BROKEN_LINK, 11);
   }
@@ -117,37 +124,36 @@ class AuditTamperTest {
 
   @Test
   void forgedCheckpointSignatureIsReported() throws Exception {
-    String cp = lines.get(5);
+    String cp = lines.get(6);
     assertTrue(cp.contains("audit.checkpoint"));
-    String sig = AuditJson.parse(cp.getBytes(StandardCharsets.UTF_8), 0, cp.length()).signature();
+    String sig = AuditLineParser.parse(cp.getBytes(StandardCharsets.UTF_8), 0, cp.length()).signature();
     String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[64]);
     List<String> tampered = new ArrayList<>(lines);
-    tampered.set(5, cp.replace(sig, forged));
-    // the hash covers the signature, so an unpinned check sees a hash mismatch; re-hashing is caught
-    // only by the pinned key
-    AuditEvent e = AuditJson.parse(tampered.get(5).getBytes(StandardCharsets.UTF_8), 0, tampered.get(5).length());
-    ByteBuf b = new ByteBuf(512);
-    AuditJson.writeCanonical(e, b);
-    String h = AuditJson.hash(e.prev(), b.array(), b.length());
-    tampered.set(5, tampered.get(5).replace(e.hash(), h));
+    tampered.set(6, cp.replace(sig, forged));
+    // the hash covers the signature, so a plain check sees a hash mismatch; a re-hashed forgery is
+    // caught by the signature check (pinned, or under the opening record's key)
+    AuditEvent e = AuditLineParser.parse(tampered.get(6).getBytes(StandardCharsets.UTF_8), 0, tampered.get(6).length());
+    tampered.set(6, tampered.get(6).replace(e.hash(), ChainSealer.hashOf(e)));
     VerificationReport r = verifyLines(tampered);
-    assertBad(r, Kind.BAD_CHECKPOINT, 6);
+    assertBad(r, Kind.BAD_CHECKPOINT, 7);
   }
 
   @Test
-  void truncationAfterACheckpointVerifiesButIsVisibleAgainstAHeldCheckpoint() throws Exception {
-    VerificationReport r = verifyLines(lines.subList(0, 18));
-    assertTrue(r.ok(), "a clean cut is not detectable without an anchor");
-    assertEquals(18, r.lastCheckpointSeq().getAsLong());
-    assertEquals(18, r.lastSeq().getAsLong());
-    assertTrue(r.lastCheckpointSeq().getAsLong() < 26, "a reviewer holding checkpoint 26 sees the cut");
+  void truncationAfterACheckpointVerifiesButDoesNotEndCleanly() throws Exception {
+    VerificationReport r = verifyLines(lines.subList(0, 19));
+    assertTrue(r.ok(), "the remaining prefix verifies");
+    assertFalse(r.endedCleanly(), "a cut trail no longer ends with the signed close record");
+    assertEquals(19, r.lastCheckpointSeq().getAsLong());
+    assertEquals(19, r.lastSeq().getAsLong());
+    assertTrue(r.lastCheckpointSeq().getAsLong() < 25, "a reviewer holding checkpoint 25 sees the cut");
   }
 
   @Test
   void truncationBeforeACheckpointLosesThatCheckpoint() throws Exception {
     VerificationReport r = verifyLines(lines.subList(0, 16));
     assertTrue(r.ok());
-    assertEquals(12, r.lastCheckpointSeq().getAsLong());
+    assertFalse(r.endedCleanly());
+    assertEquals(13, r.lastCheckpointSeq().getAsLong());
   }
 
   @Test
@@ -156,17 +162,17 @@ class AuditTamperTest {
     byte[] all = Files.readAllBytes(file);
     Files.write(f, java.util.Arrays.copyOf(all, all.length - 40));
     VerificationReport r = AuditLog.verify(signer.publicJwks(), f);
-    assertBad(r, Kind.TORN_LAST_LINE, 26);
+    assertBad(r, Kind.TORN_LAST_LINE, 27);
     List<String> garbageLast = new ArrayList<>(lines);
-    garbageLast.set(25, "{\"v\":1,\"seq\":26,");
-    assertBad(verifyLines(garbageLast), Kind.TORN_LAST_LINE, 26);
-    assertEquals(25, AuditLog.read(f).size(), "read skips the torn last line");
+    garbageLast.set(26, "{\"v\":1,\"seq\":27,");
+    assertBad(verifyLines(garbageLast), Kind.TORN_LAST_LINE, 27);
+    assertEquals(26, AuditLog.read(f).size(), "read skips the torn last line");
   }
 
   @Test
   void hostileContentIsReportedNotThrown() throws Exception {
     List<String> huge = new ArrayList<>(lines.subList(0, 3));
-    huge.add("{\"v\":1,\"x\":\"" + "a".repeat(AuditJson.MAX_LINE_BYTES) + "\"}");
+    huge.add("{\"v\":1,\"x\":\"" + "a".repeat(RecordBounds.MAX_LINE_BYTES) + "\"}");
     huge.addAll(lines.subList(3, 5));
     assertBad(verifyLines(huge), Kind.LINE_TOO_LONG, 4);
 
@@ -193,7 +199,7 @@ class AuditTamperTest {
 
   @Test
   void headTruncationShowsInFirstSeqAndSeqOneMustStartFromGenesis() throws Exception {
-    VerificationReport tail = verifyLines(lines.subList(10, 26));
+    VerificationReport tail = verifyLines(lines.subList(10, 27));
     assertTrue(tail.ok(), "a tail alone verifies; firstSeq shows where it starts");
     assertEquals(11, tail.firstSeq().getAsLong());
     List<String> forged = new ArrayList<>(lines);

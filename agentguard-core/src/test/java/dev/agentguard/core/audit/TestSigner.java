@@ -40,7 +40,8 @@ final class TestSigner implements CheckpointSigner {
     return s.generateSignature();
   }
 
-  String publicJwks() {
+  @Override
+  public String publicJwks() {
     return "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" + x + "\",\"kid\":\"" + kid
         + "\",\"use\":\"sig\",\"alg\":\"EdDSA\"}]}";
   }

@@ -34,15 +34,15 @@ class GuardedCallTest {
         assertEquals("tickets.read", task.lastTool());
       }
       List<AuditEvent> events = f.drainedEvents();
-      assertEquals(List.of("policy.loaded", "task.started", "tool.decision", "tool.completed",
-          "credential.revoked", "task.completed", "audit.checkpoint"), GuardFixture.types(events));
-      AuditEvent decision = events.get(2);
+      assertEquals(List.of("audit.opened", "policy.loaded", "task.started", "tool.decision", "tool.completed",
+          "credential.revoked", "task.completed", "audit.closed"), GuardFixture.types(events));
+      AuditEvent decision = events.get(3);
       assertEquals("ALLOW", decision.decision());
       assertEquals(List.of("support-read"), decision.policies());
       assertEquals("T-1", decision.attributes().get("resource.id"));
       assertTrue(decision.policyVersion().startsWith("sha256:"));
-      assertEquals(events.get(0).policyVersion(), decision.policyVersion());
-      AuditEvent completed = events.get(3);
+      assertEquals(events.get(1).policyVersion(), decision.policyVersion());
+      AuditEvent completed = events.get(4);
       assertEquals("success", completed.outcome());
       assertTrue(completed.durationMicros() >= 0);
     }

@@ -60,8 +60,8 @@ class TaskContextTest {
       task.close();
       task.close();
       List<String> types = GuardFixture.types(f.drainedEvents());
-      assertEquals(List.of("policy.loaded", "task.started", "credential.revoked", "task.completed",
-          "audit.checkpoint"), types);
+      assertEquals(List.of("audit.opened", "policy.loaded", "task.started", "credential.revoked", "task.completed",
+          "audit.closed"), types);
     }
   }
 

@@ -8,16 +8,18 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Immutable configuration of an {@link AuditPipeline}.
+ * Immutable configuration of an {@link AuditPipeline}. The {@code DEFAULT_*} constants are the one
+ * source of the audit defaults: {@link #defaults} and the guard's builder both use them.
  *
  * @param sinks where events go, in this order; at least one
- * @param queueCapacity bound of the record queue, {@code > 0} (default 65,536)
+ * @param queueCapacity bound of the record queue, {@code > 0} (default {@value #DEFAULT_QUEUE_CAPACITY})
  * @param overflow what {@link AuditPipeline#record} does when the queue is full (default BLOCK)
- * @param overflowWait the wait of {@link AuditOverflow#DENY_AFTER_WAIT} (default 100 ms)
+ * @param overflowWait the wait of {@link AuditOverflow#DENY_AFTER_WAIT} (default zero)
  * @param closeTimeout how long {@link AuditPipeline#close()} keeps retrying failing sinks
  *     (default 10 s)
- * @param signer signs checkpoints, or {@code null} for none
- * @param checkpointEveryEvents a checkpoint after this many events, 0 for none (default 10,000)
+ * @param signer signs checkpoints and the close record, or {@code null} for none
+ * @param checkpointEveryEvents a checkpoint after this many events, 0 for none (default
+ *     {@value #DEFAULT_CHECKPOINT_EVENTS})
  * @param checkpointInterval a checkpoint when this much clock time passed since the last one and
  *     events were written since, {@link Duration#ZERO} for none (default 1 minute)
  * @param clock the clock of {@code ts} and of the checkpoint interval (never of seq or order)
@@ -31,6 +33,36 @@ public record AuditConfig(List<AuditSink> sinks, int queueCapacity, AuditOverflo
                           ChainHead resumeFrom) {
   /** Default queue capacity. */
   public static final int DEFAULT_QUEUE_CAPACITY = 65_536;
+  /**
+   * Default overflow behaviour.
+   *
+   * @since 0.2.0
+   */
+  public static final AuditOverflow DEFAULT_OVERFLOW = AuditOverflow.BLOCK;
+  /**
+   * Default wait of {@link AuditOverflow#DENY_AFTER_WAIT} (used only with that mode).
+   *
+   * @since 0.2.0
+   */
+  public static final Duration DEFAULT_OVERFLOW_WAIT = Duration.ZERO;
+  /**
+   * Default close timeout.
+   *
+   * @since 0.2.0
+   */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * Default number of events between checkpoints.
+   *
+   * @since 0.2.0
+   */
+  public static final long DEFAULT_CHECKPOINT_EVENTS = 1_000;
+  /**
+   * Default clock time between checkpoints.
+   *
+   * @since 0.2.0
+   */
+  public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofMinutes(1);
 
   /**
    * Validates and copies.
@@ -72,10 +104,11 @@ public record AuditConfig(List<AuditSink> sinks, int queueCapacity, AuditOverflo
     }
   }
 
-  /** Defaults for the given sinks: BLOCK, 65,536 queue, 10 s close timeout, no signer, UTC clock. */
+  /** The {@code DEFAULT_*} values for the given sinks, with no signer and the UTC system clock. */
   public static AuditConfig defaults(List<AuditSink> sinks) {
-    return new AuditConfig(sinks, DEFAULT_QUEUE_CAPACITY, AuditOverflow.BLOCK, Duration.ofMillis(100),
-        Duration.ofSeconds(10), null, 10_000, Duration.ofMinutes(1), Clock.systemUTC(), null);
+    return new AuditConfig(sinks, DEFAULT_QUEUE_CAPACITY, DEFAULT_OVERFLOW, DEFAULT_OVERFLOW_WAIT,
+        DEFAULT_CLOSE_TIMEOUT, null, DEFAULT_CHECKPOINT_EVENTS, DEFAULT_CHECKPOINT_INTERVAL, Clock.systemUTC(),
+        null);
   }
 
   /** A copy with another queue capacity. */

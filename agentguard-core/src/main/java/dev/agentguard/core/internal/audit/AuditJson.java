@@ -1,30 +1,21 @@
 package dev.agentguard.core.internal.audit;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.agentguard.AuditEvent;
 import dev.agentguard.Risk;
 import dev.agentguard.Sensitivity;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The audit record's wire format: the canonical encoding that is hashed and written, and the strict
- * parser that reads it back.
+ * The audit record's wire format: the canonical encoding that is hashed and written
+ * ({@link AuditLineParser} reads it back).
  *
  * <p><b>Canonical bytes.</b> A UTF-8 JSON object without insignificant white space whose members
  * appear in this fixed order: {@code v, seq, id, ts, type, agent, onBehalfOf, task, credential, tool,
  * action, risk, attributes, decision, code, reasons, policies, policyVersion, outcome, error,
- * durationMicros, count, signature, keyId, parent, prev}. Members whose value is {@code null} and
+ * durationMicros, count, signature, keyId, jwks, parent, prev}. Members whose value is {@code null} and
  * {@code attributes}, {@code reasons}, {@code policies} when empty are omitted. Attribute members keep
  * sorted by key (by UTF-16 code units, {@link String#compareTo}), whatever the map's order. Strings escape {@code "} and {@code \} with a backslash and write every
  * character below U+0020, U+007F, U+0085, U+2028 and U+2029 as a lower-case {@code \}{@code uXXXX} escape; an unpaired
@@ -37,8 +28,8 @@ import java.util.Map;
  * <p><b>Line.</b> The canonical bytes with the closing brace replaced by
  * {@code ,"hash":"sha256:<64 hex>"}}, followed by {@code \n}.
  *
- * <p><b>Hash.</b> {@code hash = "sha256:" + hex(SHA-256(UTF-8(prev) || canonical bytes))}; the first
- * event of a chain has {@code prev = }{@link #GENESIS}.
+ * <p><b>Hash.</b> See {@link ChainSealer}, the one place that computes it; the first event of a
+ * chain has {@code prev = }{@link #GENESIS}.
  *
  * <p>Parsing then encoding is exact: the canonical bytes of a parsed line equal those that were
  * hashed when it was written (numbers come back as {@link Long} or {@link Double}, risks and
@@ -51,29 +42,13 @@ import java.util.Map;
 public final class AuditJson {
   /** The {@code prev} of a chain's first event: {@code "sha256:"} followed by 64 zeros. */
   public static final String GENESIS = "sha256:" + "0".repeat(64);
-  /** Longest line the parser accepts, in bytes (without the newline). */
-  public static final int MAX_LINE_BYTES = 1 << 20;
-
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-  private static final int MAX_DEPTH = 8;
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(MAX_DEPTH + 2)
-          .maxStringLength(MAX_LINE_BYTES)
-          .maxNumberLength(400)
-          .build())
-      .build();
+  private static final int MAX_DEPTH = RecordBounds.MAX_LIST_DEPTH;
 
   private AuditJson() {}
 
   /** Appends the canonical bytes of {@code e} (everything but {@code hash}) to {@code out}. */
   public static void writeCanonical(AuditEvent e, ByteBuf out) {
-    writeCanonical(e, e.parent(), out);
-  }
-
-  /** Like {@link #writeCanonical(AuditEvent, ByteBuf)} with {@code parent} instead of {@code e.parent()}. */
-  public static void writeCanonical(AuditEvent e, String parent, ByteBuf out) {
     out.putAscii("{\"v\":");
     out.putLong(e.v());
     out.putAscii(",\"seq\":");
@@ -90,18 +65,8 @@ public final class AuditJson {
     str(out, ",\"risk\":", e.risk());
     Map<String, Object> attrs = e.attributes();
     if (attrs != null && !attrs.isEmpty()) {
-      out.putAscii(",\"attributes\":{");
-      String[] keys = attrs.keySet().toArray(new String[0]);
-      Arrays.sort(keys);
-      for (int i = 0; i < keys.length; i++) {
-        if (i > 0) {
-          out.put(',');
-        }
-        putString(out, keys[i]);
-        out.put(':');
-        putValue(out, attrs.get(keys[i]), 0);
-      }
-      out.put('}');
+      out.putAscii(",\"attributes\":");
+      writeAttributes(attrs, out);
     }
     str(out, ",\"decision\":", e.decision());
     str(out, ",\"code\":", e.code());
@@ -114,7 +79,8 @@ public final class AuditJson {
     num(out, ",\"count\":", e.count());
     str(out, ",\"signature\":", e.signature());
     str(out, ",\"keyId\":", e.keyId());
-    str(out, ",\"parent\":", parent);
+    str(out, ",\"jwks\":", e.jwks());
+    str(out, ",\"parent\":", e.parent());
     str(out, ",\"prev\":", e.prev());
     out.put('}');
   }
@@ -123,53 +89,39 @@ public final class AuditJson {
   public static byte[] canonicalBytes(AuditEvent e) {
     ByteBuf buf = new ByteBuf(512);
     writeCanonical(e, buf);
-    return java.util.Arrays.copyOf(buf.array(), buf.length());
+    return Arrays.copyOf(buf.array(), buf.length());
   }
 
   /**
    * Turns canonical bytes in {@code buf} into a line: replaces the closing brace with the hash member
    * and appends {@code }\n}.
    */
-  public static void appendHash(ByteBuf buf, byte[] hashAscii) {
+  public static void appendHash(ByteBuf buf, String hash) {
     buf.truncate(buf.length() - 1);
-    buf.putAscii(",\"hash\":\"");
-    buf.put(hashAscii, 0, hashAscii.length);
-    buf.putAscii("\"}\n");
+    buf.putAscii(",\"hash\":");
+    putString(buf, hash);
+    buf.putAscii("}\n");
   }
 
-  /** Lower-case hex of {@code bytes}. */
-  public static String hexOf(byte[] bytes) {
-    byte[] out = new byte[bytes.length * 2];
-    for (int i = 0; i < bytes.length; i++) {
-      out[2 * i] = HEX[(bytes[i] >> 4) & 0xf];
-      out[2 * i + 1] = HEX[bytes[i] & 0xf];
+  /** The canonical JSON object of {@code attrs}: members sorted by key, values as in the class comment. */
+  public static void writeAttributes(Map<String, Object> attrs, ByteBuf out) {
+    String[] keys = attrs.keySet().toArray(new String[0]);
+    Arrays.sort(keys);
+    out.put('{');
+    for (int i = 0; i < keys.length; i++) {
+      if (i > 0) {
+        out.put(',');
+      }
+      putString(out, keys[i]);
+      out.put(':');
+      putValue(out, attrs.get(keys[i]), 0);
     }
-    return new String(out, StandardCharsets.US_ASCII);
+    out.put('}');
   }
 
-  /** {@code "sha256:" + hex(digest)} as ASCII bytes. */
-  public static byte[] hashAscii(byte[] digest) {
-    byte[] out = new byte[7 + digest.length * 2];
-    out[0] = 's';
-    out[1] = 'h';
-    out[2] = 'a';
-    out[3] = '2';
-    out[4] = '5';
-    out[5] = '6';
-    out[6] = ':';
-    for (int i = 0; i < digest.length; i++) {
-      out[7 + 2 * i] = HEX[(digest[i] >> 4) & 0xf];
-      out[8 + 2 * i] = HEX[digest[i] & 0xf];
-    }
-    return out;
-  }
-
-  /** Computes the hash of an event whose canonical bytes are given. */
-  public static String hash(String prev, byte[] canonical, int len) {
-    java.security.MessageDigest md = Sha256.get();
-    md.update(prev.getBytes(StandardCharsets.UTF_8));
-    md.update(canonical, 0, len);
-    return new String(hashAscii(md.digest()), StandardCharsets.US_ASCII);
+  /** The canonical JSON of one value (a string, number, boolean, enum or list of these). */
+  public static void writeValue(Object value, ByteBuf out) {
+    putValue(out, value, 0);
   }
 
   private static void str(ByteBuf out, String name, String value) {
@@ -289,225 +241,5 @@ public final class AuditJson {
     out.put(HEX[(c >> 8) & 0xf]);
     out.put(HEX[(c >> 4) & 0xf]);
     out.put(HEX[c & 0xf]);
-  }
-
-  /**
-   * Parses one line (without its newline) strictly: a single JSON object, known members only, no
-   * duplicates, no nulls, the types of the format, nothing after the object.
-   *
-   * @throws IllegalArgumentException saying what is wrong (never the line's content)
-   */
-  public static AuditEvent parse(byte[] line, int off, int len) {
-    if (len > MAX_LINE_BYTES) {
-      throw new IllegalArgumentException("line longer than " + MAX_LINE_BYTES + " bytes");
-    }
-    try (JsonParser p = FACTORY.createParser(line, off, len)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new IllegalArgumentException("not a JSON object");
-      }
-      AuditEvent.Builder b = null;
-      boolean hasV = false;
-      boolean hasSeq = false;
-      long v = 0;
-      long seq = 0;
-      String id = null;
-      String ts = null;
-      String prev = null;
-      String hash = null;
-      Map<String, Object> pending = new LinkedHashMap<>();
-      String type = null;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) {
-          throw new IllegalArgumentException("member '" + name + "' is null");
-        }
-        switch (name) {
-          case "v":
-            v = longValue(p, name, t);
-            hasV = true;
-            break;
-          case "seq":
-            seq = longValue(p, name, t);
-            hasSeq = true;
-            break;
-          case "id":
-            id = string(p, name, t);
-            break;
-          case "ts":
-            ts = string(p, name, t);
-            break;
-          case "type":
-            type = string(p, name, t);
-            break;
-          case "prev":
-            prev = string(p, name, t);
-            break;
-          case "hash":
-            hash = string(p, name, t);
-            break;
-          case "agent": case "onBehalfOf": case "task": case "credential": case "tool":
-          case "action": case "risk": case "decision": case "code": case "policyVersion":
-          case "outcome": case "error": case "signature": case "keyId": case "parent":
-            pending.put(name, string(p, name, t));
-            break;
-          case "durationMicros": case "count":
-            pending.put(name, longValue(p, name, t));
-            break;
-          case "reasons": case "policies":
-            pending.put(name, stringList(p, name, t));
-            break;
-          case "attributes":
-            pending.put(name, attributes(p, t));
-            break;
-          default:
-            throw new IllegalArgumentException("unknown member '" + truncate(name) + "'");
-        }
-      }
-      if (p.currentToken() != JsonToken.END_OBJECT) {
-        throw new IllegalArgumentException("malformed object");
-      }
-      if (p.nextToken() != null) {
-        throw new IllegalArgumentException("content after the object");
-      }
-      if (!hasV || !hasSeq || id == null || ts == null || type == null || prev == null || hash == null) {
-        throw new IllegalArgumentException("missing one of the required members v, seq, id, ts, type, prev, hash");
-      }
-      if (v != AuditEvent.FORMAT_VERSION) {
-        throw new IllegalArgumentException("unsupported format version " + v);
-      }
-      b = AuditEvent.builder(type).v((int) v).seq(seq).id(id).ts(ts).prev(prev).hash(hash);
-      applyPending(b, pending);
-      return b.build();
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not valid JSON (" + e.getClass().getSimpleName() + ")");
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static void applyPending(AuditEvent.Builder b, Map<String, Object> m) {
-    for (Map.Entry<String, Object> e : m.entrySet()) {
-      Object val = e.getValue();
-      switch (e.getKey()) {
-        case "agent": b.agent((String) val); break;
-        case "onBehalfOf": b.onBehalfOf((String) val); break;
-        case "task": b.task((String) val); break;
-        case "credential": b.credential((String) val); break;
-        case "tool": b.tool((String) val); break;
-        case "action": b.action((String) val); break;
-        case "risk": b.risk((String) val); break;
-        case "decision": b.decision((String) val); break;
-        case "code": b.code((String) val); break;
-        case "policyVersion": b.policyVersion((String) val); break;
-        case "outcome": b.outcome((String) val); break;
-        case "error": b.error((String) val); break;
-        case "signature": b.signature((String) val); break;
-        case "keyId": b.keyId((String) val); break;
-        case "parent": b.parent((String) val); break;
-        case "durationMicros": b.durationMicros((Long) val); break;
-        case "count": b.count((Long) val); break;
-        case "reasons": b.reasons((List<String>) val); break;
-        case "policies": b.policies((List<String>) val); break;
-        case "attributes": b.attributes((Map<String, Object>) val); break;
-        default: throw new IllegalStateException(e.getKey());
-      }
-    }
-  }
-
-  private static String truncate(String s) {
-    return s.length() > 40 ? s.substring(0, 40) + "..." : s;
-  }
-
-  private static long longValue(JsonParser p, String name, JsonToken t) throws IOException {
-    if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-      throw new IllegalArgumentException("member '" + name + "' is not a long");
-    }
-    return p.getLongValue();
-  }
-
-  private static String string(JsonParser p, String name, JsonToken t) throws IOException {
-    if (t != JsonToken.VALUE_STRING) {
-      throw new IllegalArgumentException("member '" + name + "' is not a string");
-    }
-    return p.getText();
-  }
-
-  private static List<String> stringList(JsonParser p, String name, JsonToken t) throws IOException {
-    if (t != JsonToken.START_ARRAY) {
-      throw new IllegalArgumentException("member '" + name + "' is not an array");
-    }
-    List<String> out = new ArrayList<>();
-    JsonToken x;
-    while ((x = p.nextToken()) != JsonToken.END_ARRAY) {
-      out.add(string(p, name, x));
-    }
-    return out;
-  }
-
-  private static Map<String, Object> attributes(JsonParser p, JsonToken t) throws IOException {
-    if (t != JsonToken.START_OBJECT) {
-      throw new IllegalArgumentException("member 'attributes' is not an object");
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String key = p.currentName();
-      out.put(key, value(p, p.nextToken(), 0));
-    }
-    return out;
-  }
-
-  private static Object value(JsonParser p, JsonToken t, int depth) throws IOException {
-    switch (t) {
-      case VALUE_STRING:
-        return p.getText();
-      case VALUE_TRUE:
-        return Boolean.TRUE;
-      case VALUE_FALSE:
-        return Boolean.FALSE;
-      case VALUE_NUMBER_INT:
-        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-          throw new IllegalArgumentException("attribute number out of the long range");
-        }
-        return p.getLongValue();
-      case VALUE_NUMBER_FLOAT:
-        double d = p.getDoubleValue();
-        if (Double.isInfinite(d)) {
-          throw new IllegalArgumentException("attribute number out of the double range");
-        }
-        return d;
-      case START_ARRAY:
-        if (depth >= MAX_DEPTH) {
-          throw new IllegalArgumentException("attribute lists nested too deeply");
-        }
-        List<Object> list = new ArrayList<>();
-        JsonToken x;
-        while ((x = p.nextToken()) != JsonToken.END_ARRAY) {
-          list.add(value(p, x, depth + 1));
-        }
-        return Collections.unmodifiableList(list);
-      default:
-        throw new IllegalArgumentException("attribute value of unsupported JSON type " + t);
-    }
-  }
-
-  /** A per-thread reusable SHA-256 digest. */
-  static final class Sha256 {
-    private static final ThreadLocal<java.security.MessageDigest> MD = ThreadLocal.withInitial(Sha256::create);
-
-    private Sha256() {}
-
-    static java.security.MessageDigest create() {
-      try {
-        return java.security.MessageDigest.getInstance("SHA-256");
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is not available", e);
-      }
-    }
-
-    static java.security.MessageDigest get() {
-      java.security.MessageDigest md = MD.get();
-      md.reset();
-      return md;
-    }
   }
 }

@@ -32,6 +32,12 @@ public final class ByteBuf {
     length = 0;
   }
 
+  /** Forgets the content and drops a grown backing array, so a rare huge record does not stay held. */
+  public void release() {
+    length = 0;
+    bytes = new byte[1024];
+  }
+
   /** Shortens the content to {@code newLength} bytes. */
   public void truncate(int newLength) {
     if (newLength < 0 || newLength > length) {

@@ -34,6 +34,7 @@ public final class JsonLinesSink implements EncodedAuditSink {
 
   private final Path path;
   private final JsonLinesOptions.Fsync fsync;
+  private final long fsyncIntervalNanos;
   private final long maxFileBytes;
   private final ByteBuf pending = new ByteBuf(64 * 1024);
   private final ByteBuf encodeBuf = new ByteBuf(1024);
@@ -54,6 +55,7 @@ public final class JsonLinesSink implements EncodedAuditSink {
   public JsonLinesSink(Path path, JsonLinesOptions options) {
     this.path = path.toAbsolutePath();
     this.fsync = options.fsync();
+    this.fsyncIntervalNanos = options.fsyncInterval().toNanos();
     this.maxFileBytes = options.maxFileBytes();
     try {
       this.head = inspectExisting();
@@ -73,7 +75,7 @@ public final class JsonLinesSink implements EncodedAuditSink {
       return null;
     }
     long size = Files.size(path);
-    int window = (int) Math.min(size, 2L * AuditJson.MAX_LINE_BYTES + 2);
+    int window = (int) Math.min(size, 2L * RecordBounds.MAX_LINE_BYTES + 2);
     byte[] tail = new byte[window];
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       ByteBuffer bb = ByteBuffer.wrap(tail);
@@ -105,7 +107,7 @@ public final class JsonLinesSink implements EncodedAuditSink {
     }
     if (lastNl < 0 && size != window) {
       throw new IllegalStateException("audit log " + path + ": last line longer than "
-          + AuditJson.MAX_LINE_BYTES + " bytes; refusing to continue its chain");
+          + RecordBounds.MAX_LINE_BYTES + " bytes; refusing to continue its chain");
     }
     return headOf(tail, lastNl + 1, end - lastNl - 1);
   }
@@ -113,14 +115,12 @@ public final class JsonLinesSink implements EncodedAuditSink {
   private ChainHead headOf(byte[] bytes, int off, int len) {
     AuditEvent e;
     try {
-      e = AuditJson.parse(bytes, off, len);
+      e = AuditLineParser.parse(bytes, off, len);
     } catch (IllegalArgumentException ex) {
       throw new IllegalStateException("audit log " + path + ": last line is corrupt (" + ex.getMessage()
           + "); refusing to continue its chain");
     }
-    ByteBuf b = new ByteBuf(len + 16);
-    AuditJson.writeCanonical(e, b);
-    if (!AuditJson.hash(e.prev(), b.array(), b.length()).equals(e.hash())) {
+    if (!ChainSealer.hashOf(e).equals(e.hash())) {
       throw new IllegalStateException("audit log " + path + ": last line's hash does not match its "
           + "content; refusing to continue its chain");
     }
@@ -168,7 +168,7 @@ public final class JsonLinesSink implements EncodedAuditSink {
   public void write(AuditEvent event) throws IOException {
     encodeBuf.reset();
     AuditJson.writeCanonical(event, encodeBuf);
-    AuditJson.appendHash(encodeBuf, String.valueOf(event.hash()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    AuditJson.appendHash(encodeBuf, String.valueOf(event.hash()));
     write(event, encodeBuf.array(), 0, encodeBuf.length());
   }
 
@@ -184,9 +184,12 @@ public final class JsonLinesSink implements EncodedAuditSink {
     if (!dirty) {
       return;
     }
-    String kind = fsync.kind();
-    if ("EVERY_BATCH".equals(kind)
-        || ("INTERVAL".equals(kind) && System.nanoTime() - lastForceNanos >= fsync.interval().toNanos())) {
+    boolean force = switch (fsync) {
+      case EVERY_BATCH -> true;
+      case INTERVAL -> System.nanoTime() - lastForceNanos >= fsyncIntervalNanos;
+      case EVERY_EVENT, NEVER -> false;
+    };
+    if (force) {
       force(false);
     }
   }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /**
  * Reads a file line by line ({@code \n} separated), bounding each line to
- * {@link AuditJson#MAX_LINE_BYTES}. Not thread-safe.
+ * {@link RecordBounds#MAX_LINE_BYTES} (the bound the writer keeps). Not thread-safe.
  *
  * @since 0.1.0
  */
@@ -47,7 +47,7 @@ public final class LineReader implements Closeable {
         newline = true;
         break;
       }
-      if (line.length() < AuditJson.MAX_LINE_BYTES) {
+      if (line.length() < RecordBounds.MAX_LINE_BYTES) {
         line.put(b);
       } else {
         tooLong = true;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
@@ -23,6 +24,16 @@ public final class Slf4jSink implements AuditSink {
 
   /** Creates the sink. */
   public Slf4jSink() {}
+
+  /**
+   * Whether SLF4J resolves to its no-operation logger (no SLF4J provider on the class path): this
+   * sink then discards every event.
+   *
+   * @since 0.2.0
+   */
+  public static boolean discardsEverything() {
+    return LoggerFactory.getILoggerFactory() instanceof NOPLoggerFactory;
+  }
 
   @Override
   public void write(AuditEvent e) {
@@ -56,6 +67,7 @@ public final class Slf4jSink implements AuditSink {
     kv(b, "count", e.count());
     kv(b, "signature", e.signature());
     kv(b, "keyId", e.keyId());
+    kv(b, "jwks", e.jwks());
     kv(b, "parent", e.parent());
     kv(b, "prev", e.prev());
     kv(b, "hash", e.hash());

@@ -1,34 +1,44 @@
 package dev.agentguard.core.internal.audit;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.agentguard.AuditEvent;
 import dev.agentguard.core.VerificationReport;
 import dev.agentguard.core.VerificationReport.Kind;
+import dev.agentguard.core.VerificationReport.SignatureCheck;
+import dev.agentguard.core.internal.Base64Url;
+import dev.agentguard.core.internal.Hashing;
+import dev.agentguard.core.internal.credential.Ed25519;
+import dev.agentguard.core.internal.credential.JwkSets;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
- * Verifies audit files: strict parsing, seq continuity, hash chain, checkpoints. Stops at the first
- * problem. Stateless entry point; each call uses its own state.
+ * Verifies audit files: strict parsing, seq continuity, the hash chain (through
+ * {@link ChainSealer#hashOf}), signed records and how each run of the pipeline began and ended.
+ * Stops at the first problem.
+ *
+ * <p>Signatures: with a trusted (pinned) JWK set, every checkpoint and signed close record must
+ * verify under a pinned key, and every opening record must declare a pinned key. Without one, a
+ * signed record in a run whose opening record is in view must verify under the key that record
+ * declares (self-consistent: it proves the records were signed by whoever wrote the opening
+ * record, not who that was); a signed record whose run began before the first file given is
+ * checked for form only.
+ *
+ * <p>Stateless entry point; each call uses its own state.
  *
  * @since 0.1.0
  */
 public final class Verifier {
-  private final Map<String, byte[]> trustedKeys;
+  private final Map<String, Ed25519.PublicKey> pinned;
   private final ByteBuf canon = new ByteBuf(4096);
-  private final MessageDigest md = AuditJson.Sha256.create();
+  private final MessageDigest md = Hashing.sha256();
+  private final List<Long> uncleanRestarts = new ArrayList<>();
   private long expected = -1;
   private String prevHash;
   private long checked;
@@ -36,26 +46,33 @@ public final class Verifier {
   private long lastSeq = -1;
   private long lastCheckpoint = -1;
   private long checkpoints;
+  private EventType lastType;
+  private boolean runInView;
+  private String runKeyId;
+  private Ed25519.PublicKey runKey;
+  private boolean lastCloseClean;
+  private boolean anySigned;
+  private boolean anyFormOnly;
 
-  private Verifier(Map<String, byte[]> trustedKeys) {
-    this.trustedKeys = trustedKeys;
+  private Verifier(Map<String, Ed25519.PublicKey> pinned) {
+    this.pinned = pinned;
   }
 
   /**
    * Verifies {@code files} in chain order.
    *
-   * @param trustedPublicJwks a JWK set (or a single JWK) of Ed25519 keys checkpoints must verify
-   *     under, or {@code null} to check checkpoints for form only
+   * @param trustedPublicJwks a JWK set of Ed25519 keys (strict: see {@link JwkSets}) signed records
+   *     must verify under, or {@code null} to check them against the trail's own opening records
    * @return the report; never throws for bad input
    */
   public static VerificationReport verify(String trustedPublicJwks, List<Path> files) {
-    Map<String, byte[]> keys = null;
+    Map<String, Ed25519.PublicKey> keys = null;
     if (trustedPublicJwks != null) {
       try {
-        keys = parseJwks(trustedPublicJwks);
-      } catch (RuntimeException | IOException e) {
-        return new Report(Kind.IO_ERROR, "trusted key set is not a usable Ed25519 JWK set: "
-            + e.getMessage(), -1, 0, -1, -1, null, -1, 0, true);
+        keys = JwkSets.parse(trustedPublicJwks);
+      } catch (RuntimeException e) {
+        return new Verifier(Map.of()).failAt(-1, Kind.IO_ERROR,
+            "trusted key set is not a usable Ed25519 JWK set: " + e.getMessage());
       }
     }
     return new Verifier(keys).run(files);
@@ -79,11 +96,11 @@ public final class Verifier {
                 "incomplete line without newline" + where);
           }
           if (tooLong) {
-            return fail(Kind.LINE_TOO_LONG, "line longer than " + AuditJson.MAX_LINE_BYTES + " bytes" + where);
+            return fail(Kind.LINE_TOO_LONG, "line longer than " + RecordBounds.MAX_LINE_BYTES + " bytes" + where);
           }
           AuditEvent e;
           try {
-            e = AuditJson.parse(bytes, 0, bytes.length);
+            e = AuditLineParser.parse(bytes, 0, bytes.length);
           } catch (IllegalArgumentException ex) {
             return fail(lastFile && !more ? Kind.TORN_LAST_LINE : Kind.MALFORMED_LINE,
                 "unparseable line: " + ex.getMessage() + where);
@@ -91,7 +108,7 @@ public final class Verifier {
           AuditEvent next = null;
           if (more && expected >= 0 && e.seq() > expected && r.hadNewline() && !r.tooLong()) {
             try {
-              next = AuditJson.parse(r.bytes(), 0, r.length());
+              next = AuditLineParser.parse(r.bytes(), 0, r.length());
             } catch (IllegalArgumentException ignored) {
               next = null;
             }
@@ -106,8 +123,7 @@ public final class Verifier {
             + (ex.getMessage() == null ? "" : " " + ex.getMessage()));
       }
     }
-    return new Report(Kind.NONE, "none", -1, checked, firstSeq, lastSeq, prevHash, lastCheckpoint,
-        checkpoints, trustedKeys != null);
+    return report(Kind.NONE, "none", -1);
   }
 
   private VerificationReport check(AuditEvent e, AuditEvent next, String where) {
@@ -141,69 +157,139 @@ public final class Verifier {
     } else if (genesisPrev) {
       return fail(Kind.CHAIN_RESTART, "seq " + s + " restarts from the genesis prev" + where);
     }
-    canon.reset();
-    AuditJson.writeCanonical(e, canon);
-    md.reset();
-    md.update(e.prev().getBytes(StandardCharsets.UTF_8));
-    md.update(canon.array(), 0, canon.length());
-    String h = new String(AuditJson.hashAscii(md.digest()), StandardCharsets.US_ASCII);
-    if (!h.equals(e.hash())) {
+    if (!ChainSealer.hashOf(e, canon, md).equals(e.hash())) {
       return failAt(s, Kind.HASH_MISMATCH, "hash of seq " + s + " does not match its content" + where);
     }
     if (expected >= 0 && !e.prev().equals(prevHash)) {
       return failAt(s, Kind.BROKEN_LINK, "prev of seq " + s + " is not the hash of seq " + (s - 1) + where);
     }
-    if (AuditEvent.AUDIT_CHECKPOINT.equals(e.type())) {
-      String problem = checkCheckpoint(e);
-      if (problem != null) {
-        return failAt(s, Kind.BAD_CHECKPOINT, "checkpoint seq " + s + ": " + problem + where);
-      }
-      lastCheckpoint = s;
-      checkpoints++;
-    } else if (e.signature() != null || e.keyId() != null) {
-      return failAt(s, Kind.BAD_CHECKPOINT, "seq " + s + " carries a signature but is not a checkpoint" + where);
+    EventType type = EventType.of(e.type());
+    String problem = checkByType(type, e);
+    if (problem != null) {
+      return failAt(s, type == EventType.AUDIT_GAP ? Kind.MALFORMED_LINE : Kind.BAD_CHECKPOINT,
+          type.wireName() + " seq " + s + ": " + problem + where);
     }
-    if (AuditEvent.AUDIT_GAP.equals(e.type()) && (e.count() == null || e.count() <= 0)) {
-      return failAt(s, Kind.MALFORMED_LINE, "gap seq " + s + " has no positive count" + where);
+    if (type == EventType.AUDIT_OPENED && lastType != null && lastType != EventType.AUDIT_CLOSED) {
+      uncleanRestarts.add(s);
     }
     if (firstSeq < 0) {
       firstSeq = s;
     }
     checked++;
     lastSeq = s;
+    lastType = type;
     prevHash = e.hash();
     expected = s + 1;
     return null;
   }
 
-  private String checkCheckpoint(AuditEvent e) {
-    if (e.signature() == null || e.keyId() == null) {
-      return "missing signature or keyId";
+  /** What is wrong with {@code e} for its type, or {@code null}; updates the run state when fine. */
+  private String checkByType(EventType type, AuditEvent e) {
+    if (!type.signed() && e.signature() != null) {
+      return "carries a signature but is not a signed record";
     }
-    byte[] sig;
-    try {
-      if (e.signature().indexOf('=') >= 0) {
-        return "signature is not unpadded base64url";
+    if (type != EventType.AUDIT_OPENED && e.jwks() != null) {
+      return "carries a key set but is not an opening record";
+    }
+    return switch (type) {
+      case AUDIT_OPENED -> opened(e);
+      case AUDIT_CHECKPOINT -> {
+        if (e.signature() == null || e.keyId() == null) {
+          yield "missing signature or keyId";
+        }
+        String p = signature(e, CheckpointSigner.message(e.seq() - 1, e.prev()));
+        if (p == null) {
+          lastCheckpoint = e.seq();
+          checkpoints++;
+        }
+        yield p;
       }
-      sig = Base64.getUrlDecoder().decode(e.signature());
-    } catch (IllegalArgumentException ex) {
-      return "signature is not base64url";
+      case AUDIT_CLOSED -> closed(e);
+      case AUDIT_GAP -> e.count() == null || e.count() <= 0 ? "has no positive count"
+          : e.keyId() != null ? "carries a keyId" : null;
+      case TASK_STARTED, TOOL_DECISION, TOOL_COMPLETED, TASK_COMPLETED, CREDENTIAL_REVOKED,
+           POLICY_LOADED, POLICY_REJECTED -> e.keyId() != null ? "carries a keyId but is not a signed record" : null;
+    };
+  }
+
+  private String opened(AuditEvent e) {
+    Ed25519.PublicKey key = null;
+    if (e.jwks() != null || e.keyId() != null) {
+      if (e.jwks() == null || e.keyId() == null) {
+        return "names a key without both keyId and jwks";
+      }
+      Map<String, Ed25519.PublicKey> declared;
+      try {
+        declared = JwkSets.parse(e.jwks());
+      } catch (RuntimeException ex) {
+        return "declares an unusable key set: " + ex.getMessage();
+      }
+      if (declared.size() != 1 || !declared.containsKey(e.keyId())) {
+        return "declares a key set that is not exactly the key " + e.keyId();
+      }
+      if (pinned != null && !pinned.containsKey(e.keyId())) {
+        return "declares key " + e.keyId() + ", which is not in the trusted key set";
+      }
+      key = declared.get(e.keyId());
     }
-    if (sig.length != 64) {
-      return "signature is not 64 bytes";
+    runInView = true;
+    runKeyId = e.keyId();
+    runKey = key;
+    return null;
+  }
+
+  private String closed(AuditEvent e) {
+    if (e.signature() == null) {
+      if (e.keyId() != null) {
+        return "has a keyId but no signature";
+      }
+      // Unsigned: a clean end only where nothing is signed (no pinned keys, a run without a key).
+      lastCloseClean = pinned == null && runInView && runKeyId == null;
+    } else {
+      if (e.keyId() == null) {
+        return "missing keyId";
+      }
+      String p = signature(e, CheckpointSigner.closeMessage(e.seq() - 1, e.prev()));
+      if (p != null) {
+        return p;
+      }
+      lastCloseClean = true;
     }
-    if (trustedKeys == null) {
+    runInView = false;
+    runKeyId = null;
+    runKey = null;
+    return null;
+  }
+
+  /** Checks a signed record's signature over {@code msg}; {@code null} when it verifies (or is form-only). */
+  private String signature(AuditEvent e, byte[] msg) {
+    anySigned = true;
+    byte[] sig = Base64Url.decodeCanonical(e.signature());
+    if (sig == null) {
+      return "signature is not canonical base64url";
+    }
+    if (sig.length != Ed25519.SIGNATURE_SIZE) {
+      return "signature is not " + Ed25519.SIGNATURE_SIZE + " bytes";
+    }
+    Ed25519.PublicKey key;
+    if (pinned != null) {
+      key = pinned.get(e.keyId());
+      if (key == null) {
+        return "signed by key '" + e.keyId() + "' which is not in the trusted key set";
+      }
+    } else if (runInView) {
+      if (runKey == null) {
+        return "signed, but its run's opening record declared no key";
+      }
+      if (!runKeyId.equals(e.keyId())) {
+        return "signed by key '" + e.keyId() + "', not the key " + runKeyId + " its opening record declared";
+      }
+      key = runKey;
+    } else {
+      anyFormOnly = true;
       return null;
     }
-    byte[] pub = trustedKeys.get(e.keyId());
-    if (pub == null) {
-      return "signed by key '" + e.keyId() + "' which is not in the trusted key set";
-    }
-    byte[] msg = CheckpointSigner.message(e.seq() - 1, e.prev());
-    Ed25519Signer v = new Ed25519Signer();
-    v.init(false, new Ed25519PublicKeyParameters(pub, 0));
-    v.update(msg, 0, msg.length);
-    return v.verifySignature(sig) ? null : "bad signature";
+    return Ed25519.verify(key, msg, sig) ? null : "bad signature";
   }
 
   private VerificationReport fail(Kind kind, String problem) {
@@ -211,60 +297,21 @@ public final class Verifier {
   }
 
   private VerificationReport failAt(long badSeq, Kind kind, String problem) {
-    return new Report(kind, kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + problem,
-        badSeq, checked, firstSeq, lastSeq, prevHash, lastCheckpoint, checkpoints, trustedKeys != null);
+    return report(kind, kind.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + problem, badSeq);
   }
 
-  /** Parses a JWK set or a single JWK into keyId -> raw Ed25519 public key (kid and thumbprint). */
-  static Map<String, byte[]> parseJwks(String jwks) throws IOException {
-    JsonMapper mapper = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    JsonNode root = mapper.readTree(jwks);
-    if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("not a JSON object");
-    }
-    Map<String, byte[]> out = new HashMap<>();
-    if (root.has("keys")) {
-      JsonNode keys = root.get("keys");
-      if (!keys.isArray()) {
-        throw new IllegalArgumentException("'keys' is not an array");
-      }
-      for (JsonNode k : keys) {
-        addKey(k, out);
-      }
-    } else {
-      addKey(root, out);
-    }
-    if (out.isEmpty()) {
-      throw new IllegalArgumentException("no Ed25519 key");
-    }
-    return out;
-  }
-
-  private static void addKey(JsonNode k, Map<String, byte[]> out) {
-    if (!"OKP".equals(k.path("kty").asText()) || !"Ed25519".equals(k.path("crv").asText())
-        || !k.path("x").isTextual()) {
-      return;
-    }
-    String x = k.get("x").asText();
-    byte[] pub = Base64.getUrlDecoder().decode(x);
-    if (pub.length != 32) {
-      throw new IllegalArgumentException("Ed25519 key 'x' is not 32 bytes");
-    }
-    String thumbprint = thumbprint(x);
-    out.put(thumbprint, pub);
-    if (k.path("kid").isTextual()) {
-      out.put(k.get("kid").asText(), pub);
-    }
-  }
-
-  /** RFC 7638 thumbprint of an Ed25519 JWK with the given {@code x}. */
-  static String thumbprint(String x) {
-    byte[] json = ("{\"crv\":\"Ed25519\",\"kty\":\"OKP\",\"x\":\"" + x + "\"}").getBytes(StandardCharsets.UTF_8);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(AuditJson.Sha256.create().digest(json));
+  private VerificationReport report(Kind kind, String problem, long badSeq) {
+    SignatureCheck sc = pinned != null ? SignatureCheck.PINNED
+        : !anySigned ? SignatureCheck.NONE
+        : anyFormOnly ? SignatureCheck.FORM_ONLY : SignatureCheck.SELF_CONSISTENT;
+    boolean clean = kind == Kind.NONE && lastType == EventType.AUDIT_CLOSED && lastCloseClean;
+    return new Report(kind, problem, badSeq, checked, firstSeq, lastSeq, prevHash, lastCheckpoint, checkpoints,
+        pinned != null, sc, clean, List.copyOf(uncleanRestarts));
   }
 
   private record Report(Kind kind, String problem, long bad, long eventsChecked, long first, long last,
-                        String lastHash, long lastCp, long checkpoints, boolean signaturesPinned)
+                        String lastHash, long lastCp, long checkpoints, boolean signaturesPinned,
+                        SignatureCheck signatureCheck, boolean endedCleanly, List<Long> uncleanRestartSeqs)
       implements VerificationReport {
     @Override
     public boolean ok() {
@@ -295,7 +342,8 @@ public final class Verifier {
     public String toString() {
       return "VerificationReport{ok=" + ok() + ", eventsChecked=" + eventsChecked + ", firstBadSeq="
           + firstBadSeq() + ", problem=" + problem + ", lastCheckpointSeq=" + lastCheckpointSeq()
-          + ", signaturesPinned=" + signaturesPinned + "}";
+          + ", signatures=" + signatureCheck + ", endedCleanly=" + endedCleanly
+          + ", uncleanRestartSeqs=" + uncleanRestartSeqs + "}";
     }
   }
 }

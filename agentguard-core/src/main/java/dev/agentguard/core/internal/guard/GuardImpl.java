@@ -103,7 +103,7 @@ public final class GuardImpl implements AgentGuard {
         .build();
     List<AuditSink> sinks = config.sinks().isEmpty() ? List.of(AuditSinks.slf4j()) : config.sinks();
     this.audit = AuditPipeline.start(new AuditConfig(sinks, config.auditQueueCapacity(), config.auditOverflow(),
-        config.auditOverflowWait(), config.auditCloseTimeout(), checkpointSigner(key), config.checkpointEvents(),
+        config.auditOverflowWait(), config.auditCloseTimeout(), CheckpointSigner.of(key), config.checkpointEvents(),
         config.checkpointInterval(), clock));
     this.policySource = config.policyFile() == null ? null
         : PolicySource.builder(config.policyFile())
@@ -120,20 +120,6 @@ public final class GuardImpl implements AgentGuard {
   /** Starts a guard with validated settings. */
   public static AgentGuard start(GuardConfig config) {
     return new GuardImpl(config);
-  }
-
-  private static CheckpointSigner checkpointSigner(Ed25519SigningKey key) {
-    return new CheckpointSigner() {
-      @Override
-      public String keyId() {
-        return key.keyId();
-      }
-
-      @Override
-      public byte[] sign(byte[] message) {
-        return key.sign(message);
-      }
-    };
   }
 
   /** Turns policy loads and rejections into audit events and log lines. */

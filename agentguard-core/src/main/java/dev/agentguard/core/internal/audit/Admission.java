@@ -1,0 +1,188 @@
+package dev.agentguard.core.internal.audit;
+
+import dev.agentguard.AuditEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Takes records into the bounded queue under the configured overflow behaviour, and counts what
+ * it refused or dropped. Never does I/O or hashing on the caller's thread.
+ *
+ * <p>Thread-safe: any number of producers; one consumer (the writer).
+ *
+ * @since 0.2.0
+ */
+final class Admission {
+  private static final long POLL_MILLIS = 20;
+
+  private final AuditConfig config;
+  private final ArrayBlockingQueue<Object> queue;
+  private final AtomicInteger producers = new AtomicInteger();
+  private final AtomicLong pendingGap = new AtomicLong();
+  private final AtomicLong gapsTotal = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  private volatile boolean closed;
+
+  Admission(AuditConfig config) {
+    this.config = config;
+    this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+  }
+
+  /** See {@link AuditPipeline#record}. */
+  boolean record(AuditEvent.Builder event) {
+    requireCallerType(event);
+    producers.incrementAndGet();
+    try {
+      if (closed) {
+        return refuse();
+      }
+      if (queue.offer(event)) {
+        return true;
+      }
+      return switch (config.overflow()) {
+        case GAP -> {
+          pendingGap.incrementAndGet();
+          gapsTotal.incrementAndGet();
+          yield true;
+        }
+        case DENY_AFTER_WAIT -> queue.offer(event, config.overflowWait().toNanos(), TimeUnit.NANOSECONDS)
+            || refuse();
+        case BLOCK -> {
+          boolean taken = false;
+          while (!taken && !closed) {
+            taken = queue.offer(event, POLL_MILLIS, TimeUnit.MILLISECONDS);
+          }
+          yield taken || refuse();
+        }
+      };
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return refuse();
+    } finally {
+      producers.decrementAndGet();
+    }
+  }
+
+  /** See {@link AuditPipeline#recordDurably}. */
+  boolean recordDurably(AuditEvent.Builder event, Duration timeout) {
+    requireCallerType(event);
+    Objects.requireNonNull(timeout, "timeout");
+    long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+    Durable d = new Durable(event);
+    producers.incrementAndGet();
+    try {
+      if (closed || !(queue.offer(d) || queue.offer(d, deadline - System.nanoTime(), TimeUnit.NANOSECONDS))) {
+        return refuse();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return refuse();
+    } finally {
+      producers.decrementAndGet();
+    }
+    boolean ok;
+    try {
+      ok = d.latch.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS) && d.state.get() == Durable.OK;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ok = false;
+    }
+    if (!ok) {
+      d.cancel();
+      refuse();
+    }
+    return ok;
+  }
+
+  private boolean refuse() {
+    refused.incrementAndGet();
+    return false;
+  }
+
+  /**
+   * Only known types, and none of the pipeline's own: a caller's gap, checkpoint, opening or close
+   * record would corrupt what they attest.
+   */
+  private static void requireCallerType(AuditEvent.Builder event) {
+    String wire = Objects.requireNonNull(event, "event").type();
+    EventType type = EventType.of(wire);
+    if (type == null) {
+      throw new IllegalArgumentException("unknown audit event type '" + wire + "'; use a type of AuditEvent");
+    }
+    if (type.pipelineOwn()) {
+      throw new IllegalArgumentException(wire + " records are written by the pipeline itself");
+    }
+  }
+
+  /** Refuses every later record, then waits (bounded) for producers inside a call to leave. */
+  void close(long deadlineNanos) {
+    closed = true;
+    while (producers.get() > 0 && System.nanoTime() < deadlineNanos) {
+      LockSupport.parkNanos(100_000);
+    }
+  }
+
+  /** Refuses every later record at once (the writer stopped). */
+  void closeNow() {
+    closed = true;
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+  /** Moves up to {@code max} queued records into {@code into}. Writer only. */
+  void drainTo(List<Object> into, int max) {
+    queue.drainTo(into, max);
+  }
+
+  /** Waits up to {@code nanos} for one record. Writer only. */
+  Object poll(long nanos) {
+    try {
+      return queue.poll(nanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      return null; // the writer is not stopped by interrupts, only by close()
+    }
+  }
+
+  /** Takes the count of records dropped since the last call. Writer only. */
+  long takeGap() {
+    return pendingGap.getAndSet(0);
+  }
+
+  boolean idle() {
+    return queue.isEmpty() && pendingGap.get() == 0;
+  }
+
+  /** Removes everything still queued: fails the write-ahead waiters, returns how many others were lost. */
+  long abandonQueued() {
+    long lost = 0;
+    Object o;
+    while ((o = queue.poll()) != null) {
+      if (o instanceof Durable) {
+        ((Durable) o).complete(false);
+      } else {
+        lost++;
+      }
+    }
+    return lost;
+  }
+
+  long queued() {
+    return queue.size();
+  }
+
+  long gaps() {
+    return gapsTotal.get();
+  }
+
+  long refused() {
+    return refused.get();
+  }
+}

@@ -1,0 +1,134 @@
+package dev.agentguard.core.internal.audit;
+
+import dev.agentguard.AuditEvent;
+import dev.agentguard.core.internal.Hashing;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Seals events into a hash chain, and is the one place that computes an event's {@code hash}:
+ * the writer seals with it, the JSON Lines sink checks the line it resumes from with it and
+ * {@code AuditLog.verify} recomputes every hash with it.
+ *
+ * <pre>
+ * hash = "sha256:" + lowercase_hex( SHA-256( UTF-8(prev) || canonical bytes ) )
+ * </pre>
+ *
+ * where the canonical bytes are those of {@link AuditJson#writeCanonical} (the event without
+ * {@code hash}). Sealing assigns {@code seq} (the head's + 1), {@code id}
+ * ({@code <prefix><seq>}), {@code parent} (the previous event id of the same task; a task is
+ * forgotten after its {@code task.completed}), {@code prev} and {@code hash}, after
+ * {@link RecordBounds} made the content bounded and immutable. Pure: no clock, no I/O, no threads;
+ * the same head and content give the same event and line.
+ *
+ * <p>Not thread-safe: the writer thread owns one instance; the static methods are thread-safe.
+ *
+ * @since 0.2.0
+ */
+public final class ChainSealer {
+  /** Bytes the hash member adds to the canonical bytes: {@code ,"hash":"sha256:<64 hex>"} and the newline. */
+  private static final int HASH_MEMBER_BYTES = 82;
+
+  private final ByteBuf line = new ByteBuf(2048);
+  private final MessageDigest md = Hashing.sha256();
+  private final RecordBounds bounds = new RecordBounds();
+  private final Map<String, String> lastIdByTask = new HashMap<>();
+  private final String idPrefix;
+  private long seq;
+  private String prevHash;
+
+  /**
+   * A sealer that continues the chain after {@code head}.
+   *
+   * @param head the chain head to continue
+   * @param idPrefix the prefix of every event id this sealer makes
+   */
+  public ChainSealer(ChainHead head, String idPrefix) {
+    this.seq = head.seq();
+    this.prevHash = head.hash();
+    this.idPrefix = idPrefix;
+  }
+
+  /**
+   * Seals {@code content} as the next event of the chain; its line (canonical bytes with the hash
+   * member, then {@code \n}) is in {@link #lineBytes()} until the next call.
+   *
+   * @param content the event content (its type must be a known one); not used after the call
+   * @param ts the event time
+   * @return the sealed, deeply immutable event
+   */
+  public AuditEvent seal(AuditEvent.Builder content, String ts) {
+    EventType type = EventType.of(content.type());
+    AuditEvent draft = content.build();
+    AuditEvent.Builder b = bounds.apply(draft, content, type);
+    long s = seq + 1;
+    String id = idPrefix + s;
+    String task = b == content ? draft.task() : RecordBounds.text(draft.task());
+    String parent = task == null ? null : lastIdByTask.get(task);
+    AuditEvent unhashed = AuditEvent.recorded(b, s, id, ts, parent, prevHash, null);
+    line.reset();
+    AuditJson.writeCanonical(unhashed, line);
+    if (line.length() + HASH_MEMBER_BYTES > RecordBounds.MAX_LINE_BYTES) {
+      b = bounds.shrink(unhashed);
+      unhashed = AuditEvent.recorded(b, s, id, ts, parent, prevHash, null);
+      line.reset();
+      AuditJson.writeCanonical(unhashed, line);
+    }
+    String hash = hash(md, prevHash, line.array(), line.length());
+    AuditJson.appendHash(line, hash);
+    if (task != null) {
+      if (type == EventType.TASK_COMPLETED) {
+        lastIdByTask.remove(task);
+      } else {
+        lastIdByTask.put(task, id);
+      }
+    }
+    seq = s;
+    prevHash = hash;
+    return AuditEvent.recorded(b, s, id, ts, parent, unhashed.prev(), hash);
+  }
+
+  /** The buffer holding the last sealed event's line, valid from 0 to {@link #lineLength()}. */
+  public byte[] lineBytes() {
+    return line.array();
+  }
+
+  /** Length of the last sealed event's line, newline included. */
+  public int lineLength() {
+    return line.length();
+  }
+
+  /** The head: the last sealed event's seq and hash (or the head this sealer started from). */
+  public ChainHead head() {
+    return new ChainHead(seq, prevHash);
+  }
+
+  /**
+   * Recomputes the hash of a parsed or sealed event from its content and {@code prev}.
+   *
+   * @param e the event
+   * @param scratch a buffer to encode into (reset first)
+   * @param md a SHA-256 digest (reset first)
+   * @return {@code "sha256:<hex>"}
+   */
+  public static String hashOf(AuditEvent e, ByteBuf scratch, MessageDigest md) {
+    scratch.reset();
+    AuditJson.writeCanonical(e, scratch);
+    return hash(md, e.prev(), scratch.array(), scratch.length());
+  }
+
+  /** Like {@link #hashOf(AuditEvent, ByteBuf, MessageDigest)} with its own buffer and digest. */
+  public static String hashOf(AuditEvent e) {
+    return hashOf(e, new ByteBuf(1024), Hashing.sha256());
+  }
+
+  /** The chain-hash formula (see the class comment). */
+  private static String hash(MessageDigest md, String prev, byte[] canonical, int len) {
+    md.reset();
+    md.update(String.valueOf(prev).getBytes(StandardCharsets.UTF_8));
+    md.update(canonical, 0, len);
+    return "sha256:" + Hashing.hex(md.digest());
+  }
+}
