@@ -30,6 +30,10 @@ final class AuditVerifyCommand implements Callable<Integer> {
       description = "Trusted JWK set of the checkpoint signing keys; pins checkpoint signatures.")
   Path jwks;
 
+  @Option(names = "--require-clean-close",
+      description = "Exit 1 unless the trail ends with the guard's audit.closed record (not for live trails).")
+  boolean requireCleanClose;
+
   @Option(names = "--json", description = "Machine-readable output.")
   boolean json;
 
@@ -43,6 +47,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
       out.println(v.headline());
       v.details().forEach(d -> out.println("  " + d));
     }
-    return v.report().ok() ? Main.OK : Main.BAD;
+    boolean ok = v.report().ok() && (!requireCleanClose || v.report().endedCleanly());
+    return ok ? Main.OK : Main.BAD;
   }
 }

@@ -67,8 +67,7 @@ final class Verification {
     }
     out.add("checkpoints verified: " + report.checkpoints()
         + (report.lastCheckpointSeq().isPresent() ? " (last at seq " + report.lastCheckpointSeq().getAsLong() + ")" : "")
-        + "; signatures " + (report.signaturesPinned() ? "pinned to the given key set"
-        : "NOT pinned (form and chain only; pass --jwks to check them against your key)"));
+        + "; signatures " + signatures(report.signatureCheck()));
     if (report.firstSeq().isPresent() && report.firstSeq().getAsLong() > 1) {
       out.add("note: the trail starts at seq " + report.firstSeq().getAsLong()
           + ": older files were not given or were removed");
@@ -77,8 +76,25 @@ final class Verification {
       out.add("head: seq " + report.lastSeq().getAsLong() + " " + report.lastHash()
           + " (compare with a head or checkpoint you hold: records removed from the end are not detectable otherwise)");
     }
-    out.add("clean close: not recorded by this trail format (the library has no close record yet)");
+    out.add(report.endedCleanly()
+        ? "clean close: yes, the trail ends with the guard's audit.closed record"
+        : "clean close: NO, the trail does not end with audit.closed: records were removed from the end, the process"
+            + " stopped without closing the guard, or the trail is still being written");
+    for (long seq : report.uncleanRestartSeqs()) {
+      out.add("unclean restart at seq " + seq + ": the run before it did not close cleanly and may have lost its last records");
+    }
     return out;
+  }
+
+  /** What the signature check means, in words. */
+  private static String signatures(VerificationReport.SignatureCheck check) {
+    return switch (check) {
+      case PINNED -> "PINNED: verified under the given key set";
+      case SELF_CONSISTENT -> "SELF-CONSISTENT: verified under the key each run's opening record declares"
+          + " (pass --jwks to know whose key that is)";
+      case FORM_ONLY -> "FORM ONLY: some signed records belong to a run whose opening record is not in the files given";
+      case NONE -> "NONE: no signed record and no key set";
+    };
   }
 
   private String range() {
@@ -100,6 +116,9 @@ final class Verification {
     m.put("checkpoints", report.checkpoints());
     m.put("lastCheckpointSeq", report.lastCheckpointSeq().isPresent() ? report.lastCheckpointSeq().getAsLong() : null);
     m.put("signaturesPinned", report.signaturesPinned());
+    m.put("signatureCheck", report.signatureCheck().name());
+    m.put("endedCleanly", report.endedCleanly());
+    m.put("uncleanRestartSeqs", report.uncleanRestartSeqs());
     List<String> names = new ArrayList<>();
     files.forEach(f -> names.add(f.toString()));
     m.put("files", names);

@@ -146,12 +146,21 @@ class AuditReplayCommandTest {
     JsonNode whole = Cli.run("audit", "replay", "--json", w.file(), "--policy", p, "--tools", catalog).json();
     assertEquals(0, whole.get("counts").get("UNDECIDABLE").asInt(), whole::toString);
 
-    // the rotated files after the first (a rotated file names only itself): task A started in .1
-    List<Object> args = new ArrayList<>(List.of("audit", "replay", "--json", "--policy", p, "--tools", catalog));
-    for (int n = 2; Files.exists(dir.resolve("audit.jsonl." + n)); n++) {
-      args.add(dir.resolve("audit.jsonl." + n));
+    // only the rotated files after the one holding task A's task.started (a rotated file names only itself)
+    List<Path> files = dev.agentguard.core.AuditLog.files(w.file());
+    int started = -1;
+    for (int i = 0; i < files.size() && started < 0; i++) {
+      for (JsonNode e : Cli.run("audit", "show", "--json", files.get(i)).json()) {
+        if (e.get("type").asText().equals("task.started") && e.get("task").asText().equals(w.taskA())) {
+          started = i;
+        }
+      }
     }
-    assertTrue(args.size() > 7, "the trail rotated at least twice");
+    assertTrue(started >= 0 && started < files.size() - 1, "task A started in a rotated file: " + files);
+    List<Object> args = new ArrayList<>(List.of("audit", "replay", "--json", "--policy", p, "--tools", catalog));
+    for (Path f : files.subList(started + 1, files.size() - 1)) {
+      args.add(f);
+    }
     JsonNode part = Cli.run(args.toArray()).json();
     List<JsonNode> undecidable = changes(part, "UNDECIDABLE");
     assertTrue(!undecidable.isEmpty(), part::toString);

@@ -23,7 +23,8 @@ class AuditVerifyCommandTest {
     Cli.Result r = Cli.run("audit", "verify", w.file());
     assertEquals(Main.OK, r.code(), r::toString);
     assertTrue(r.out().startsWith("VERIFIED: "), r::toString);
-    assertTrue(r.out().contains("signatures NOT pinned"), r::toString);
+    assertTrue(r.out().contains("signatures SELF-CONSISTENT"), r::toString);
+    assertTrue(r.out().contains("clean close: yes"), r::toString);
 
     JsonNode json = Cli.run("audit", "verify", "--json", w.file()).json();
     assertTrue(json.get("ok").asBoolean());
@@ -31,6 +32,25 @@ class AuditVerifyCommandTest {
     assertEquals(Trails.lines(w.file()).size(), json.get("eventsChecked").asLong());
     assertTrue(json.get("checkpoints").asLong() >= 2, json::toString);
     assertFalse(json.get("signaturesPinned").asBoolean());
+    assertEquals("SELF_CONSISTENT", json.get("signatureCheck").asText());
+    assertTrue(json.get("endedCleanly").asBoolean());
+    assertEquals(0, json.get("uncleanRestartSeqs").size());
+  }
+
+  @Test
+  void recordsRemovedFromTheEndVerifyButDidNotEndCleanly() throws IOException {
+    Trails.Written w = Trails.write(dir, "note", 0);
+    List<String> lines = Trails.lines(w.file());
+    Files.write(w.file(), lines.subList(0, lines.size() - 3), StandardCharsets.UTF_8);
+    Cli.Result r = Cli.run("audit", "verify", w.file());
+    assertEquals(Main.OK, r.code(), "the chain that is left verifies: " + r);
+    assertTrue(r.out().contains("clean close: NO"), r::toString);
+    assertFalse(Cli.run("audit", "verify", "--json", w.file()).json().get("endedCleanly").asBoolean());
+    Cli.Result strict = Cli.run("audit", "verify", "--require-clean-close", w.file());
+    assertEquals(Main.BAD, strict.code(), strict::toString);
+    Path fresh = Files.createDirectories(dir.resolve("fresh"));
+    assertEquals(Main.OK, Cli.run("audit", "verify", "--require-clean-close", Trails.write(fresh, "n", 0).file()).code(),
+        "an untouched trail passes the strict check");
   }
 
   @Test
@@ -41,6 +61,7 @@ class AuditVerifyCommandTest {
     Cli.Result pinned = Cli.run("audit", "verify", "--json", "--jwks", jwks, w.file());
     assertEquals(Main.OK, pinned.code(), pinned::toString);
     assertTrue(pinned.json().get("signaturesPinned").asBoolean());
+    assertEquals("PINNED", pinned.json().get("signatureCheck").asText());
 
     Path other = dir.resolve("other.json");
     Files.writeString(other, dev.agentguard.core.SigningKey.generate().publicJwks());
