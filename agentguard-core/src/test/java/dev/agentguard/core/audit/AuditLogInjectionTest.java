@@ -26,7 +26,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Security case 28 (log injection) and the exact round trip of every value type. */
+/** docs/security-cases.md #28 (log injection) and the exact round trip of every value type. */
 class AuditLogInjectionTest {
   static final List<String> HOSTILE = List.of(
       "line\nbreak", "carriage\rreturn", "nul\u0000byte", "quote\"and\\backslash",

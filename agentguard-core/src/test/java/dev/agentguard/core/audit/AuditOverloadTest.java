@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Security case 29 under load: many producers far faster than a slow sink (about 50 µs per write).
+ * docs/security-cases.md #29 under load: many producers far faster than a slow sink (about 50 µs per write).
  * Every event is written, counted in a gap, or its call returned false; none vanish.
  */
 class AuditOverloadTest {

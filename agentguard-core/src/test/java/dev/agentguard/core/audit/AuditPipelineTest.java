@@ -41,6 +41,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The pipeline's contract: the chain it seals, write-ahead, overflow (docs/security-cases.md #29),
+ * failing and stalling sinks (#30), a clock stepping back (#32), checkpoints, resume and rotation.
+ */
 class AuditPipelineTest {
   @TempDir
   Path dir;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Security case 31: tampering is reported with the first bad seq. */
+/** docs/security-cases.md #31: tampering is reported with the first bad seq. */
 class AuditTamperTest {
   @TempDir
   Path dir;

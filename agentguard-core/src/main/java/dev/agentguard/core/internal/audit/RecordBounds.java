@@ -199,7 +199,7 @@ public final class RecordBounds {
   }
 
   private Map<String, Object> attributes(Map<String, Object> in) {
-    if (in.isEmpty()) {
+    if (in.isEmpty() || (in.size() <= MAX_ATTRIBUTES && allCanonical(in))) {
       return in;
     }
     boolean changed = in.size() > MAX_ATTRIBUTES;
@@ -232,6 +232,20 @@ public final class RecordBounds {
     }
     kept.put(TRUNCATED_KEY, marker);
     return Map.copyOf(kept);
+  }
+
+  /** Whether every key and value already is in bounded canonical form (no list: lists are copied). */
+  private static boolean allCanonical(Map<String, Object> in) {
+    for (Map.Entry<String, Object> e : in.entrySet()) {
+      Object v = e.getValue();
+      boolean canonical = v instanceof String ? fits((String) v)
+          : v instanceof Boolean || v instanceof Long
+              || (v instanceof Double && Double.isFinite((Double) v));
+      if (!canonical || e.getKey().length() > MAX_KEY_CHARS || !wellFormed(e.getKey())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The canonical, bounded, immutable form of one attribute value ({@code v} itself when it is one). */
