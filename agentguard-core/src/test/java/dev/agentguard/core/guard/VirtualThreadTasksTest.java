@@ -13,21 +13,25 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@link VirtualThreadStress} in a child JVM of a JDK with virtual threads (21+): the build's
- * baseline is Java 17, so the test JVM itself may have none. The JDK is {@code AGENTGUARD_VT_JAVA}
- * if set, else the Temurin 25 JDK these machines carry; without one the test is skipped, saying so.
+ * baseline is Java 17, so the test JVM itself may have none. The JDK is configuration, not a path in
+ * the code: the environment variable {@code AGENTGUARD_VT_JAVA} names its {@code bin/java}
+ * ({@code .ci/run} sets it when the machine has a JDK 21+); without it the test is skipped and says
+ * so in the build output.
  */
 class VirtualThreadTasksTest {
   private static Path modernJava() {
     String configured = System.getenv("AGENTGUARD_VT_JAVA");
-    Path candidate = configured != null ? Path.of(configured)
-        : Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
-    return Files.isExecutable(candidate) ? candidate : null;
+    return configured != null && Files.isExecutable(Path.of(configured)) ? Path.of(configured) : null;
   }
 
   @Test
   void tenThousandTasksOnVirtualThreadsNeverCrossTalk() throws IOException, InterruptedException {
     Path java = modernJava();
-    assumeTrue(java != null, "no JDK 21+ found (set AGENTGUARD_VT_JAVA to its bin/java)");
+    if (java == null) {
+      System.out.println("[agentguard-core] SKIPPED VirtualThreadTasksTest: no JDK 21+ configured;"
+          + " set AGENTGUARD_VT_JAVA to its bin/java (docs/security-cases.md #27)");
+    }
+    assumeTrue(java != null, "no JDK 21+ configured (set AGENTGUARD_VT_JAVA to its bin/java)");
     Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", VirtualThreadStress.class.getName(), "10000")
         .redirectErrorStream(true).start();
