@@ -9,13 +9,10 @@ import dev.agentguard.core.internal.policy.Expr.Val;
 import java.util.Collection;
 
 import static dev.agentguard.core.internal.policy.Expr.ERROR;
-import static dev.agentguard.core.internal.policy.Expr.FALSE;
-import static dev.agentguard.core.internal.policy.Expr.TRUE;
 import static dev.agentguard.core.internal.policy.ErrorText.explainCompare;
 import static dev.agentguard.core.internal.policy.ErrorText.typeName;
 import static dev.agentguard.core.internal.policy.Expr.OP_NAMES;
 import static dev.agentguard.core.internal.policy.Semantics.compare;
-import static dev.agentguard.core.internal.policy.Semantics.equal;
 import static dev.agentguard.core.internal.policy.Semantics.member;
 
 /** Comparison nodes: {@code ==, !=, <, <=, >, >=} and the two forms of {@code in}. */
@@ -47,12 +44,12 @@ final class Comparisons {
   /** {@code x in [literal, ...]}: membership using {@code ==}, Kleene-or over the elements. */
   static final class InList extends Cond {
     final Val l;
-    final Object[] elems;
+    final java.util.List<Object> elemList;
     final Val list;
 
     InList(Val l, Object[] elems, Val list) {
       this.l = l;
-      this.elems = elems;
+      this.elemList = java.util.Arrays.asList(elems);
       this.list = list;
     }
 
@@ -62,17 +59,7 @@ final class Comparisons {
       if (x instanceof Err) {
         return ERROR;
       }
-      boolean err = false;
-      for (Object e : elems) {
-        int v = equal(x, e);
-        if (v == TRUE) {
-          return TRUE;
-        }
-        if (v == ERROR) {
-          err = true;
-        }
-      }
-      return err ? ERROR : FALSE;
+      return member(x, elemList);
     }
 
     @Override
