@@ -88,8 +88,8 @@ public final class AgentIdentity {
    *
    * @throws IllegalArgumentException if the id is blank, longer than {@value #MAX_ID_BYTES} bytes,
    *     contains whitespace, control, invisible, bidi or other format characters (the message names
-   *     the code point, e.g. {@code U+200B}, and its index), or starts with {@code spiffe:} (any case) and is
-   *     not a valid SPIFFE ID (the message says what is wrong)
+   *     the code point, e.g. {@code U+200B}, and its index), or starts with {@code spiffe:} (any
+   *     case) and is not a valid SPIFFE ID (the message says what is wrong)
    * @throws NullPointerException if the id is null
    */
   public static AgentIdentity of(String id) {

@@ -36,6 +36,11 @@ public final class VisibleText {
    */
   public static String requireVisible(String value, String what) {
     for (int i = 0; i < value.length(); ) {
+      char c = value.charAt(i);
+      if (c > 0x20 && c < 0x7F) { // visible ASCII: the common case, no table lookup
+        i++;
+        continue;
+      }
       int cp = value.codePointAt(i);
       if (isHidden(cp)) {
         throw new IllegalArgumentException(what + " contains " + describe(cp) + " at index " + i

@@ -503,4 +503,17 @@ class JwtSvidTest {
     assertTrue(other.verifyJwtSvid(valid()).verified());
   }
 
+  @Test
+  void aTrustDomainEndingInADotIsTheSameIdAsInAnX509Svid() {
+    // issue 20.4: AgentIdentity.of, the JWT-SVID sub and the X.509-SVID URI SAN judge it alike
+    String id = "spiffe://trustdomain./path";
+    try (SvidVerifier dotted = SvidVerifier.builder()
+        .trustBundle(TrustBundle.parse(Pki.bundle("trustdomain.", Pki.jwtJwk("k", Pki.P256.getPublic()))))
+        .audience(AUD).clock(clock).build()) {
+      AgentIdentity agent = dotted.verifyJwtSvid(sign("ES256", Pki.P256.getPrivate(), header("ES256", "k"),
+          claims(id, AUD, EXP)));
+      assertEquals(id, agent.id());
+      assertEquals(Optional.of("trustdomain."), agent.trustDomain());
+    }
+  }
 }

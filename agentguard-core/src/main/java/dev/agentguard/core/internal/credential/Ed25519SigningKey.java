@@ -71,6 +71,7 @@ public final class Ed25519SigningKey {
    * Lets core read the key behind a {@link SigningKey}, which keeps it private. Called once, by
    * {@code SigningKey}'s class initializer.
    *
+   * @param reader returns the key a SigningKey holds
    * @throws IllegalCallerException when called from any other class
    * @throws IllegalStateException when called twice
    */
@@ -90,6 +91,7 @@ public final class Ed25519SigningKey {
    * The Ed25519 key behind a public {@link SigningKey}: what the guard signs credentials and
    * checkpoints with.
    *
+   * @param key a key from {@link SigningKey#generate()} or {@link SigningKey#fromPem(Path)}
    * @throws NullPointerException if {@code key} is null
    */
   public static Ed25519SigningKey of(SigningKey key) {

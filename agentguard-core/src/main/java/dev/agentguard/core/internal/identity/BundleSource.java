@@ -46,14 +46,14 @@ final class BundleSource {
         ? (TrustBundles.TrustBundleImpl) bundle
         : (TrustBundles.TrustBundleImpl) TrustBundles.of(bundle.trustDomain(), bundle.x509Authorities(),
             bundle.jwtAuthorities());
-    logIgnored(impl, "<in memory>");
+    logNotable(impl, "<in memory>");
     return new BundleSource(null, impl.trustDomain(), impl);
   }
 
   /** Loads the file now; throws IllegalArgumentException naming it when it is unreadable or invalid. */
   static BundleSource file(String trustDomain, Path file) {
     TrustBundles.TrustBundleImpl first = (TrustBundles.TrustBundleImpl) TrustBundles.load(trustDomain, file);
-    logIgnored(first, file.toString());
+    logNotable(first, file.toString());
     return new BundleSource(file, first.trustDomain(), first);
   }
 
@@ -89,12 +89,19 @@ final class BundleSource {
     }
     current.set(next);
     LOG.info("loaded trust bundle {} for trust domain {} ({})", file, next.trustDomain(), next.version());
-    logIgnored(next, file.toString());
+    logNotable(next, file.toString());
     return true;
   }
 
-  /** Once per bundle version that goes live: the elements it ignored (SPIFFE bundle 4.2). */
-  private static void logIgnored(TrustBundles.TrustBundleImpl bundle, String source) {
+  /**
+   * Once per bundle version that goes live: an empty bundle (trust revoked), and the elements it
+   * ignored (SPIFFE bundle 4.2).
+   */
+  private static void logNotable(TrustBundles.TrustBundleImpl bundle, String source) {
+    if (bundle.x509Authorities().isEmpty() && bundle.jwtAuthorities().isEmpty()) {
+      LOG.warn("trust bundle {} for trust domain {} ({}) holds no authorities: every SVID of {} is rejected",
+          source, bundle.trustDomain(), bundle.version(), bundle.trustDomain());
+    }
     if (!bundle.ignoredElements().isEmpty()) {
       LOG.warn("trust bundle {} for trust domain {} ({}): ignored {} element(s) AgentGuard cannot use: {}",
           source, bundle.trustDomain(), bundle.version(), bundle.ignoredElements().size(),

@@ -3,29 +3,20 @@ package dev.agentguard.core.internal.identity;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.core.TrustBundle;
-import dev.agentguard.core.internal.Base64Url;
 import dev.agentguard.core.internal.FileWatch;
 import dev.agentguard.core.internal.Hashing;
 import dev.agentguard.core.internal.jose.JoseJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECParameterSpec;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPublicKeySpec;
-import java.security.spec.RSAPublicKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -36,16 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.bouncycastle.asn1.x9.ECNamedCurveTable;
-import org.bouncycastle.asn1.x9.X9ECParameters;
 
-/**
- * Parsing and building of {@link TrustBundle}s. Stateless and thread-safe.
- *
- * <p>Over 400 lines: the two bundle formats (SPIFFE JSON and PEM) share the per-element decisions
- * (use, ignore, reject) that make rotation and emptying safe, and splitting them apart would put
- * those decisions in two places; key parsing already lives in {@code BundleKeys}.
- */
+/** Parsing and building of {@link TrustBundle}s. Stateless and thread-safe. */
 public final class TrustBundles {
   private TrustBundles() {}
 
@@ -157,11 +140,11 @@ public final class TrustBundles {
         throw new IllegalArgumentException(where + " has a 'use' that is not a string");
       }
       if (use.textValue().equals(USE_JWT)) {
-        String skip = unusableJwtKey(jwk, where);
+        String skip = BundleKeys.unusableJwtKey(jwk, where);
         if (skip != null) {
           ignored.add(where + " (jwt-svid): " + skip);
         } else {
-          jwtKeys.add(jwtKey(jwk, where));
+          jwtKeys.add(BundleKeys.jwtKey(jwk, where));
         }
       } else if (use.textValue().equals(USE_X509)) {
         cas.add(x509Authority(jwk, where));
@@ -172,60 +155,6 @@ public final class TrustBundles {
     return new TrustBundleImpl(td, cas, jwtKeys, ignored, version);
   }
 
-  /**
-   * Why AgentGuard could never use this jwt-svid element, or null when it is a key of a supported
-   * type (which must then parse). Elements a verifier does not support are ignored (SPIFFE bundle
-   * 4.2), so a bundle that also carries, say, a P-521 key still rotates and revokes keys; damage to
-   * a key of a supported type (missing members, bad encoding, a point off the curve) and private
-   * material reject the bundle instead.
-   */
-  private static String unusableJwtKey(JsonNode jwk, String where) {
-    for (String forbidden : List.of("d", "p", "q", "dp", "dq", "qi", "k")) {
-      if (jwk.has(forbidden)) {
-        throw new IllegalArgumentException(where + " holds private or symmetric key material");
-      }
-    }
-    JsonNode kid = jwk.get("kid");
-    if (kid == null || !kid.isTextual() || kid.textValue().isEmpty()) {
-      throw new IllegalArgumentException(where + " (jwt-svid) has no 'kid'");
-    }
-    String kty = text(jwk, "kty", where);
-    JsonNode alg = jwk.get("alg");
-    if (alg != null) {
-      if (!alg.isTextual()) {
-        throw new IllegalArgumentException(where + " has an 'alg' that is not a string");
-      }
-      if (!JwtKey.ALGORITHMS.contains(alg.textValue())) {
-        return "alg '" + JwtSvids.printable(alg.textValue()) + "' is not supported";
-      }
-    }
-    switch (kty) {
-      case "EC": {
-        String crv = text(jwk, "crv", where);
-        return crv.equals("P-256") || crv.equals("P-384") ? null
-            : "curve '" + JwtSvids.printable(crv) + "' is not supported (P-256 and P-384 are)";
-      }
-      case "RSA": {
-        int bits = new BigInteger(1, b64(jwk, "n", where)).bitLength();
-        return bits >= JwtKey.MIN_RSA_BITS && bits <= JwtKey.MAX_RSA_BITS ? null
-            : "RSA key of " + bits + " bits (" + JwtKey.MIN_RSA_BITS + " to " + JwtKey.MAX_RSA_BITS
-                + " are accepted)";
-      }
-      default:
-        return "key type '" + JwtSvids.printable(kty) + "' is not supported (EC and RSA are)";
-    }
-  }
-
-  private static JwtKey jwtKey(JsonNode jwk, String where) {
-    JsonNode alg = jwk.get("alg");
-    String pinnedAlg = alg == null ? null : alg.textValue();
-    PublicKey key = publicKey(jwk, where);
-    JwtKey k = JwtKey.of(jwk.get("kid").textValue(), key, pinnedAlg);
-    if (pinnedAlg != null && !k.accepts(pinnedAlg)) {
-      throw new IllegalArgumentException(where + " has an 'alg' that does not fit its key");
-    }
-    return k;
-  }
 
   private static X509Certificate x509Authority(JsonNode jwk, String where) {
     JsonNode x5c = jwk.get("x5c");
@@ -244,7 +173,7 @@ public final class TrustBundles {
     }
     X509Certificate ca = certs.get(0);
     if (jwk.has("kty")) {
-      PublicKey declared = publicKey(jwk, where);
+      PublicKey declared = BundleKeys.publicKey(jwk, where);
       if (!Arrays.equals(declared.getEncoded(), ca.getPublicKey().getEncoded())) {
         throw new IllegalArgumentException(where + " key parameters do not match its certificate");
       }
@@ -252,75 +181,6 @@ public final class TrustBundles {
     return ca;
   }
 
-  private static PublicKey publicKey(JsonNode jwk, String where) {
-    JsonNode kty = jwk.get("kty");
-    if (kty == null || !kty.isTextual()) {
-      throw new IllegalArgumentException(where + " has no 'kty'");
-    }
-    try {
-      switch (kty.textValue()) {
-        case "EC": {
-          String crv = text(jwk, "crv", where);
-          String bcName;
-          String jdkName;
-          int size;
-          if (crv.equals("P-256")) {
-            bcName = "P-256";
-            jdkName = "secp256r1";
-            size = 32;
-          } else if (crv.equals("P-384")) {
-            bcName = "P-384";
-            jdkName = "secp384r1";
-            size = 48;
-          } else {
-            throw new IllegalArgumentException(where + " uses curve other than P-256 or P-384");
-          }
-          byte[] x = b64(jwk, "x", where);
-          byte[] y = b64(jwk, "y", where);
-          if (x.length != size || y.length != size) {
-            throw new IllegalArgumentException(where + " has coordinates of the wrong length");
-          }
-          BigInteger bx = new BigInteger(1, x);
-          BigInteger by = new BigInteger(1, y);
-          X9ECParameters bc = ECNamedCurveTable.getByName(bcName);
-          try {
-            if (!bc.getCurve().validatePoint(bx, by).isValid()) {
-              throw new IllegalArgumentException(where + " is not a point on " + crv);
-            }
-          } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + " is not a point on " + crv);
-          }
-          ECParameterSpec params = EcCurves.params(jdkName);
-          return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(bx, by), params));
-        }
-        case "RSA": {
-          BigInteger n = new BigInteger(1, b64(jwk, "n", where));
-          BigInteger e = new BigInteger(1, b64(jwk, "e", where));
-          return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
-        }
-        default:
-          throw new IllegalArgumentException(where + " has unsupported kty (EC or RSA only)");
-      }
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException(where + " is not a valid public key", e);
-    }
-  }
-
-  private static String text(JsonNode jwk, String name, String where) {
-    JsonNode n = jwk.get(name);
-    if (n == null || !n.isTextual()) {
-      throw new IllegalArgumentException(where + " has no '" + name + "'");
-    }
-    return n.textValue();
-  }
-
-  private static byte[] b64(JsonNode jwk, String name, String where) {
-    byte[] b = Base64Url.decodeCanonical(text(jwk, name, where));
-    if (b == null || b.length == 0) {
-      throw new IllegalArgumentException(where + " '" + name + "' is not canonical base64url");
-    }
-    return b;
-  }
 
   private static List<X509Certificate> pemCertificates(byte[] pem) {
     List<X509Certificate> certs = certificates(pem, "PEM");
