@@ -60,6 +60,50 @@ public final class AuditEvent {
    * @since 0.2.0
    */
   public static final String AUDIT_CLOSED = "audit.closed";
+  /**
+   * A downstream secret lease was issued for a task: names the broker, the lease id, the server-side
+   * principal and the expiry, never the secret.
+   *
+   * @since 0.2.0
+   */
+  public static final String SECRET_ISSUED = "secret.issued";
+  /**
+   * A downstream secret lease was revoked (task closed, revoked or expired).
+   *
+   * @since 0.2.0
+   */
+  public static final String SECRET_REVOKED = "secret.revoked";
+  /**
+   * Revoking a downstream secret lease failed; it is retried, and the lease still expires on the
+   * server side.
+   *
+   * @since 0.2.0
+   */
+  public static final String SECRET_REVOKE_FAILED = "secret.revoke_failed";
+  /**
+   * A call needs a human approval and the approval handler was asked; links to the decision.
+   *
+   * @since 0.2.0
+   */
+  public static final String APPROVAL_REQUESTED = "approval.requested";
+  /**
+   * The approval handler approved the call; names the approver.
+   *
+   * @since 0.2.0
+   */
+  public static final String APPROVAL_GRANTED = "approval.granted";
+  /**
+   * The approval handler refused the call; names the approver.
+   *
+   * @since 0.2.0
+   */
+  public static final String APPROVAL_DENIED = "approval.denied";
+  /**
+   * No approval arrived by the deadline (or none could be asked for); the call was denied.
+   *
+   * @since 0.2.0
+   */
+  public static final String APPROVAL_EXPIRED = "approval.expired";
   private final int v;
   private final long seq;
   private final String id;

@@ -40,5 +40,20 @@ public enum DenyCode {
   /** The audit trail could not take the record of a call that needs one first. */
   AUDIT_UNAVAILABLE,
   /** No valid policy has been loaded. */
-  POLICY_UNAVAILABLE
+  POLICY_UNAVAILABLE,
+  /**
+   * The guard cannot confirm that its view of revocations is current (for example a fleet store lost
+   * its connection for longer than the configured bound), so it does not trust that the credential is
+   * still valid.
+   *
+   * @since 0.2.0
+   */
+  REVOCATION_UNAVAILABLE,
+  /**
+   * A downstream secret the tool declares could not be issued for this task (the broker failed or
+   * did not answer in time), so the tool did not run.
+   *
+   * @since 0.2.0
+   */
+  SECRET_UNAVAILABLE
 }

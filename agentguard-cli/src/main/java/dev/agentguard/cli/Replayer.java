@@ -171,7 +171,8 @@ final class Replayer {
       case FORBIDDEN, EVALUATION_ERROR -> !e.policies().isEmpty(); // without a rule: the risk tier or a frozen argument
       case NO_MATCHING_PERMIT -> true;
       case NO_TASK, CREDENTIAL_EXPIRED, CREDENTIAL_REVOKED, OUT_OF_SCOPE, AGENT_UNVERIFIED, LIMIT_EXCEEDED,
-          APPROVAL_REQUIRED, APPROVAL_DENIED, AUDIT_UNAVAILABLE, POLICY_UNAVAILABLE -> false;
+          APPROVAL_REQUIRED, APPROVAL_DENIED, AUDIT_UNAVAILABLE, POLICY_UNAVAILABLE, REVOCATION_UNAVAILABLE,
+          SECRET_UNAVAILABLE -> false;
     };
     return byPolicy ? null : "denied " + code + " outside the policy";
   }

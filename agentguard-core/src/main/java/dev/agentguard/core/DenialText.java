@@ -45,6 +45,8 @@ public final class DenialText {
       case APPROVAL_DENIED -> "a human refused this call";
       case AUDIT_UNAVAILABLE -> "the call could not be recorded, so it was not made";
       case POLICY_UNAVAILABLE -> "no policy is available to authorize tool calls";
+      case REVOCATION_UNAVAILABLE -> "the guard cannot confirm the task's credential is still valid";
+      case SECRET_UNAVAILABLE -> "a credential this tool needs could not be issued";
     };
   }
 }

@@ -28,6 +28,20 @@ public enum EventType {
   POLICY_LOADED(AuditEvent.POLICY_LOADED),
   /** {@link AuditEvent#POLICY_REJECTED}. */
   POLICY_REJECTED(AuditEvent.POLICY_REJECTED),
+  /** {@link AuditEvent#SECRET_ISSUED}. */
+  SECRET_ISSUED(AuditEvent.SECRET_ISSUED),
+  /** {@link AuditEvent#SECRET_REVOKED}. */
+  SECRET_REVOKED(AuditEvent.SECRET_REVOKED),
+  /** {@link AuditEvent#SECRET_REVOKE_FAILED}. */
+  SECRET_REVOKE_FAILED(AuditEvent.SECRET_REVOKE_FAILED),
+  /** {@link AuditEvent#APPROVAL_REQUESTED}. */
+  APPROVAL_REQUESTED(AuditEvent.APPROVAL_REQUESTED),
+  /** {@link AuditEvent#APPROVAL_GRANTED}. */
+  APPROVAL_GRANTED(AuditEvent.APPROVAL_GRANTED),
+  /** {@link AuditEvent#APPROVAL_DENIED}. */
+  APPROVAL_DENIED(AuditEvent.APPROVAL_DENIED),
+  /** {@link AuditEvent#APPROVAL_EXPIRED}. */
+  APPROVAL_EXPIRED(AuditEvent.APPROVAL_EXPIRED),
   /** {@link AuditEvent#AUDIT_GAP}: written by the pipeline. */
   AUDIT_GAP(AuditEvent.AUDIT_GAP),
   /** {@link AuditEvent#AUDIT_CHECKPOINT}: written by the pipeline, signed. */
@@ -66,7 +80,9 @@ public enum EventType {
     return switch (this) {
       case AUDIT_GAP, AUDIT_CHECKPOINT, AUDIT_OPENED, AUDIT_CLOSED -> true;
       case TASK_STARTED, TOOL_DECISION, TOOL_COMPLETED, TASK_COMPLETED, CREDENTIAL_REVOKED,
-           POLICY_LOADED, POLICY_REJECTED -> false;
+           POLICY_LOADED, POLICY_REJECTED,
+           SECRET_ISSUED, SECRET_REVOKED, SECRET_REVOKE_FAILED, APPROVAL_REQUESTED, APPROVAL_GRANTED,
+           APPROVAL_DENIED, APPROVAL_EXPIRED -> false;
     };
   }
 
@@ -75,7 +91,9 @@ public enum EventType {
     return switch (this) {
       case AUDIT_CHECKPOINT, AUDIT_CLOSED -> true;
       case TASK_STARTED, TOOL_DECISION, TOOL_COMPLETED, TASK_COMPLETED, CREDENTIAL_REVOKED,
-           POLICY_LOADED, POLICY_REJECTED, AUDIT_GAP, AUDIT_OPENED -> false;
+           POLICY_LOADED, POLICY_REJECTED, AUDIT_GAP, AUDIT_OPENED,
+           SECRET_ISSUED, SECRET_REVOKED, SECRET_REVOKE_FAILED, APPROVAL_REQUESTED, APPROVAL_GRANTED,
+           APPROVAL_DENIED, APPROVAL_EXPIRED -> false;
     };
   }
 
@@ -83,7 +101,9 @@ public enum EventType {
   public boolean countsTowardsCheckpoint() {
     return switch (this) {
       case TASK_STARTED, TOOL_DECISION, TOOL_COMPLETED, TASK_COMPLETED, CREDENTIAL_REVOKED,
-           POLICY_LOADED, POLICY_REJECTED, AUDIT_GAP -> true;
+           POLICY_LOADED, POLICY_REJECTED, AUDIT_GAP,
+           SECRET_ISSUED, SECRET_REVOKED, SECRET_REVOKE_FAILED, APPROVAL_REQUESTED, APPROVAL_GRANTED,
+           APPROVAL_DENIED, APPROVAL_EXPIRED -> true;
       case AUDIT_CHECKPOINT, AUDIT_OPENED, AUDIT_CLOSED -> false;
     };
   }

@@ -208,7 +208,9 @@ public final class Verifier {
       case AUDIT_GAP -> e.count() == null || e.count() <= 0 ? "has no positive count"
           : e.keyId() != null ? "carries a keyId" : null;
       case TASK_STARTED, TOOL_DECISION, TOOL_COMPLETED, TASK_COMPLETED, CREDENTIAL_REVOKED,
-           POLICY_LOADED, POLICY_REJECTED -> e.keyId() != null ? "carries a keyId but is not a signed record" : null;
+           POLICY_LOADED, POLICY_REJECTED, SECRET_ISSUED, SECRET_REVOKED, SECRET_REVOKE_FAILED,
+           APPROVAL_REQUESTED, APPROVAL_GRANTED, APPROVAL_DENIED, APPROVAL_EXPIRED ->
+          e.keyId() != null ? "carries a keyId but is not a signed record" : null;
     };
   }
 
