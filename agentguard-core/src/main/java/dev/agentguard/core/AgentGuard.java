@@ -201,6 +201,15 @@ public interface AgentGuard extends AutoCloseable {
   AuditHealth auditHealth();
 
   /**
+   * This guard's instance id: the one given to {@link Builder#instanceId(String)}, or a random id
+   * ({@code ag-} and 16 hex digits) chosen at build time. Fleet registries and audit exports name a
+   * guard by it.
+   *
+   * @since 0.2.0
+   */
+  String instanceId();
+
+  /**
    * Stops accepting calls and tasks, closes open tasks (waiting, bounded, for calls in flight), drains
    * and flushes the audit trail (bounded) and stops policy watching. Idempotent.
    */
@@ -213,6 +222,9 @@ public interface AgentGuard extends AutoCloseable {
    * @since 0.1.0
    */
   final class Builder {
+    private static final java.util.regex.Pattern INSTANCE_ID =
+        java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
     private Path policyFile;
     private PolicySet policySet;
     private final List<AuditSink> sinks = new ArrayList<>();
@@ -244,6 +256,7 @@ public interface AgentGuard extends AutoCloseable {
     private RevocationStore revocationStore;
     private RateWindows rateWindows;
     private ObligationStep obligations;
+    private String instanceId;
 
     Builder() {}
 
@@ -514,6 +527,24 @@ public interface AgentGuard extends AutoCloseable {
     }
 
     /**
+     * The id this guard is known by in a fleet and in exported audit streams; default a random
+     * {@code ag-} id per build. Use a stable id (for example the pod name) when instances should be
+     * recognisable across restarts.
+     *
+     * @throws IllegalArgumentException unless it is 1 to 128 characters of {@code A-Z a-z 0-9 . _ : -}
+     * @since 0.2.0
+     */
+    public Builder instanceId(String id) {
+      Objects.requireNonNull(id, "instanceId");
+      if (!INSTANCE_ID.matcher(id).matches()) {
+        throw new IllegalArgumentException("instanceId must be 1 to 128 characters of A-Z a-z 0-9 . _ : -"
+            + " (for example a pod name); got one of length " + id.length());
+      }
+      this.instanceId = Settings.setOnce(this.instanceId, id, "instanceId");
+      return this;
+    }
+
+    /**
      * Builds and starts the guard (audit writer thread, policy watcher).
      *
      * @throws IllegalStateException if no policy was configured
@@ -560,8 +591,13 @@ public interface AgentGuard extends AutoCloseable {
           !Boolean.FALSE.equals(closeOnShutdown),
           revocationStore != null ? revocationStore : RevocationStore.inMemory(guardClock),
           or(rateWindows, RateWindows.inMemory()),
-          or(obligations, ObligationStep.none()));
+          or(obligations, ObligationStep.none()),
+          instanceId != null ? instanceId : randomInstanceId());
       return GuardImpl.start(config);
+    }
+
+    private static String randomInstanceId() {
+      return String.format("ag-%016x", new java.security.SecureRandom().nextLong());
     }
 
     private static <V> V or(V value, V fallback) {

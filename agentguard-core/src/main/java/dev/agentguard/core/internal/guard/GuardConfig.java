@@ -58,7 +58,8 @@ public record GuardConfig(
     boolean closeOnShutdown,
     RevocationStore revocationStore,
     RateWindows rateWindows,
-    ObligationStep obligations) {
+    ObligationStep obligations,
+    String instanceId) {
 
   /** Checks the invariants. */
   public GuardConfig {
@@ -78,6 +79,7 @@ public record GuardConfig(
     Objects.requireNonNull(revocationStore, "revocationStore");
     Objects.requireNonNull(rateWindows, "rateWindows");
     Objects.requireNonNull(obligations, "obligations");
+    Objects.requireNonNull(instanceId, "instanceId");
     Settings.positive(policyPollInterval, "policyPollInterval");
     Settings.positive(defaultTtl, "defaultTaskTtl");
     Settings.positive(maxTtl, "maxTaskTtl");

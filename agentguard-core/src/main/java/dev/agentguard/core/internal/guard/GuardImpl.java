@@ -356,6 +356,11 @@ public final class GuardImpl implements AgentGuard {
   }
 
   @Override
+  public String instanceId() {
+    return config.instanceId();
+  }
+
+  @Override
   public AuditHealth auditHealth() {
     return audit.health();
   }
