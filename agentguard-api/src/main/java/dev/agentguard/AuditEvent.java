@@ -129,6 +129,8 @@ public final class AuditEvent {
   private final String signature;
   private final String keyId;
   private final String jwks;
+  private final String traceId;
+  private final String spanId;
   private final String parent;
   private final String prev;
   private final String hash;
@@ -159,6 +161,8 @@ public final class AuditEvent {
     this.signature = b.signature;
     this.keyId = b.keyId;
     this.jwks = b.jwks;
+    this.traceId = b.traceId;
+    this.spanId = b.spanId;
     this.parent = parent;
     this.prev = prev;
     this.hash = hash;
@@ -219,6 +223,8 @@ public final class AuditEvent {
     b.signature = signature;
     b.keyId = keyId;
     b.jwks = jwks;
+    b.traceId = traceId;
+    b.spanId = spanId;
     return b;
   }
 
@@ -356,6 +362,27 @@ public final class AuditEvent {
     return jwks;
   }
 
+  /**
+   * For {@code tool.decision} and {@code tool.completed}: the W3C trace id (32 lower-case hex
+   * digits) of the span that was current for the call, when a
+   * call observer ({@code dev.agentguard.core.spi.CallObserver}) supplied one; else {@code null}.
+   *
+   * @since 0.2.0
+   */
+  public String traceId() {
+    return traceId;
+  }
+
+  /**
+   * With {@link #traceId()}: the W3C span id (16 lower-case hex digits) of the call's span; else
+   * {@code null}.
+   *
+   * @since 0.2.0
+   */
+  public String spanId() {
+    return spanId;
+  }
+
   /** Id of the previous event of the same task, or {@code null}. */
   public String parent() {
     return parent;
@@ -405,6 +432,8 @@ public final class AuditEvent {
         && Objects.equals(signature, e.signature)
         && Objects.equals(keyId, e.keyId)
         && Objects.equals(jwks, e.jwks)
+        && Objects.equals(traceId, e.traceId)
+        && Objects.equals(spanId, e.spanId)
         && Objects.equals(parent, e.parent)
         && Objects.equals(prev, e.prev)
         && Objects.equals(hash, e.hash);
@@ -444,6 +473,8 @@ public final class AuditEvent {
     private String signature;
     private String keyId;
     private String jwks;
+    private String traceId;
+    private String spanId;
 
     private Builder() {}
 
@@ -589,6 +620,27 @@ public final class AuditEvent {
      */
     public Builder jwks(String jwks) {
       this.jwks = jwks;
+      return this;
+    }
+
+    /**
+     * Sets {@code traceId}: the W3C trace id of the call's span, or {@code null}. The guard sets it
+     * on call records only, from a validated value.
+     *
+     * @since 0.2.0
+     */
+    public Builder traceId(String traceId) {
+      this.traceId = traceId;
+      return this;
+    }
+
+    /**
+     * Sets {@code spanId}: the W3C span id of the call's span, or {@code null}.
+     *
+     * @since 0.2.0
+     */
+    public Builder spanId(String spanId) {
+      this.spanId = spanId;
       return this;
     }
 

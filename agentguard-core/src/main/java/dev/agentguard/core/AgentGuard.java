@@ -12,6 +12,7 @@ import dev.agentguard.core.internal.Settings;
 import dev.agentguard.core.internal.audit.AuditConfig;
 import dev.agentguard.core.internal.guard.GuardConfig;
 import dev.agentguard.core.internal.guard.GuardImpl;
+import dev.agentguard.core.spi.CallObserver;
 import dev.agentguard.core.spi.ObligationStep;
 import dev.agentguard.core.spi.RateWindows;
 import dev.agentguard.core.spi.RevocationStore;
@@ -257,6 +258,8 @@ public interface AgentGuard extends AutoCloseable {
     private RateWindows rateWindows;
     private ObligationStep obligations;
     private String instanceId;
+    // call observation (tracing, metrics)
+    private CallObserver callObserver;
 
     Builder() {}
 
@@ -544,6 +547,23 @@ public interface AgentGuard extends AutoCloseable {
       return this;
     }
 
+    // ---------------------------------------------------------------- call observation (tracing, metrics)
+
+    /**
+     * Who watches guarded calls (for example the OpenTelemetry spans and metrics of
+     * {@code agentguard-opentelemetry}): told when a call arrives, what was decided and how an allowed
+     * call ended, with the content of its audit records only. It cannot change a decision; a throwing
+     * observer is logged once and ignored. Default none: calls are not observed, at no cost.
+     *
+     * @throws NullPointerException if {@code observer} is null
+     * @throws IllegalStateException if set twice
+     * @since 0.2.0
+     */
+    public Builder callObserver(CallObserver observer) {
+      this.callObserver = Settings.setOnce(callObserver, observer, "callObserver");
+      return this;
+    }
+
     /**
      * Builds and starts the guard (audit writer thread, policy watcher).
      *
@@ -592,7 +612,8 @@ public interface AgentGuard extends AutoCloseable {
           revocationStore != null ? revocationStore : RevocationStore.inMemory(guardClock),
           or(rateWindows, RateWindows.inMemory()),
           or(obligations, ObligationStep.none()),
-          instanceId != null ? instanceId : randomInstanceId());
+          instanceId != null ? instanceId : randomInstanceId(),
+          callObserver);
       return GuardImpl.start(config);
     }
 

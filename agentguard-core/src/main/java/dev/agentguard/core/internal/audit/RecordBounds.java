@@ -91,7 +91,7 @@ public final class RecordBounds {
         .risk(text(draft.risk())).attributes(attrs).decision(text(draft.decision())).code(text(draft.code()))
         .reasons(reasons).policies(policies).policyVersion(text(draft.policyVersion()))
         .outcome(text(draft.outcome())).error(text(draft.error())).durationMicros(draft.durationMicros())
-        .count(draft.count());
+        .count(draft.count()).traceId(draft.traceId()).spanId(draft.spanId());
     if (!foreignSignature) {
       b.signature(draft.signature()).keyId(draft.keyId()).jwks(draft.jwks());
     }

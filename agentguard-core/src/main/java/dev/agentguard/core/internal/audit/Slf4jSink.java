@@ -68,6 +68,8 @@ public final class Slf4jSink implements AuditSink {
     kv(b, "signature", e.signature());
     kv(b, "keyId", e.keyId());
     kv(b, "jwks", e.jwks());
+    kv(b, "traceId", e.traceId());
+    kv(b, "spanId", e.spanId());
     kv(b, "parent", e.parent());
     kv(b, "prev", e.prev());
     kv(b, "hash", e.hash());

@@ -26,6 +26,7 @@ final class Call {
   private Decision decision;
   private Map<String, Object> auditAttributes;
   private String deniedVersion;
+  private WatchedCall watched;
 
   Call(ToolRequest declared, boolean consume, long now, PolicySet policy) {
     this.declared = declared;
@@ -123,5 +124,14 @@ final class Call {
 
   void auditAttributes(Map<String, Object> a) {
     this.auditAttributes = a;
+  }
+
+  /** What follows this call for the guard's call observer, or {@code null} (no observer, or not asked yet). */
+  WatchedCall watched() {
+    return watched;
+  }
+
+  void watched(WatchedCall w) {
+    this.watched = w;
   }
 }

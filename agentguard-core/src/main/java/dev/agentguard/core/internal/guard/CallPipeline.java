@@ -32,15 +32,17 @@ final class CallPipeline {
   private final Supplier<PolicySet> policy;
   private final DerivedAttributes derived;
   private final AuditPipeline audit;
+  private final CallWatch watch;
 
   CallPipeline(List<CallStep> decisionSteps, CallStep admission, Clock clock, Supplier<PolicySet> policy,
-      DerivedAttributes derived, AuditPipeline audit) {
+      DerivedAttributes derived, AuditPipeline audit, CallWatch watch) {
     this.decisionSteps = List.copyOf(decisionSteps);
     this.admission = admission;
     this.clock = clock;
     this.policy = policy;
     this.derived = derived;
     this.audit = audit;
+    this.watch = watch;
   }
 
   /** Everything the standard steps need from the guard that builds them. */
@@ -64,12 +66,16 @@ final class CallPipeline {
         new PolicyDecisionStep(c.interceptors(), p.derived()),
         new ObligationsStep(c.obligations()));
     CallStep admission = new AuditAdmissionStep(p.audit(), c.writeAheadRisk(), c.writeAheadTimeout());
-    return new CallPipeline(steps, admission, c.clock(), p.policy(), p.derived(), p.audit());
+    return new CallPipeline(steps, admission, c.clock(), p.policy(), p.derived(), p.audit(),
+        CallWatch.of(c.callObserver()));
   }
 
   /** Runs the decision steps on a request; the call carries the policy's allow or the first deny. */
   Call decide(ToolRequest request, boolean consume) {
     Call call = new Call(request, consume, clock.millis(), policy.get());
+    if (watch != null) {
+      call.watched(consume ? watch.start(request.tool()) : WatchedCall.NONE); // dry runs are not observed
+    }
     try {
       call.request(derived.classify(request));
       for (int i = 0; i < decisionSteps.size(); i++) {
@@ -98,6 +104,9 @@ final class CallPipeline {
    */
   Call admit(Call call, Map<String, Object> auditAttributes) {
     call.auditAttributes(auditAttributes);
+    if (watch != null && call.watched() == null) { // a call denied before it reached decide
+      call.watched(watch.start(call.request().tool()));
+    }
     if (call.decision().allowed()) {
       Decision refused;
       try {
@@ -115,25 +124,37 @@ final class CallPipeline {
         } else {
           call.leave();
         }
+        decided(call);
         return call;
       }
       call.decision(refused);
     }
     try {
-      audit.record(AuditRecords.decision(AuditEvent.TOOL_DECISION, call.task(), call.request(),
-          call.auditAttributes(), call.decision(), call.policyVersion()));
+      audit.record(WatchedCall.decisionRecord(call));
     } finally {
       abandon(call);
     }
+    decided(call);
     return call;
   }
 
   /** Records the outcome of an admitted call that ran, and ends its in-flight mark. */
   void completed(Call call, AuditEvent.Builder outcome) {
+    WatchedCall w = call.watched();
+    AuditEvent observed = w == null ? null : w.outcome(outcome);
     try {
       audit.record(outcome);
     } finally {
       call.leave();
+    }
+    if (w != null) {
+      w.completed(observed);
+    }
+  }
+
+  private static void decided(Call call) {
+    if (call.watched() != null) {
+      call.watched().decided();
     }
   }
 

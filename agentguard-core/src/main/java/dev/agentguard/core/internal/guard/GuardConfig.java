@@ -7,6 +7,7 @@ import dev.agentguard.core.AuditOverflow;
 import dev.agentguard.core.PolicySet;
 import dev.agentguard.core.SigningKey;
 import dev.agentguard.core.internal.Settings;
+import dev.agentguard.core.spi.CallObserver;
 import dev.agentguard.core.spi.ObligationStep;
 import dev.agentguard.core.spi.RateWindows;
 import dev.agentguard.core.spi.RevocationStore;
@@ -25,6 +26,7 @@ import java.util.Objects;
  * @param policyFile watched policy file, or {@code null} when {@code policySet} is given
  * @param policySet fixed policy set, or {@code null}
  * @param elevatedMaxCredentialAge maximum credential age for elevated-risk tools, or {@code null} for none
+ * @param callObserver the call observer, or {@code null} for none (then calls are not observed at all)
  * @throws IllegalArgumentException, NullPointerException when an invariant does not hold
  */
 public record GuardConfig(
@@ -59,7 +61,8 @@ public record GuardConfig(
     RevocationStore revocationStore,
     RateWindows rateWindows,
     ObligationStep obligations,
-    String instanceId) {
+    String instanceId,
+    CallObserver callObserver) {
 
   /** Checks the invariants. */
   public GuardConfig {

@@ -266,7 +266,8 @@ class CallStepsTest {
   }
 
   private CallPipeline pipeline(List<CallStep> steps) {
-    return new CallPipeline(steps, c -> null, clock, () -> policy, new DerivedAttributes(new Glob[0]), null);
+    return new CallPipeline(steps, c -> null, clock, () -> policy, new DerivedAttributes(new Glob[0]), null,
+        null);
   }
 
   @Test
