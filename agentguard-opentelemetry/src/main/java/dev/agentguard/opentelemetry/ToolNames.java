@@ -8,13 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Which tool names may appear in metric attributes and span names: a fixed set when one was
  * configured, else the names the policy allowed at least once, up to a cap. Everything else is
  * {@link TelemetryKeys#OTHER_TOOL}, so a model that invents tool names (adapters pass them through)
- * cannot grow metric cardinality: an invented tool is denied, and a denied tool is never learnt.
- * Learnt names must also look like tool names (1 to 128 characters of {@code A-Z a-z 0-9 . _ - : /}).
- * Thread-safe.
+ * cannot grow metric cardinality past the cap: a denied tool is never learnt, and a rule broad
+ * enough to allow invented names (a {@code files.*} permit) fills the cap at worst. The names
+ * themselves are short by construction ({@code ToolRequest} allows 1 to 128 letters, digits and
+ * {@code . _ -}). Thread-safe.
  */
 final class ToolNames {
-  private static final int MAX_NAME_CHARS = 128;
-
   private final Set<String> fixed;
   private final Set<String> learnt = ConcurrentHashMap.newKeySet();
   private final AtomicInteger room;
@@ -35,26 +34,11 @@ final class ToolNames {
 
   /** Notes that the policy allowed {@code tool}: learnt while there is room (no-op for a fixed set). */
   void allowed(String tool) {
-    if (fixed != null || tool == null || learnt.contains(tool) || !plausible(tool)) {
+    if (fixed != null || tool == null || learnt.contains(tool)) {
       return;
     }
     if (room.getAndUpdate(r -> r > 0 ? r - 1 : 0) > 0 && !learnt.add(tool)) {
       room.incrementAndGet(); // another thread learnt it first: give the slot back
     }
-  }
-
-  private static boolean plausible(String tool) {
-    if (tool.isEmpty() || tool.length() > MAX_NAME_CHARS) {
-      return false;
-    }
-    for (int i = 0; i < tool.length(); i++) {
-      char c = tool.charAt(i);
-      boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-          || c == '.' || c == '_' || c == '-' || c == ':' || c == '/';
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
   }
 }
