@@ -61,6 +61,7 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("dev.agentguard.langchain4j..",
             "dev.agentguard.springai..", "dev.agentguard.springboot..", "dev.agentguard.mcp..",
             "dev.agentguard.cli..", "dev.agentguard.test..", "dev.agentguard.examples..",
+            "dev.agentguard.opentelemetry..", "io.opentelemetry..",
             "dev.langchain4j..", "org.springframework..", "io.modelcontextprotocol..", "picocli..")
         .check(all);
   }
