@@ -159,4 +159,35 @@ class CallSpansTest {
       assertNull(e.traceId(), e.toString());
     }
   }
+
+  @Test
+  void anAllowTheTrailRefusesEndsAsADenySpan() throws Exception {
+    // docs/security-cases.md: a HIGH-risk call is denied when its decision cannot be written first
+    try (OtelHarness otel = new OtelHarness()) {
+      AgentGuardTelemetry telemetry = AgentGuardTelemetry.create(otel.sdk);
+      java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+      try (dev.agentguard.core.AgentGuard guard = dev.agentguard.core.AgentGuard.builder()
+          .policy(dev.agentguard.core.PolicySet.parse(TelemetryFixture.POLICY)).closeOnShutdown(false)
+          .auditSink(e -> {
+            throw new java.io.IOException("sink down (expected in this test)");
+          })
+          .writeAheadTimeout(java.time.Duration.ofMillis(200))
+          .auditCloseTimeout(java.time.Duration.ofMillis(500))
+          .callObserver(telemetry.callObserver()).build();
+          AgentTask task = guard.startTask(TelemetryFixture.spec())) {
+        ToolRequest high = ToolRequest.builder("files.wipe").action("write").risk(Risk.HIGH).build();
+        AccessDeniedException denied = assertThrows(AccessDeniedException.class,
+            () -> guard.call(high, () -> ran.incrementAndGet()));
+        assertEquals(DenyCode.AUDIT_UNAVAILABLE, denied.code());
+      }
+      assertEquals(0, ran.get(), "the tool must not run");
+      SpanData call = otel.spans.getFinishedSpanItems().stream()
+          .filter(x -> x.getName().startsWith("execute_tool")).findFirst().orElseThrow();
+      assertEquals("DENY", call.getAttributes().get(TelemetryKeys.DECISION));
+      assertEquals("AUDIT_UNAVAILABLE", call.getAttributes().get(TelemetryKeys.DENY_CODE));
+      assertEquals(StatusCode.ERROR, call.getStatus().getStatusCode());
+      assertEquals(Map.of("_other DENY AUDIT_UNAVAILABLE", 1L), CallMetricsTest.decisions(otel),
+          "the policy's allow never counts: the call was denied");
+    }
+  }
 }

@@ -15,6 +15,7 @@ import dev.agentguard.Risk;
 import dev.agentguard.ToolRequest;
 import dev.agentguard.core.spi.CallObserver;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -150,6 +151,32 @@ class CallObserverTest {
   }
 
   @Test
+  void anObserverThatOverflowsItsStackChangesNoDecisionAndLeavesNoCallInFlight() throws Exception {
+    CallObserver recursing = tool -> new CallObserver.Observation() {
+      @Override
+      public void decided(AuditEvent decision) {
+        throw new StackOverflowError();
+      }
+
+      @Override
+      public void completed(AuditEvent outcome) {
+        throw new StackOverflowError();
+      }
+    };
+    List<AuditEvent> trail;
+    try (GuardFixture f = new GuardFixture(b -> b.callObserver(recursing))) {
+      try (AgentTask task = f.guard.startTask(allScopes())) {
+        assertEquals("ticket T-6", f.tools.read("T-6"));
+        assertThrows(AccessDeniedException.class, () -> f.tools.tag(List.of("secret")));
+      }
+      trail = f.drainedEvents();
+    }
+    AuditEvent completed = trail.stream().filter(e -> e.type().equals(AuditEvent.TASK_COMPLETED)).findFirst()
+        .orElseThrow();
+    assertEquals(Map.of("task.calls", 1L), completed.attributes(), "no call left in flight");
+  }
+
+  @Test
   void anObserverThatThrowsWhenCalledStillLetsTheGuardDecide() throws Exception {
     try (GuardFixture f = new GuardFixture(b -> b.callObserver(tool -> {
       throw new IllegalStateException("no");
@@ -204,27 +231,7 @@ class CallObserverTest {
     try (GuardFixture f = new GuardFixture(b -> b.callObserver(recorder))) {
       try (AgentTask task = f.guard.startTask(allScopes())) {
         DenyPathsTest.Notes notes = f.guard.protect(DenyPathsTest.Notes.class, text -> "noted");
-        CharSequence hostile = new CharSequence() {
-          @Override
-          public int length() {
-            return 1;
-          }
-
-          @Override
-          public char charAt(int index) {
-            return 'x';
-          }
-
-          @Override
-          public CharSequence subSequence(int start, int end) {
-            return this;
-          }
-
-          @Override
-          public String toString() {
-            throw new IllegalStateException("cannot be read");
-          }
-        };
+        CharSequence hostile = new ArgumentSnapshotTest.Throwing(new IllegalStateException("cannot be read"));
         AccessDeniedException denied = assertThrows(AccessDeniedException.class, () -> notes.note(hostile));
         assertEquals(DenyCode.EVALUATION_ERROR, denied.code());
       }

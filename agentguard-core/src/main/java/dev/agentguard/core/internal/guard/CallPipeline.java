@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * the last step (audit admission) once the audit attributes are known, records the decision and then
  * keeps or gives back the budgets the call reserved.
  *
+ * <p>With a call observer configured, each consuming call is watched ({@link CallWatch}): its
+ * decision and outcome records carry the observation's trace context and the observation is told
+ * about them once recorded; without one the pipeline holds no watch and skips all of it.
+ *
  * <p>Never throws for a bad request or a failing step: anything a step throws denies the call with
  * {@code EVALUATION_ERROR}. Only a {@link VirtualMachineError} propagates, after the call's budgets
  * were given back; nothing is allowed then. Thread-safe.

@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The guard's side of a {@link CallObserver}: starts a {@link WatchedCall} per consuming call and
  * keeps the observer from touching a decision. Whatever the observer throws (short of a
- * {@link VirtualMachineError}) is caught, the first failure is logged once per guard, and the call
- * goes on as decided. A guard without an observer has no {@code CallWatch} at all (the pipeline
+ * {@link VirtualMachineError} other than {@link StackOverflowError}) is caught, the first failure is
+ * logged once per guard, and the call goes on as decided. A guard without an observer has no {@code CallWatch} at all (the pipeline
  * holds {@code null}), so an unobserved call costs one null check. Thread-safe.
  */
 final class CallWatch {
@@ -32,16 +32,21 @@ final class CallWatch {
     try {
       CallObserver.Observation o = observer.callStarted(tool);
       return o == null ? WatchedCall.NONE : new WatchedCall(this, o);
-    } catch (VirtualMachineError e) {
-      throw e;
     } catch (Throwable t) {
       failed("callStarted", t);
       return WatchedCall.NONE;
     }
   }
 
-  /** Notes an observer failure: logged the first time, ignored after. */
+  /**
+   * Notes an observer failure: logged the first time, ignored after. A {@link StackOverflowError}
+   * (an observer recursing) counts as a failure like any exception; other
+   * {@link VirtualMachineError}s (out of memory, internal errors) are rethrown.
+   */
   void failed(String callback, Throwable t) {
+    if (t instanceof VirtualMachineError vme && !(t instanceof StackOverflowError)) {
+      throw vme;
+    }
     if (failureLogged.compareAndSet(false, true)) {
       LOG.warn("call observer {} failed in {} ({}); calls go on as decided, further observer failures are not logged",
           observer.getClass().getName(), callback, t.getClass().getName());

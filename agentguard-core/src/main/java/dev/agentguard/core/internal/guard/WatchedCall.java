@@ -54,8 +54,6 @@ final class WatchedCall {
           traceId = t;
           spanId = s;
         }
-      } catch (VirtualMachineError e) {
-        throw e;
       } catch (Throwable t) {
         watch.failed("traceId/spanId", t);
       }
@@ -70,8 +68,6 @@ final class WatchedCall {
     }
     try {
       observation.decided(decision);
-    } catch (VirtualMachineError e) {
-      throw e;
     } catch (Throwable t) {
       watch.failed("decided", t);
     }
@@ -93,8 +89,6 @@ final class WatchedCall {
     }
     try {
       observation.completed(outcome);
-    } catch (VirtualMachineError e) {
-      throw e;
     } catch (Throwable t) {
       watch.failed("completed", t);
     }
