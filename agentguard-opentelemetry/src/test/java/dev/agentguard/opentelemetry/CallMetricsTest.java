@@ -89,7 +89,7 @@ class CallMetricsTest {
 
   @Test
   void inventedToolNamesThatAPermissiveRuleAllowsStayBoundedByTheCap() throws Exception {
-    // docs/security-cases.md: the model controls tool names; a "files.*" permit allows invented ones
+    // docs/security-cases.md #51: the model makes up tool names; a "files.*" permit allows invented ones
     try (TelemetryFixture f = new TelemetryFixture(b -> b.maxLearntTools(2))) {
       try (AgentTask task = f.guard.startTask(TelemetryFixture.spec())) {
         assertThrows(AccessDeniedException.class, () -> f.tools.read("/etc/shadow")); // denied before ever allowed

@@ -97,7 +97,7 @@ class CallSpansTest {
       assertEquals("failure", failed.getAttributes().get(TelemetryKeys.OUTCOME));
       assertEquals("java.lang.IllegalStateException", failed.getAttributes().get(TelemetryKeys.ERROR_TYPE));
       assertEquals(StatusCode.ERROR, failed.getStatus().getStatusCode());
-      List<EventData> events = failed.getEvents();
+      List<EventData> events = failed.getEvents(); // docs/security-cases.md #42: no exception message
       assertEquals(1, events.size());
       assertEquals("exception", events.get(0).getName());
       assertEquals("java.lang.IllegalStateException", events.get(0).getAttributes().get(TelemetryKeys.EXCEPTION_TYPE));
@@ -162,7 +162,7 @@ class CallSpansTest {
 
   @Test
   void anAllowTheTrailRefusesEndsAsADenySpan() throws Exception {
-    // docs/security-cases.md: a HIGH-risk call is denied when its decision cannot be written first
+    // docs/security-cases.md #30: a HIGH-risk call is denied when its decision cannot be written first
     try (OtelHarness otel = new OtelHarness()) {
       AgentGuardTelemetry telemetry = AgentGuardTelemetry.create(otel.sdk);
       java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();

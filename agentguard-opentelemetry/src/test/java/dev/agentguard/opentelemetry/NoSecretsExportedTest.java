@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Neither a {@code @Redact} argument nor the task's credential token reaches any exported span,
  * metric or log record, in whatever field; the redacted argument's digest does reach the log body
- * (the audit record holds it). docs/security-cases.md #49 (the spirit of "no secrets in telemetry").
+ * (the audit record holds it). docs/security-cases.md #33, #42
  */
 class NoSecretsExportedTest {
   static final String SECRET = "sk_live_OTEL_9f8e7d6c5b4a";

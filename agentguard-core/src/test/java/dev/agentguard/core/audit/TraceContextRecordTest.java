@@ -80,7 +80,7 @@ class TraceContextRecordTest {
   }
 
   @Test
-  void readsBackAndVerifiesAndABoundedRecordKeepsThem() {
+  void readsBackAndVerifiesAndABoundedRecordKeepsThem() { // docs/security-cases.md #43
     VerificationReport report = AuditLog.verify(file);
     assertTrue(report.ok(), report.toString());
     List<AuditEvent> calls = AuditLog.read(file).stream().filter(e -> e.type().startsWith("tool.")).toList();
@@ -93,7 +93,7 @@ class TraceContextRecordTest {
   }
 
   @Test
-  void theHashCoversTheTraceId() throws Exception {
+  void theHashCoversTheTraceId() throws Exception { // docs/security-cases.md #31
     int i = 0;
     while (!lines.get(i).contains("\"type\":\"tool.decision\"")) {
       i++;

@@ -115,7 +115,7 @@ class CallObserverTest {
   }
 
   @Test
-  void seesRedactedArgumentsAsDigestsOnly() throws Exception {
+  void seesRedactedArgumentsAsDigestsOnly() throws Exception { // docs/security-cases.md #33
     Recorder recorder = new Recorder();
     try (GuardFixture f = new GuardFixture(b -> b.callObserver(recorder))) {
       try (AgentTask task = f.guard.startTask(allScopes())) {
@@ -131,7 +131,7 @@ class CallObserverTest {
   }
 
   @Test
-  void aThrowingObserverChangesNoDecision() throws Exception {
+  void aThrowingObserverChangesNoDecision() throws Exception { // docs/security-cases.md #59 (the observer SPI)
     List<AuditEvent> trail;
     try (GuardFixture f = new GuardFixture(b -> b.callObserver(new Throwing()))) {
       try (AgentTask task = f.guard.startTask(allScopes())) {
@@ -189,7 +189,7 @@ class CallObserverTest {
   }
 
   @Test
-  void ignoresATraceContextThatIsNotCanonicalW3c() throws Exception {
+  void ignoresATraceContextThatIsNotCanonicalW3c() throws Exception { // docs/security-cases.md #66
     for (String[] bad : List.of(new String[] {TRACE.toUpperCase(), SPAN}, new String[] {"0".repeat(32), SPAN},
         new String[] {TRACE, "0".repeat(16)}, new String[] {TRACE + "\n\"x\":1", SPAN}, new String[] {TRACE, null},
         new String[] {null, SPAN})) {
@@ -226,7 +226,7 @@ class CallObserverTest {
   }
 
   @Test
-  void aCallWhoseArgumentsCannotBeFrozenIsObservedAsItsDeny() throws Exception {
+  void aCallWhoseArgumentsCannotBeFrozenIsObservedAsItsDeny() throws Exception { // docs/security-cases.md #61
     Recorder recorder = new Recorder();
     try (GuardFixture f = new GuardFixture(b -> b.callObserver(recorder))) {
       try (AgentTask task = f.guard.startTask(allScopes())) {
