@@ -63,7 +63,10 @@ public final class AgentGuardTelemetry {
     return new Builder(Objects.requireNonNull(openTelemetry, "openTelemetry"));
   }
 
-  /** The observer to give {@link AgentGuard.Builder#callObserver}: spans and call metrics. One may serve many guards. */
+  /**
+   * The observer to give {@link AgentGuard.Builder#callObserver}: spans and call metrics. One may
+   * serve many guards.
+   */
   public CallObserver callObserver() {
     return calls;
   }

@@ -16,7 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * their number is bounded by known tools times deny codes. Thread-safe.
  */
 final class CallMetrics {
-  /** Bucket boundaries in seconds: 5 µs to 2.5 s (a decision is microseconds; a write-ahead one waits for the sinks). */
+  /**
+   * Bucket boundaries in seconds: 5 µs to 2.5 s (a decision takes microseconds; a write-ahead one
+   * waits for the sinks).
+   */
   static final List<Double> OVERHEAD_BUCKETS = List.of(0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025,
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5);
 

@@ -29,7 +29,10 @@ public final class TelemetryKeys {
   public static final AttributeKey<String> GEN_AI_OPERATION_NAME = AttributeKey.stringKey("gen_ai.operation.name");
   /** The GenAI operation name of a tool call, and the span name's first word. */
   public static final String EXECUTE_TOOL = "execute_tool";
-  /** {@code gen_ai.tool.name}: the requested tool (on spans as requested; on metrics bounded, see {@link #OTHER_TOOL}). */
+  /**
+   * {@code gen_ai.tool.name}: the requested tool (on spans as requested; on metrics bounded, see
+   * {@link #OTHER_TOOL}).
+   */
   public static final AttributeKey<String> GEN_AI_TOOL_NAME = AttributeKey.stringKey("gen_ai.tool.name");
   /** {@code error.type}: the deny code of a denied call, or the exception class of a failed tool. */
   public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");

@@ -44,7 +44,8 @@ class AuditHealthMetricsTest {
       long writtenAfter = f.guard.auditHealth().written(); // the writer may still be finishing a record
       assertEquals(0, point(m, TelemetryKeys.METRIC_AUDIT_QUEUE).getValue());
       long written = point(m, TelemetryKeys.METRIC_AUDIT_WRITTEN).getValue();
-      assertTrue(writtenBefore <= written && written <= writtenAfter, writtenBefore + " <= " + written + " <= " + writtenAfter);
+      assertTrue(writtenBefore <= written && written <= writtenAfter,
+          writtenBefore + " <= " + written + " <= " + writtenAfter);
       assertTrue(written >= 4, "opened, started, decision, ...: " + written);
       assertEquals(0, point(m, TelemetryKeys.METRIC_AUDIT_GAPS).getValue());
       assertEquals(0, point(m, TelemetryKeys.METRIC_AUDIT_REFUSED).getValue());

@@ -35,7 +35,8 @@ class CallMetricsTest {
 
   static String key(Attributes a) {
     String code = a.get(TelemetryKeys.DENY_CODE);
-    return a.get(TelemetryKeys.GEN_AI_TOOL_NAME) + " " + a.get(TelemetryKeys.DECISION) + (code != null ? " " + code : "");
+    return a.get(TelemetryKeys.GEN_AI_TOOL_NAME) + " " + a.get(TelemetryKeys.DECISION)
+        + (code != null ? " " + code : "");
   }
 
   private static ToolRequest request(String tool) {

@@ -15,7 +15,8 @@ import java.util.Map;
  * <p><b>Canonical bytes.</b> A UTF-8 JSON object without insignificant white space whose members
  * appear in this fixed order: {@code v, seq, id, ts, type, agent, onBehalfOf, task, credential, tool,
  * action, risk, attributes, decision, code, reasons, policies, policyVersion, outcome, error,
- * durationMicros, count, signature, keyId, jwks, traceId, spanId, parent, prev}. Members whose value is {@code null} and
+ * durationMicros, count, signature, keyId, jwks, traceId, spanId, parent, prev}. Members whose value
+ * is {@code null} and
  * {@code attributes}, {@code reasons}, {@code policies} when empty are omitted. Attribute members keep
  * sorted by key (by UTF-16 code units, {@link String#compareTo}), whatever the map's order. Strings escape {@code "} and {@code \} with a backslash and write every
  * character below U+0020, U+007F, U+0085, U+2028 and U+2029 as a lower-case {@code \}{@code uXXXX} escape; an unpaired

@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
  * The guard's side of a {@link CallObserver}: starts a {@link WatchedCall} per consuming call and
  * keeps the observer from touching a decision. Whatever the observer throws (short of a
  * {@link VirtualMachineError} other than {@link StackOverflowError}) is caught, the first failure is
- * logged once per guard, and the call goes on as decided. A guard without an observer has no {@code CallWatch} at all (the pipeline
- * holds {@code null}), so an unobserved call costs one null check. Thread-safe.
+ * logged once per guard, and the call goes on as decided. A guard without an observer has no
+ * {@code CallWatch} at all (the pipeline holds {@code null}), so an unobserved call costs one null
+ * check. Thread-safe.
  */
 final class CallWatch {
   private static final Logger LOG = LoggerFactory.getLogger(CallWatch.class);
