@@ -29,7 +29,7 @@ import redis.embedded.core.ExecutableProvider;
  *
  * <p>The server can be stopped ({@link #stop()}, a clean shutdown), killed ({@link #kill()},
  * {@code SIGKILL}, as a crashed server) and started again on the <em>same</em> port
- * ({@link #start()}), so a test can cut every client off mid-run and bring the server back. Each
+ * ({@link #restart()}), so a test can cut every client off mid-run and bring the server back. Each
  * server has its own working directory; nothing is persisted unless a configuration line asks
  * for it (for example {@code appendonly yes}, which then survives a restart).
  *
@@ -75,7 +75,7 @@ public final class RedisTestServer implements AutoCloseable {
     try {
       Path dir = Files.createTempDirectory("agentguard-redis-");
       RedisTestServer server = new RedisTestServer(findBinary(), dir, freePort(), List.of(configLines));
-      server.start();
+      server.restart();
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException("could not prepare a Redis server for the test", e);
@@ -83,11 +83,13 @@ public final class RedisTestServer implements AutoCloseable {
   }
 
   /**
-   * (Re)starts the server on its port; does nothing if it is running.
+   * Starts the server again on its port, after {@link #stop()} or {@link #kill()}; does nothing if it
+   * is running. (Named {@code restart} so that {@code RedisTestServer.start()} without configuration
+   * lines resolves to the static factory.)
    *
    * @throws IllegalStateException if the server does not answer within 20 seconds
    */
-  public synchronized void start() {
+  public synchronized void restart() {
     if (process != null && process.isAlive()) {
       return;
     }

@@ -25,7 +25,7 @@ class RedisTestServerTest {
       assertFalse(redis.isRunning());
       assertThrows(RedisConnectionException.class, () -> ping(redis));
 
-      redis.start();
+      redis.restart();
       assertTrue(redis.isRunning());
       assertEquals(port, redis.port());
       assertEquals("PONG", ping(redis));
