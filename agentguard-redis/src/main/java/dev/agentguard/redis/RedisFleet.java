@@ -422,7 +422,7 @@ public final class RedisFleet implements AutoCloseable {
       if (tls != null) {
         u.setSsl(tls);
       }
-      u.setTimeout(commandTimeout);
+      u.setTimeout(connectTimeout()); // the handshake; commands use TimeoutOptions (commandTimeout)
       return u;
     }
 
@@ -465,9 +465,17 @@ public final class RedisFleet implements AutoCloseable {
       return uri.replaceAll("//[^@/]*@", "//****@");
     }
 
-    /** An exception's type and message, with the password (if any) and any URI user-info masked. */
+    /**
+     * An exception's type and message and those of its causes, with the password (if any) and any
+     * URI user-info masked.
+     */
     static String message(Throwable e, char[] password) {
-      String m = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + uri(e.getMessage()));
+      StringBuilder b = new StringBuilder();
+      for (Throwable t = e; t != null && b.length() < 1000; t = t.getCause() == t ? null : t.getCause()) {
+        b.append(b.length() == 0 ? "" : "; caused by ").append(t.getClass().getSimpleName())
+            .append(t.getMessage() == null ? "" : ": " + uri(t.getMessage()));
+      }
+      String m = b.toString();
       if (password != null && password.length > 0) {
         m = m.replace(new String(password), "****");
       }
