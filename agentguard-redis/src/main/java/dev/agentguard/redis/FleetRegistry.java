@@ -50,11 +50,13 @@ final class FleetRegistry {
         g.instanceId(), host, g.policyVersion().orElse(""), health(g.auditHealth()), String.valueOf(ttlMillis));
   }
 
-  /** Removes a closed guard's registration (its hash and its place in the set). */
-  void remove(AgentGuard guard) {
-    guards.remove(guard);
-    redis.del(keys.instance(guard.instanceId()));
-    redis.zrem(keys.instances(), guard.instanceId());
+  /** Removes the registrations of every guard registered here (their hashes and places in the set). */
+  void removeAll() {
+    for (AgentGuard g : guards) {
+      redis.del(keys.instance(g.instanceId()));
+      redis.zrem(keys.instances(), g.instanceId());
+    }
+    guards.clear();
   }
 
   FleetView view() {

@@ -236,13 +236,23 @@ public final class RedisFleet implements AutoCloseable {
     }
   }
 
-  /** Stops the heartbeats and closes both connections; the registration expires on its own. Idempotent. */
+  /**
+   * Stops the heartbeats, removes the registrations of the guards registered here (best effort: if
+   * Redis is unreachable they expire on their own) and closes both connections. Idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     worker.shutdownNow();
+    if (registry != null) {
+      try {
+        registry.removeAll();
+      } catch (RuntimeException e) {
+        LOG.debug("could not remove the registrations from {}: {}", describe, e.getClass().getSimpleName());
+      }
+    }
     closeQuietly(commands, subscription);
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     resources.shutdown(0, 2, TimeUnit.SECONDS);
