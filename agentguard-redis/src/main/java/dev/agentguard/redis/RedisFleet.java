@@ -176,7 +176,7 @@ public final class RedisFleet implements AutoCloseable {
       registry.add(guard);
     } catch (RuntimeException e) {
       throw new RedisFleetException("could not register " + guard.instanceId() + " in " + describe + ": "
-          + e.getClass().getSimpleName(), null);
+          + Redaction.message(e, null), null);
     }
   }
 
@@ -191,7 +191,7 @@ public final class RedisFleet implements AutoCloseable {
       return registry.view();
     } catch (RuntimeException e) {
       throw new RedisFleetException("could not read the fleet from " + describe + ": "
-          + e.getClass().getSimpleName(), null);
+          + Redaction.message(e, null), null);
     }
   }
 

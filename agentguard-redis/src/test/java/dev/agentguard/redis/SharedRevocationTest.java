@@ -26,7 +26,11 @@ class SharedRevocationTest {
 
   @BeforeAll
   static void startRedis() {
-    redis = RedisTestServer.start();
+    // the least-privilege ACL user docs/fleet.md gives, for namespace "test"
+    redis = RedisTestServer.start("user agentguard-test on >pw-acl-test resetkeys resetchannels"
+        + " ~agentguard:{test}:* &agentguard:{test}:revocations -@all +eval +evalsha +ping +hello +auth"
+        + " +client|setname +client|id +select +subscribe +publish +get +incr +decr +del +pexpire +time"
+        + " +zadd +zrem +zscore +zrange +zrangebyscore +zremrangebyscore +hget +hgetall +hset +hsetnx +hdel");
   }
 
   @AfterAll
@@ -154,6 +158,26 @@ class SharedRevocationTest {
         assertFalse(dump.contains(token.substring(token.lastIndexOf('.') + 1)), "signature in " + key);
       }
     }
+  }
+
+  @Test
+  void aGuardRunsWithTheDocumentedLeastPrivilegeAclUserAndCannotReachAnotherFleet() {
+    java.util.function.UnaryOperator<RedisFleet.Builder> acl =
+        f -> f.username("agentguard-test").password("pw-acl-test".toCharArray());
+    try (FleetNode a = new FleetNode(redis, clock, acl, FleetNode.POLICY);
+        FleetNode b = new FleetNode(redis, clock, acl, FleetNode.POLICY)) {
+      AgentTask task = b.start();
+      assertEquals("limited 1", b.tools.limited("1"), "the rate script runs under the ACL");
+      a.guard.revokeAgent(FleetNode.BOT.id());
+      Await.until(DELIVERY, "b applies it", () -> !task.isOpen());
+      assertEquals(2, a.fleet.view().members().size());
+      assertFalse(b.fleet.revocationStore().isStale());
+    }
+    RedisFleetException e = assertThrows(RedisFleetException.class, () -> RedisFleet.builder()
+        .uri(redis.uri().toString()).namespace("other").username("agentguard-test")
+        .password("pw-acl-test".toCharArray()).build());
+    assertTrue(e.getMessage().contains("NOPERM") || e.getMessage().contains("permission"), e.getMessage());
+    assertFalse(e.getMessage().contains("pw-acl-test"));
   }
 
   private static List<AuditEvent> drained(FleetNode n) {
