@@ -61,7 +61,8 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("dev.agentguard.langchain4j..",
             "dev.agentguard.springai..", "dev.agentguard.springboot..", "dev.agentguard.mcp..",
             "dev.agentguard.cli..", "dev.agentguard.test..", "dev.agentguard.examples..",
-            "dev.langchain4j..", "org.springframework..", "io.modelcontextprotocol..", "picocli..")
+            "dev.langchain4j..", "org.springframework..", "io.modelcontextprotocol..", "picocli..",
+            "dev.agentguard.redis..", "io.lettuce..")
         .check(all);
   }
 
