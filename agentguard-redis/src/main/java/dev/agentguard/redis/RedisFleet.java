@@ -20,7 +20,6 @@ import io.lettuce.core.resource.DefaultClientResources;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -93,7 +92,9 @@ public final class RedisFleet implements AutoCloseable {
         .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
         .socketOptions(SocketOptions.builder().connectTimeout(b.connectTimeout()).build())
         .build());
-    String origin = "redis-fleet-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+    byte[] id = new byte[8];
+    new SecureRandom().nextBytes(id);
+    String origin = "redis-fleet-" + HexFormat.of().formatHex(id);
     StatefulRedisConnection<String, String> c = null;
     StatefulRedisPubSubConnection<String, String> s = null;
     try {

@@ -25,12 +25,13 @@ import org.slf4j.LoggerFactory;
  * in-memory store) that the per-call lookups read, fed by the channel and by a full resynchronisation
  * on start and after every reconnect.
  *
- * <p><b>When is the mirror current?</b> A subscription generation grows on every disconnect and
- * every (re)subscription. A resync that starts after the subscription of generation {@code g} and
- * finishes while {@code g} is still current makes the mirror complete as of its start (older entries
- * were read, newer ones arrive on the channel). After that, the guard's own heartbeat coming back on
- * the channel confirms the mirror as of the heartbeat's send time (the channel is ordered). The view
- * is stale while the current generation is not synced, or when the last confirmation is older than
+ * <p><b>When is the mirror current?</b> A resync that starts after the current subscription was
+ * established and finishes with no disconnect, resubscription or lost heartbeat in between makes
+ * the mirror complete as of its start (older entries were read, newer ones arrive on the channel).
+ * After that, the guard's own heartbeat coming back on the channel confirms the mirror as of the
+ * heartbeat's send time (a channel delivers in order). The view is stale while the current
+ * subscription has not been resynchronised (so after a reconnect nothing is allowed before the
+ * resync, docs/security-cases.md #49), or when the last confirmation is older than
  * {@code staleAfter} on the store's clock.
  *
  * <p><b>Agent revocations and clocks.</b> Redis gives every agent revocation a fleet sequence number;
@@ -183,21 +184,29 @@ final class RedisRevocationStore implements RevocationStore {
     }
   }
 
+  /** Applies a credential revocation from the channel or a resync; reported once (the lock). */
   private void applyCredential(String id, long keepUntil, String from) {
-    if (!mirror.isCredentialRevoked(id)) {
-      mirror.revokeCredential(id, keepUntil);
-      if (!origin.equals(from)) {
-        listeners.forEach(l -> notify(() -> l.credentialRevoked(id, from)));
+    synchronized (appliedAgentSeq) {
+      if (mirror.isCredentialRevoked(id)) {
+        return;
       }
+      mirror.revokeCredential(id, keepUntil);
+    }
+    if (!origin.equals(from)) {
+      listeners.forEach(l -> notify(() -> l.credentialRevoked(id, from)));
     }
   }
 
+  /** Applies a task revocation from the channel or a resync; reported once (the lock). */
   private void applyTask(String id, long keepUntil, String from) {
-    if (!mirror.isTaskRevoked(id)) {
-      mirror.revokeTask(id, keepUntil);
-      if (!origin.equals(from)) {
-        listeners.forEach(l -> notify(() -> l.taskRevoked(id, from)));
+    synchronized (appliedAgentSeq) {
+      if (mirror.isTaskRevoked(id)) {
+        return;
       }
+      mirror.revokeTask(id, keepUntil);
+    }
+    if (!origin.equals(from)) {
+      listeners.forEach(l -> notify(() -> l.taskRevoked(id, from)));
     }
   }
 
