@@ -253,6 +253,11 @@ final class RedisRevocationStore implements RevocationStore {
     generation.incrementAndGet();
   }
 
+  /** How many times the subscription was (re)established. */
+  long subscriptions() {
+    return subscription.get();
+  }
+
   boolean needsResync() {
     return syncedGeneration != generation.get();
   }

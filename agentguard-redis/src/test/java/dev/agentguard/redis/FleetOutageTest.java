@@ -70,7 +70,10 @@ class FleetOutageTest {
       assertTrue(notStored.getMessage().contains("enforced on this guard"), notStored.getMessage());
       assertEquals(1, a.fleet.pendingRevocations());
 
+      long subscriptionsBefore = ((RedisRevocationStore) b.fleet.revocationStore()).subscriptions();
       redis.restart();
+      Await.until(RECOVERY, "b re-subscribes (which holds calls until the resync)",
+          () -> ((RedisRevocationStore) b.fleet.revocationStore()).subscriptions() > subscriptionsBefore);
       Await.until(RECOVERY, "a and b resync after the restart",
           () -> !a.fleet.revocationStore().isStale() && !b.fleet.revocationStore().isStale());
       a.guard.currentTask(); // a's thread binding is the last started task: the one revoked during the outage
