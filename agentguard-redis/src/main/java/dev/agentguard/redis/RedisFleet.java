@@ -196,7 +196,7 @@ public final class RedisFleet implements AutoCloseable {
     }
   }
 
-  /** How many revocations of this guard wait to be written to Redis (retried before every resync). */
+  /** How many revocations of this guard wait to be written to Redis (retried every heartbeat). */
   public int pendingRevocations() {
     return store.pendingRevocations();
   }

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * are ever compared (see {@link RevocationStore#agentRevocationCount}).
  *
  * <p><b>Revocations this guard makes</b> are applied to the mirror first (enforced here at once),
- * then written; when the write fails they are queued, retried before every resync, and the revoke
+ * then written; when the write fails they are queued, retried every heartbeat and before every
+ * resync, and the revoke
  * method throws {@link RedisFleetException} so the caller knows the fleet does not have it yet.
  *
  * <p>Thread-safe. Lookups are local reads; no network round trip happens on a call.
@@ -115,11 +116,11 @@ final class RedisRevocationStore implements RevocationStore {
       publish(p);
     } catch (RuntimeException e) {
       outbox.add(p);
-      LOG.warn("revocation of {} {} is enforced on this guard but not yet stored in Redis ({}); retried on reconnect",
+      LOG.warn("revocation of {} {} is enforced on this guard but not yet stored in Redis ({}); retried every heartbeat",
           kindName(p.kind), p.id, e.getClass().getSimpleName());
       throw new RedisFleetException("the revocation of " + kindName(p.kind) + " " + p.id
           + " is enforced on this guard but could not be stored in Redis (" + describe + "): "
-          + e.getClass().getSimpleName() + "; it is retried before every resync", e);
+          + e.getClass().getSimpleName() + "; it is retried every heartbeat and before every resync", e);
     }
   }
 

@@ -63,6 +63,10 @@ class FleetOutageTest {
       AccessDeniedException stale = assertThrows(AccessDeniedException.class, () -> b.tools.read("2"));
       assertEquals(DenyCode.REVOCATION_UNAVAILABLE, stale.code());
       assertEquals(before, b.impl.invocations.get(), "the tool body ran on a stale view");
+      assertEquals(dev.agentguard.CredentialException.Reason.REVOKED,
+          assertThrows(dev.agentguard.CredentialException.class,
+              () -> b.guard.verifyCredential(onB.credential().token())).reason(),
+          "a token of a live task does not verify on a stale view either");
 
       // a revocation while Redis is down: enforced on the guard that made it at once, reported as not stored
       RedisFleetException notStored = assertThrows(RedisFleetException.class,

@@ -57,7 +57,7 @@ final class Revocations {
    */
   boolean isRevoked(CredentialClaims claims, TaskImpl liveTask) {
     if (liveTask != null && liveTask.credential().id().equals(claims.credentialId())) {
-      return liveTask.isClosed() || isRevoked(liveTask);
+      return liveTask.isClosed() || store.isStale() || isRevoked(liveTask);
     }
     if (store.isStale() || store.isCredentialRevoked(claims.credentialId()) || store.isTaskRevoked(claims.taskId())) {
       return true;
