@@ -211,17 +211,25 @@ final class RedisRevocationStore implements RevocationStore {
     }
   }
 
-  /** Applies an agent revocation once per fleet sequence number, at this guard's clock. */
+  /**
+   * Applies an agent revocation once per fleet sequence number, at this guard's clock. This guard's
+   * own revocations (its origin) were applied when they were made: their echo only records the
+   * number, so a task started after a revocation that was queued during an outage is not revoked
+   * when the queued write finally goes out.
+   */
   private void applyAgent(String id, long seq, long keepUntil, String from) {
+    boolean own = origin.equals(from);
     synchronized (appliedAgentSeq) {
       Long applied = appliedAgentSeq.get(id);
       if (applied != null && applied >= seq) {
         return;
       }
       appliedAgentSeq.put(id, seq);
-      mirror.revokeAgent(id, clock.millis(), keepUntil);
+      if (!own) {
+        mirror.revokeAgent(id, clock.millis(), keepUntil);
+      }
     }
-    if (!origin.equals(from)) {
+    if (!own) {
       listeners.forEach(l -> notify(() -> l.agentRevoked(id, from)));
     }
   }

@@ -136,6 +136,26 @@ class FleetOutageTest {
     }
   }
 
+  // an agent revocation queued during an outage covers the tasks that existed when it was made, on
+  // every guard, and not a task the revoking guard started afterwards (a new grant)
+  @Test
+  void anAgentRevocationQueuedDuringAnOutageDoesNotRevokeALaterTaskWhenItIsFinallyWritten() {
+    dev.agentguard.AgentIdentity other = dev.agentguard.AgentIdentity.of("spiffe://acme.example/agent/other");
+    try (FleetNode a = new FleetNode(redis, clock); FleetNode b = new FleetNode(redis, clock)) {
+      AgentTask onB = b.guard.startTask(FleetNode.spec(other));
+      redis.kill();
+      assertThrows(RedisFleetException.class, () -> a.guard.revokeAgent(other.id()));
+      AgentTask later = a.guard.startTask(FleetNode.spec(other));
+      redis.restart();
+      Await.until(RECOVERY, "a writes the queued revocation", () -> a.fleet.pendingRevocations() == 0);
+      Await.until(RECOVERY, "b applies it", () -> !onB.isOpen());
+      Await.until(RECOVERY, "a is current again", () -> !a.fleet.revocationStore().isStale());
+      assertTrue(later.isOpen(), "the task a started after its own revocation is a new grant");
+      assertEquals("read 1", a.tools.read("1"));
+      later.close();
+    }
+  }
+
   @Test
   void aStoreThatDeniesFromHighKeepsLowRiskToolsRunningWhileStale() {
     try (FleetNode b = new FleetNode(redis, clock, f -> f.staleDeniesFrom(Risk.HIGH), FleetNode.POLICY)) {
