@@ -50,8 +50,8 @@ import java.util.concurrent.Callable;
  *   <li>a task of this guard is bound to the calling thread and open, else {@code NO_TASK};
  *   <li>its credential is valid at the guard's clock, else {@code CREDENTIAL_EXPIRED};
  *   <li>it is not revoked by credential, task or agent, else {@code CREDENTIAL_REVOKED} (and
- *       {@code EVALUATION_ERROR} while the {@link dev.agentguard.core.spi.RevocationStore} says its
- *       view is stale);
+ *       {@code REVOCATION_UNAVAILABLE} while the {@link dev.agentguard.core.spi.RevocationStore} says
+ *       its view is stale);
  *   <li>its scopes cover the tool, else {@code OUT_OF_SCOPE};
  *   <li>the risk tier of the tool (see {@link Builder#elevatedRisk(Risk)}), in this order: credential
  *       age ({@code CREDENTIAL_EXPIRED}), a verified workload identity ({@code AGENT_UNVERIFIED}), a

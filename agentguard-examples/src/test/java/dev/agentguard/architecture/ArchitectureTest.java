@@ -62,7 +62,8 @@ class ArchitectureTest {
             "dev.agentguard.springai..", "dev.agentguard.springboot..", "dev.agentguard.mcp..",
             "dev.agentguard.cli..", "dev.agentguard.test..", "dev.agentguard.examples..",
             "dev.agentguard.opentelemetry..", "io.opentelemetry..",
-            "dev.langchain4j..", "org.springframework..", "io.modelcontextprotocol..", "picocli..")
+            "dev.langchain4j..", "org.springframework..", "io.modelcontextprotocol..", "picocli..",
+            "dev.agentguard.redis..", "io.lettuce..")
         .check(all);
   }
 

@@ -9,7 +9,8 @@ import dev.agentguard.core.internal.guard.InMemoryRateWindows;
  * fleet-wide implementation counts in a shared store.
  *
  * <p>Failures fail closed: {@link Outcome#UNAVAILABLE} or an exception denies the call with
- * {@code EVALUATION_ERROR}. A slot acquired for a call that is then denied (by the policy, an
+ * {@code LIMIT_EXCEEDED} and a reason naming the store ({@link #describe()}): a call a limit covers
+ * is never allowed uncounted. A slot acquired for a call that is then denied (by the policy, an
  * obligation or the audit trail) is {@linkplain #release released}, so only admitted calls count.
  *
  * <p>Implementations must be thread-safe, and {@link #acquire} atomic: two concurrent acquires of the
@@ -48,4 +49,16 @@ public interface RateWindows {
 
   /** Gives back a slot taken by {@link #acquire} for a call that was denied after all. */
   void release(String agentId, String limitId, long window);
+
+  /**
+   * A short description of where the windows are counted, for deny reasons (for example
+   * {@code "redis 10.0.0.5:6379 namespace prod"}); never a password or any other secret. Defaults to
+   * the class's simple name.
+   *
+   * @since 0.2.0
+   */
+  default String describe() {
+    String name = getClass().getSimpleName();
+    return name.isEmpty() ? "rate window store" : name;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.agentguard.core.spi;
 
+import dev.agentguard.Risk;
 import dev.agentguard.core.internal.guard.RevocationRegistry;
 import java.time.Clock;
 
@@ -12,9 +13,11 @@ import java.time.Clock;
  * affect has expired (plus the verification leeway). Times are epoch milliseconds of the guard's
  * clock.
  *
- * <p>Failures fail closed: a lookup that throws, or a store that reports {@link #isStale()}, makes
- * the guard deny the call with {@code EVALUATION_ERROR}; a revoke method that throws propagates to the
- * caller of {@code AgentGuard.revoke*}, so the caller knows the revocation may not have been stored.
+ * <p>Failures fail closed: a lookup that throws makes the guard deny the call with
+ * {@code EVALUATION_ERROR}, and a store that reports {@link #isStale()} makes it deny with
+ * {@code REVOCATION_UNAVAILABLE} (tools at or above {@link #staleDeniesFrom()}); a revoke method that
+ * throws propagates to the caller of {@code AgentGuard.revoke*} (after the guard recorded the
+ * attempt), so the caller knows the revocation may not have been stored everywhere.
  *
  * <p>Implementations must be thread-safe: every calling thread uses one instance concurrently.
  *
@@ -57,10 +60,69 @@ public interface RevocationStore {
 
   /**
    * Whether this store's view may be missing revocations (a replica that lost its feed). While true
-   * the guard denies every call: a revocation it cannot see must not let a call through. The
-   * in-memory store is never stale.
+   * the guard denies calls of tools at or above {@link #staleDeniesFrom()} with
+   * {@code REVOCATION_UNAVAILABLE}, and counts every task as revoked for {@code isOpen} and token
+   * verification: a revocation it cannot see must not let a call through. The in-memory store is
+   * never stale. A local read.
    */
   default boolean isStale() {
     return false;
+  }
+
+  // ---------------------------------------------------------------- fleet (issue 14)
+
+  /**
+   * A counter of the agent's revocations as this store has applied them: it grows (never shrinks)
+   * every time a revocation of the agent becomes visible to the lookups. The guard reads it when a
+   * task starts and counts the task revoked once the counter has grown past that reading, so an
+   * agent revocation never depends on comparing clocks (a task started in the same millisecond, or
+   * on a host whose clock is behind, is still covered). Stores that do not count return 0 and the
+   * guard falls back to {@link #agentRevokedAtMillis} alone. A local read.
+   *
+   * @since 0.2.0
+   */
+  default long agentRevocationCount(String agentId) {
+    return 0;
+  }
+
+  /**
+   * The lowest tool risk a {@linkplain #isStale() stale} view denies: {@link Risk#LOW} (the default)
+   * denies every tool; a fleet store may be configured to deny only tools at or above the elevated
+   * risk while it cannot confirm its view.
+   *
+   * @since 0.2.0
+   */
+  default Risk staleDeniesFrom() {
+    return Risk.LOW;
+  }
+
+  /**
+   * Registers a listener for revocations that arrive from elsewhere (another guard of a fleet, or a
+   * resynchronisation), called after they became visible to the lookups, so the guard can record
+   * {@code credential.revoked} for them. Revocations made through this store's own revoke methods
+   * are not reported. Stores that never receive revocations from elsewhere ignore listeners (the
+   * default).
+   *
+   * @since 0.2.0
+   */
+  default void addListener(Listener listener) {}
+
+  /**
+   * Told about revocations applied from elsewhere. Called on a thread of the store, never a caller's
+   * thread; implementations must be quick and must not throw (a throwing listener is logged and
+   * skipped). {@code origin} names where the revocation was made (a guard's instance id), never a
+   * secret.
+   *
+   * @since 0.2.0
+   */
+  interface Listener {
+    /** A credential was revoked elsewhere. */
+    void credentialRevoked(String credentialId, String origin);
+
+    /** A task was revoked elsewhere. */
+    void taskRevoked(String taskId, String origin);
+
+    /** An agent was revoked elsewhere; its counter ({@link #agentRevocationCount}) has grown. */
+    void agentRevoked(String agentId, String origin);
   }
 }

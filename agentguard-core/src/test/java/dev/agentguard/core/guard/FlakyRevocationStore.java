@@ -16,6 +16,8 @@ public final class FlakyRevocationStore implements RevocationStore {
   public final AtomicInteger lookups = new AtomicInteger();
   /** While set, {@link #isStale()} is true. */
   public final AtomicBoolean stale = new AtomicBoolean();
+  /** What {@link #staleDeniesFrom()} answers (set before the guard or step is built). */
+  public volatile dev.agentguard.Risk staleDeniesFrom = dev.agentguard.Risk.LOW;
   /** While set, lookups throw and the version changes on every call. */
   public final AtomicBoolean throwing = new AtomicBoolean();
 
@@ -56,6 +58,11 @@ public final class FlakyRevocationStore implements RevocationStore {
   @Override
   public long version() {
     return throwing.get() ? System.nanoTime() : inner.version();
+  }
+
+  @Override
+  public dev.agentguard.Risk staleDeniesFrom() {
+    return staleDeniesFrom;
   }
 
   @Override

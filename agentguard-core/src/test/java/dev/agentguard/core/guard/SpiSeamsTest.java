@@ -17,6 +17,7 @@ import dev.agentguard.core.spi.ObligationStep;
 import dev.agentguard.core.spi.RateWindows;
 import dev.agentguard.core.spi.RevocationStore;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -45,14 +46,18 @@ class SpiSeamsTest {
         AgentTask t = f.guard.startTask(allScopes())) {
       assertEquals("ticket T-1", f.tools.read("T-1"));
       store.stale.set(true);
-      assertEquals(DenyCode.EVALUATION_ERROR,
+      // issue 14 changed the code on purpose: a stale view denies REVOCATION_UNAVAILABLE
+      assertEquals(DenyCode.REVOCATION_UNAVAILABLE,
           assertThrows(AccessDeniedException.class, () -> f.tools.read("T-2")).code());
       store.stale.set(false);
       store.throwing.set(true);
       assertEquals(DenyCode.EVALUATION_ERROR,
           assertThrows(AccessDeniedException.class, () -> f.tools.read("T-3")).code());
       assertEquals(1, f.impl.invocations.get(), "the tool body ran on a deny");
-      assertEquals(2, f.drainedEvents().stream().filter(e -> AuditEvent.TOOL_DECISION.equals(e.type())
+      List<AuditEvent> events = f.drainedEvents();
+      assertEquals(1, events.stream().filter(e -> AuditEvent.TOOL_DECISION.equals(e.type())
+          && "REVOCATION_UNAVAILABLE".equals(e.code())).count());
+      assertEquals(1, events.stream().filter(e -> AuditEvent.TOOL_DECISION.equals(e.type())
           && "EVALUATION_ERROR".equals(e.code())).count());
     }
   }
@@ -104,9 +109,11 @@ class SpiSeamsTest {
     };
     try (GuardFixture f = new GuardFixture(PolicySet.parse(POLICY), b -> b.rateWindows(down));
         AgentTask t = f.guard.startTask(allScopes())) {
-      assertEquals(DenyCode.EVALUATION_ERROR,
-          assertThrows(AccessDeniedException.class, () -> f.tools.read("T-1")).code());
-      assertEquals(DenyCode.EVALUATION_ERROR, f.guard.check(dev.agentguard.ToolRequest.builder("tickets.read")
+      // issue 14 changed the code on purpose: an unreachable rate store is LIMIT_EXCEEDED naming the store
+      AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> f.tools.read("T-1"));
+      assertEquals(DenyCode.LIMIT_EXCEEDED, e.code());
+      assertTrue(e.decision().reasons().get(0).contains("did not answer"), e.decision().reasons().toString());
+      assertEquals(DenyCode.LIMIT_EXCEEDED, f.guard.check(dev.agentguard.ToolRequest.builder("tickets.read")
           .build()).code(), "a dry run fails closed too");
       assertEquals(0, f.impl.invocations.get());
     }

@@ -72,8 +72,13 @@ final class CallBudgets {
       }
       long perMinute = limit.maxCallsPerMinute();
       if (perMinute >= 0) {
-        Decision d = rateDeny(windows.available(task.agent().id(), limit.id(), window, perMinute), limit, task,
-            policyVersion);
+        RateWindows.Outcome outcome;
+        try {
+          outcome = windows.available(task.agent().id(), limit.id(), window, perMinute);
+        } catch (RuntimeException e) {
+          outcome = RateWindows.Outcome.UNAVAILABLE;
+        }
+        Decision d = rateDeny(outcome, limit, task, policyVersion);
         if (d != null) {
           return d;
         }
@@ -121,15 +126,17 @@ final class CallBudgets {
     return null;
   }
 
-  private static Decision rateDeny(RateWindows.Outcome outcome, PolicyLimit limit, TaskImpl task, String version) {
+  /** Unavailable is a {@code LIMIT_EXCEEDED} naming the store: a covered call is never allowed uncounted. */
+  private Decision rateDeny(RateWindows.Outcome outcome, PolicyLimit limit, TaskImpl task, String version) {
     return switch (outcome) {
       case ALLOWED -> null;
       case DENIED -> Decision.deny(DenyCode.LIMIT_EXCEEDED,
           List.of("limit " + limit.id() + ": " + limit.maxCallsPerMinute() + " calls per minute for agent "
               + task.agent().id() + " used up"),
           List.of(limit.id()), version);
-      case UNAVAILABLE -> Decision.deny(DenyCode.EVALUATION_ERROR,
-          List.of("limit " + limit.id() + ": the rate window store is unavailable"), List.of(limit.id()), version);
+      case UNAVAILABLE -> Decision.deny(DenyCode.LIMIT_EXCEEDED,
+          List.of("limit " + limit.id() + ": the rate window store (" + windows.describe()
+              + ") did not answer; the call is not allowed uncounted"), List.of(limit.id()), version);
     };
   }
 

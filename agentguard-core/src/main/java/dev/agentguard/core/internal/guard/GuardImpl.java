@@ -219,6 +219,7 @@ public final class GuardImpl implements AgentGuard {
         throw new IllegalArgumentException("invalid scope in task spec: " + e.getMessage(), e);
       }
     }
+    long agentRevocations = revocations.agentCountAtStart(spec.agent().id()); // fleet: read before issuing
     Instant issuedAt = Instant.ofEpochMilli(clock.millis());
     String taskId = "task-" + randomId();
     TaskCredential credential = issuer.issue(spec.agent().id(), taskId, spec.scopes(), spec.onBehalfOf(),
@@ -228,6 +229,7 @@ public final class GuardImpl implements AgentGuard {
       closeExpiredTasks();
     }
     TaskImpl task = new TaskImpl(this, taskId, spec, credential, seq, bound.get());
+    task.agentRevocationCountAtStart = agentRevocations;
     liveTasks.put(taskId, task);
     boolean recorded = audit.record(AuditRecords.forTask(AuditEvent.TASK_STARTED, task)
         .reasons(spec.purpose() == null ? List.of() : List.of(spec.purpose()))

@@ -25,12 +25,17 @@ public final class RevocationRegistry implements RevocationStore {
   private final Map<String, Long> tasks = new ConcurrentHashMap<>();
   private final Map<String, AgentRevocation> agents = new ConcurrentHashMap<>();
   private final AtomicLong version = new AtomicLong();
+  private final AtomicLong agentSeq = new AtomicLong();
 
-  /** The latest revocation of one agent and how long it must be kept. */
-  private record AgentRevocation(long revokedAtMillis, long keepUntilMillis) {
+  /**
+   * The latest revocation of one agent, how long it must be kept, and its number in this registry's
+   * sequence of agent revocations (one sequence for all agents, so it keeps growing for an agent
+   * even after its entry was swept and it is revoked again).
+   */
+  private record AgentRevocation(long revokedAtMillis, long keepUntilMillis, long seq) {
     AgentRevocation merge(AgentRevocation o) {
       return new AgentRevocation(Math.max(revokedAtMillis, o.revokedAtMillis),
-          Math.max(keepUntilMillis, o.keepUntilMillis));
+          Math.max(keepUntilMillis, o.keepUntilMillis), Math.max(seq, o.seq));
     }
   }
 
@@ -53,7 +58,8 @@ public final class RevocationRegistry implements RevocationStore {
 
   @Override
   public void revokeAgent(String agentId, long revokedAtMillis, long keepUntilMillis) {
-    agents.merge(agentId, new AgentRevocation(revokedAtMillis, keepUntilMillis), AgentRevocation::merge);
+    agents.merge(agentId, new AgentRevocation(revokedAtMillis, keepUntilMillis, agentSeq.incrementAndGet()),
+        AgentRevocation::merge);
     published();
   }
 
@@ -85,6 +91,13 @@ public final class RevocationRegistry implements RevocationStore {
   public long agentRevokedAtMillis(String agentId) {
     AgentRevocation r = agents.get(agentId);
     return r == null ? Long.MIN_VALUE : r.revokedAtMillis;
+  }
+
+  /** The sequence number of the agent's latest revocation, 0 when none is held. */
+  @Override
+  public long agentRevocationCount(String agentId) {
+    AgentRevocation r = agents.get(agentId);
+    return r == null ? 0 : r.seq;
   }
 
   @Override

@@ -24,9 +24,16 @@ final class Revocations {
     return store.isStale();
   }
 
+  /** The agent's revocation count to remember on a task that starts now (read before it is issued). */
+  long agentCountAtStart(String agentId) {
+    return store.agentRevocationCount(agentId);
+  }
+
   /**
    * Whether a live task of this guard is revoked: its credential, its id, or its agent after it was
-   * issued. The result "clean" is cached on the task for the store version it was found at.
+   * issued (by the agent's revocation count having grown since the task started, or, for stores that
+   * do not count, by time). The result "clean" is cached on the task for the store version it was
+   * found at.
    */
   boolean isRevoked(TaskImpl task) {
     long seen = store.version();
@@ -36,6 +43,7 @@ final class Revocations {
     }
     boolean revoked = store.isCredentialRevoked(task.credential().id())
         || store.isTaskRevoked(task.id())
+        || store.agentRevocationCount(task.agent().id()) > task.agentRevocationCountAtStart
         || task.issuedAtMillis() < store.agentRevokedAtMillis(task.agent().id());
     if (!revoked) {
       task.cleanRevocationVersion = seen;
@@ -49,7 +57,7 @@ final class Revocations {
    */
   boolean isRevoked(CredentialClaims claims, TaskImpl liveTask) {
     if (liveTask != null && liveTask.credential().id().equals(claims.credentialId())) {
-      return liveTask.isClosed() || isRevoked(liveTask);
+      return liveTask.isClosed() || store.isStale() || isRevoked(liveTask);
     }
     if (store.isStale() || store.isCredentialRevoked(claims.credentialId()) || store.isTaskRevoked(claims.taskId())) {
       return true;

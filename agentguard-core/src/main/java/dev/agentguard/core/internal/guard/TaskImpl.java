@@ -46,6 +46,8 @@ final class TaskImpl implements AgentTask {
   private final Object inFlightMonitor = new Object();
   /** The revocation store version at which this task was last found unrevoked (see {@link Revocations}). */
   volatile Long cleanRevocationVersion;
+  /** The store's revocation count of this task's agent when it started (see {@link Revocations}). */
+  volatile long agentRevocationCountAtStart;
 
   TaskImpl(GuardImpl guard, String id, TaskSpec spec, TaskCredential credential, long issueSeq,
       TaskImpl previousBinding) {

@@ -3,6 +3,7 @@ package dev.agentguard.core.internal.guard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.AgentTask;
@@ -106,8 +107,10 @@ class CallBudgetsTest {
     }
   }
 
+  // issue 14 changed the code on purpose: an unavailable store is LIMIT_EXCEEDED naming the store,
+  // never an uncounted allow
   @Test
-  void anUnavailableRateStoreDeniesWithEvaluationError() {
+  void anUnavailableRateStoreDeniesLimitExceededNamingTheStore() {
     RateWindows down = new RateWindows() {
       @Override
       public Outcome acquire(String agentId, String limitId, long window, long max) {
@@ -126,8 +129,12 @@ class CallBudgetsTest {
     try (AgentGuard guard = AgentGuard.builder().policy(PERMIT_ALL).auditSink(AuditSinks.inMemory())
         .closeOnShutdown(false).build();
         AgentTask t = guard.startTask(TaskSpec.builder(AgentIdentity.of("a")).scopes("x").build())) {
-      assertEquals(dev.agentguard.DenyCode.EVALUATION_ERROR,
-          budgets.reserve(List.of(TWO_PER_MINUTE), (TaskImpl) t, 0, null, new CallBudgets.Reservation()).code());
+      dev.agentguard.Decision d =
+          budgets.reserve(List.of(TWO_PER_MINUTE), (TaskImpl) t, 0, null, new CallBudgets.Reservation());
+      assertEquals(dev.agentguard.DenyCode.LIMIT_EXCEEDED, d.code());
+      assertTrue(d.reasons().get(0).contains("did not answer"), d.reasons().toString());
+      assertEquals(dev.agentguard.DenyCode.LIMIT_EXCEEDED, budgets.check(List.of(TWO_PER_MINUTE), (TaskImpl) t, 0, null)
+          .code(), "a dry run too");
     }
   }
 }

@@ -128,7 +128,30 @@ class CallStepsTest {
     FlakyRevocationStore store = new FlakyRevocationStore();
     store.stale.set(true);
     assertSame(RevocationStep.STALE, new RevocationStep(new Revocations(store)).check(read()));
-    assertEquals(DenyCode.EVALUATION_ERROR, RevocationStep.STALE.code());
+    // issue 14 changed the code on purpose: a stale view has its own code, REVOCATION_UNAVAILABLE
+    assertEquals(DenyCode.REVOCATION_UNAVAILABLE, RevocationStep.STALE.code());
+  }
+
+  // docs/security-cases.md #49: a store configured to deny only elevated tools while stale
+  @Test
+  void aStaleStoreThatDeniesFromHighLetsALowerRiskToolThroughButNotAHighOne() {
+    FlakyRevocationStore store = new FlakyRevocationStore();
+    store.staleDeniesFrom = Risk.HIGH;
+    store.stale.set(true);
+    RevocationStep step = new RevocationStep(new Revocations(store));
+    assertNull(step.check(read()), "tickets.read is below HIGH");
+    assertSame(RevocationStep.STALE, step.check(call("email.send", Risk.HIGH, true)));
+  }
+
+  // an agent revocation in the same millisecond as the task's issue time still covers the task:
+  // it is judged by the store's revocation count, not by comparing times
+  @Test
+  void anAgentRevocationInTheSameMillisecondAsTheIssueStillRevokesTheTask() {
+    dev.agentguard.core.spi.RevocationStore store = dev.agentguard.core.spi.RevocationStore.inMemory(java.time.Clock.systemUTC());
+    RevocationStep step = new RevocationStep(new Revocations(store));
+    assertNull(step.check(read()));
+    store.revokeAgent("agent-a", task.issuedAtMillis(), Long.MAX_VALUE);
+    assertEquals(DenyCode.CREDENTIAL_REVOKED, step.check(read()).code());
   }
 
   @Test
