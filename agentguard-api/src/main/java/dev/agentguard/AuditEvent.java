@@ -21,7 +21,7 @@ import java.util.Objects;
  *
  * @since 0.1.0
  *
- * <p>Over 400 lines because the wire format has 30 fields and this value type carries one accessor,
+ * <p>Over 400 lines because the wire format has 35 fields and this value type carries one accessor,
  * one builder setter and one equality term per field; there is no logic to split out.
  */
 public final class AuditEvent {
@@ -129,6 +129,12 @@ public final class AuditEvent {
   private final String signature;
   private final String keyId;
   private final String jwks;
+  // shadow evaluation (docs/audit.md "Shadow fields"; rollout)
+  private final String shadowDecision;
+  private final String shadowCode;
+  private final List<String> shadowPolicies;
+  private final String shadowVersion;
+  private final List<String> shadowRules;
   private final String parent;
   private final String prev;
   private final String hash;
@@ -159,6 +165,11 @@ public final class AuditEvent {
     this.signature = b.signature;
     this.keyId = b.keyId;
     this.jwks = b.jwks;
+    this.shadowDecision = b.shadowDecision;
+    this.shadowCode = b.shadowCode;
+    this.shadowPolicies = b.shadowPolicies;
+    this.shadowVersion = b.shadowVersion;
+    this.shadowRules = b.shadowRules;
     this.parent = parent;
     this.prev = prev;
     this.hash = hash;
@@ -219,6 +230,11 @@ public final class AuditEvent {
     b.signature = signature;
     b.keyId = keyId;
     b.jwks = jwks;
+    b.shadowDecision = shadowDecision;
+    b.shadowCode = shadowCode;
+    b.shadowPolicies = shadowPolicies;
+    b.shadowVersion = shadowVersion;
+    b.shadowRules = shadowRules;
     return b;
   }
 
@@ -356,6 +372,55 @@ public final class AuditEvent {
     return jwks;
   }
 
+  /**
+   * For {@code tool.decision}: the shadow policy set's decision ({@code "ALLOW"} or {@code "DENY"})
+   * when it differs from the live one (in allow/deny or deny code), else {@code null}.
+   *
+   * @since 0.2.0
+   */
+  public String shadowDecision() {
+    return shadowDecision;
+  }
+
+  /**
+   * The shadow set's deny code when {@link #shadowDecision()} is {@code "DENY"}, else {@code null}.
+   *
+   * @since 0.2.0
+   */
+  public String shadowCode() {
+    return shadowCode;
+  }
+
+  /**
+   * Ids of the shadow set's rules that decided, when {@link #shadowDecision()} is set (empty when none).
+   *
+   * @since 0.2.0
+   */
+  public List<String> shadowPolicies() {
+    return shadowPolicies;
+  }
+
+  /**
+   * The shadow set's version, when {@link #shadowDecision()} is set or the shadow set could not
+   * decide (then {@code shadowRules} says why), else {@code null}.
+   *
+   * @since 0.2.0
+   */
+  public String shadowVersion() {
+    return shadowVersion;
+  }
+
+  /**
+   * For {@code tool.decision}: the result of each {@code mode: shadow} rule of the live set whose
+   * tools and agents select the call, as {@code <id>=match}, {@code <id>=no-match} or
+   * {@code <id>=error} (empty when none); {@code shadow-set=error} when the shadow set failed.
+   *
+   * @since 0.2.0
+   */
+  public List<String> shadowRules() {
+    return shadowRules;
+  }
+
   /** Id of the previous event of the same task, or {@code null}. */
   public String parent() {
     return parent;
@@ -405,6 +470,11 @@ public final class AuditEvent {
         && Objects.equals(signature, e.signature)
         && Objects.equals(keyId, e.keyId)
         && Objects.equals(jwks, e.jwks)
+        && Objects.equals(shadowDecision, e.shadowDecision)
+        && Objects.equals(shadowCode, e.shadowCode)
+        && Objects.equals(shadowPolicies, e.shadowPolicies)
+        && Objects.equals(shadowVersion, e.shadowVersion)
+        && Objects.equals(shadowRules, e.shadowRules)
         && Objects.equals(parent, e.parent)
         && Objects.equals(prev, e.prev)
         && Objects.equals(hash, e.hash);
@@ -444,6 +514,11 @@ public final class AuditEvent {
     private String signature;
     private String keyId;
     private String jwks;
+    private String shadowDecision;
+    private String shadowCode;
+    private List<String> shadowPolicies = List.of();
+    private String shadowVersion;
+    private List<String> shadowRules = List.of();
 
     private Builder() {}
 
@@ -594,6 +669,56 @@ public final class AuditEvent {
 
 
 
+
+    /**
+     * Sets {@code shadowDecision}: the shadow set's disagreeing decision, {@code "ALLOW"}, {@code "DENY"} or {@code null}.
+     *
+     * @since 0.2.0
+     */
+    public Builder shadowDecision(String shadowDecision) {
+      this.shadowDecision = shadowDecision;
+      return this;
+    }
+
+    /**
+     * Sets {@code shadowCode}: the shadow set's deny code, or {@code null}.
+     *
+     * @since 0.2.0
+     */
+    public Builder shadowCode(String shadowCode) {
+      this.shadowCode = shadowCode;
+      return this;
+    }
+
+    /**
+     * Sets {@code shadowPolicies}: ids of the shadow set's deciding rules (empty when none).
+     *
+     * @since 0.2.0
+     */
+    public Builder shadowPolicies(List<String> shadowPolicies) {
+      this.shadowPolicies = List.copyOf(shadowPolicies);
+      return this;
+    }
+
+    /**
+     * Sets {@code shadowVersion}: the shadow set's version, or {@code null}.
+     *
+     * @since 0.2.0
+     */
+    public Builder shadowVersion(String shadowVersion) {
+      this.shadowVersion = shadowVersion;
+      return this;
+    }
+
+    /**
+     * Sets {@code shadowRules}: the results of the live set's shadow rules ({@code <id>=match|no-match|error}).
+     *
+     * @since 0.2.0
+     */
+    public Builder shadowRules(List<String> results) {
+      this.shadowRules = List.copyOf(results);
+      return this;
+    }
 
     /** The type set so far. */
     public String type() {

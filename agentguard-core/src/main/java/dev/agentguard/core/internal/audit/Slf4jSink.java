@@ -68,6 +68,11 @@ public final class Slf4jSink implements AuditSink {
     kv(b, "signature", e.signature());
     kv(b, "keyId", e.keyId());
     kv(b, "jwks", e.jwks());
+    kv(b, "shadowDecision", e.shadowDecision());
+    kv(b, "shadowCode", e.shadowCode());
+    list(b, "shadowPolicies", e.shadowPolicies());
+    kv(b, "shadowVersion", e.shadowVersion());
+    list(b, "shadowRules", e.shadowRules());
     kv(b, "parent", e.parent());
     kv(b, "prev", e.prev());
     kv(b, "hash", e.hash());

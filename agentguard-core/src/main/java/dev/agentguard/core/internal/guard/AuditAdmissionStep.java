@@ -29,8 +29,8 @@ final class AuditAdmissionStep implements CallStep {
 
   @Override
   public Decision check(Call call) {
-    AuditEvent.Builder event = AuditRecords.decision(AuditEvent.TOOL_DECISION, call.task(), call.request(),
-        call.auditAttributes(), call.decision(), call.policyVersion());
+    AuditEvent.Builder event = ShadowEvaluation.annotate(AuditRecords.decision(AuditEvent.TOOL_DECISION,
+        call.task(), call.request(), call.auditAttributes(), call.decision(), call.policyVersion()), call);
     boolean taken = writeAhead[call.declared().risk().ordinal()]
         ? audit.recordDurably(event, timeout)
         : audit.record(event);

@@ -26,6 +26,9 @@ final class Call {
   private Decision decision;
   private Map<String, Object> auditAttributes;
   private String deniedVersion;
+  // rollout: the policy asked for approval; shadow results for the record
+  private boolean approvable;
+  private ShadowEvaluation.Outcome shadow;
 
   Call(ToolRequest declared, boolean consume, long now, PolicySet policy) {
     this.declared = declared;
@@ -123,5 +126,26 @@ final class Call {
 
   void auditAttributes(Map<String, Object> a) {
     this.auditAttributes = a;
+  }
+
+  /**
+   * Whether the decision is the policy's own {@code APPROVAL_REQUIRED} (not an interceptor's), so the
+   * obligations step may ask for the approval.
+   */
+  boolean approvable() {
+    return approvable;
+  }
+
+  void approvable(boolean a) {
+    this.approvable = a;
+  }
+
+  /** What shadow evaluation found for the record, or {@code null}. */
+  ShadowEvaluation.Outcome shadow() {
+    return shadow;
+  }
+
+  void shadow(ShadowEvaluation.Outcome o) {
+    this.shadow = o;
   }
 }

@@ -59,7 +59,8 @@ public record GuardConfig(
     RevocationStore revocationStore,
     RateWindows rateWindows,
     ObligationStep obligations,
-    String instanceId) {
+    String instanceId,
+    RolloutSettings rollout) {
 
   /** Checks the invariants. */
   public GuardConfig {
@@ -80,6 +81,7 @@ public record GuardConfig(
     Objects.requireNonNull(rateWindows, "rateWindows");
     Objects.requireNonNull(obligations, "obligations");
     Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(rollout, "rollout");
     Settings.positive(policyPollInterval, "policyPollInterval");
     Settings.positive(defaultTtl, "defaultTaskTtl");
     Settings.positive(maxTtl, "maxTaskTtl");
