@@ -85,8 +85,14 @@ final class ModalRules {
     if (errors == null || enforced.allowed()) {
       return enforced;
     }
-    List<String> reasons = new ArrayList<>(enforced.reasons());
-    reasons.addAll(errors);
+    // "permit <id> could not be evaluated: ..." sorts as its id does (ids have no character below
+    // the space), so the merged list is in id order, as the engine and the explainer list them
+    List<String> merged = new ArrayList<>(enforced.reasons().subList(1, enforced.reasons().size()));
+    merged.addAll(errors);
+    merged.sort(null);
+    List<String> reasons = new ArrayList<>(merged.size() + 1);
+    reasons.add(enforced.reasons().get(0));
+    reasons.addAll(merged);
     return Decision.deny(DenyCode.NO_MATCHING_PERMIT, reasons, enforced.policies(), enforced.policyVersion());
   }
 
