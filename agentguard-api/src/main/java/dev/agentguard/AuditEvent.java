@@ -81,25 +81,32 @@ public final class AuditEvent {
    */
   public static final String SECRET_REVOKE_FAILED = "secret.revoke_failed";
   /**
-   * A call needs a human approval and the approval handler was asked; links to the decision.
+   * A call needs a human approval ({@code approval: required}) and the approval handler was asked:
+   * the call's attributes (redacted values as digests) plus {@code approval.id} and
+   * {@code approval.deadline}, the rules that demand approval in {@code policies}. Its outcome
+   * ({@code approval.granted}, {@code .denied} or {@code .expired}) follows with it as
+   * {@code parent}, and the call's {@code tool.decision} follows with the outcome as {@code parent}.
    *
    * @since 0.2.0
    */
   public static final String APPROVAL_REQUESTED = "approval.requested";
   /**
-   * The approval handler approved the call; names the approver.
+   * The approval handler approved the call: {@code approval.id}, {@code approval.approver} (bounded,
+   * invisible characters escaped) and {@code approval.calls} (how many calls it covers).
    *
    * @since 0.2.0
    */
   public static final String APPROVAL_GRANTED = "approval.granted";
   /**
-   * The approval handler refused the call; names the approver.
+   * The approval handler refused the call: {@code approval.id} and {@code approval.approver}; the
+   * call is denied {@code APPROVAL_DENIED}.
    *
    * @since 0.2.0
    */
   public static final String APPROVAL_DENIED = "approval.denied";
   /**
-   * No approval arrived by the deadline (or none could be asked for); the call was denied.
+   * No approval counts: none arrived by the deadline, it arrived after it, the handler failed, or
+   * the task was revoked or closed while waiting ({@code reasons} says which); the call was denied.
    *
    * @since 0.2.0
    */

@@ -2,11 +2,16 @@ package dev.agentguard.benchmarks;
 
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.AgentTask;
+import dev.agentguard.Decision;
+import dev.agentguard.Risk;
 import dev.agentguard.TaskSpec;
+import dev.agentguard.ToolRequest;
 import dev.agentguard.core.AgentGuard;
 import dev.agentguard.core.AuditOverflow;
 import dev.agentguard.core.PolicySet;
+import dev.agentguard.core.internal.policy.CompiledPolicySet;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,7 +35,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code set-disagrees} (a candidate set that denies it, so the record carries the shadow fields).
  * Audit goes to a sink that drops events with overflow GAP, so the caller never waits for the
  * pipeline and only the caller thread's cost is measured. The shadow cost is the difference to
- * {@code none}.
+ * {@code none}. The audit writer thread runs in the same process, so on a busy machine
+ * {@code guardedRead} is noisy and its B/op includes the writer's allocation per event.
+ *
+ * <p>{@code policyOnly} and {@code policyAndShadow} take the same decision without a guard or any
+ * other thread: the live set's {@code evaluate}, then what the guard's shadow step adds (the live
+ * set's {@code shadowResults} and the candidate set's {@code evaluate} with the comparison). Their
+ * difference is the shadow cost on the caller's thread, and their B/op is load-independent.
  *
  * <p>Run (after {@code mvn -B -Pbench package -pl agentguard-benchmarks -am -DskipTests}):
  * <pre>
@@ -73,6 +84,10 @@ public class ShadowBenchmark {
   @Param({"none", "rules", "set-agrees", "set-disagrees"})
   public String shadow;
 
+  private PolicySet liveSet;
+  private PolicySet shadowSet;
+  private AgentIdentity agent;
+  private ToolRequest request;
   private AgentGuard guard;
   private AgentTask task;
   private GuardFixture.BenchTools guarded;
@@ -86,10 +101,16 @@ public class ShadowBenchmark {
         .auditSink(GuardFixture.DISCARD)
         .auditOverflow(AuditOverflow.GAP, Duration.ZERO)
         .maxTaskTtl(Duration.ofHours(2));
+    liveSet = PolicySet.parse(live, "shadow-bench");
+    agent = AgentIdentity.of("agent-bench");
+    request = ToolRequest.builder("tickets.read").risk(Risk.LOW).attribute("resource.id", "T-1")
+        .attribute("context.environment", "prod").build();
     if (shadow.equals("set-agrees")) {
-      b.shadowPolicy(PolicySet.parse(GuardFixture.POLICY + "  - id: extra\n    effect: permit\n    tools: [\"x.y\"]\n"));
+      shadowSet = PolicySet.parse(GuardFixture.POLICY + "  - id: extra\n    effect: permit\n    tools: [\"x.y\"]\n");
+      b.shadowPolicy(shadowSet);
     } else if (shadow.equals("set-disagrees")) {
-      b.shadowPolicy(PolicySet.parse(DENYING_CANDIDATE));
+      shadowSet = PolicySet.parse(DENYING_CANDIDATE);
+      b.shadowPolicy(shadowSet);
     } else if (!shadow.equals("none") && !shadow.equals("rules")) {
       throw new IllegalArgumentException("unknown shadow setup '" + shadow + "'");
     }
@@ -107,6 +128,24 @@ public class ShadowBenchmark {
   public void tearDown() {
     task.close();
     guard.close();
+  }
+
+  /** The live decision alone, no guard. */
+  @Benchmark
+  public Decision policyOnly() {
+    return liveSet.evaluate(agent, request, null, 0L);
+  }
+
+  /** The live decision plus the shadow work the guard's policy step adds, no guard. */
+  @Benchmark
+  public Object policyAndShadow() {
+    Decision d = liveSet.evaluate(agent, request, null, 0L);
+    List<String> results = ((CompiledPolicySet) liveSet).shadowResults(agent, request, null, 0L);
+    if (shadowSet != null) {
+      Decision s = shadowSet.evaluate(agent, request, null, 0L);
+      return s.allowed() != d.allowed() || s.code() != d.code() ? s : results;
+    }
+    return results.isEmpty() ? d : results;
   }
 
   /** A LOW-risk guarded call. */

@@ -30,7 +30,13 @@ final class ModalRules {
 
   private final CompiledRule[] approvals;
   private final CompiledRule[] shadows;
-  private final ConcurrentHashMap<String, CompiledRule[][]> byTool = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ToolRules> byTool = new ConcurrentHashMap<>();
+
+  /**
+   * The approval permits and shadow rules whose tools match one tool name, by id, with each shadow
+   * rule's three result texts built once ({@code =match}, {@code =no-match}, {@code =error}).
+   */
+  private record ToolRules(CompiledRule[] approvals, CompiledRule[] shadows, String[][] results) {}
 
   ModalRules(List<CompiledRule> rules) {
     List<CompiledRule> a = new ArrayList<>();
@@ -67,7 +73,7 @@ final class ModalRules {
       return enforced;
     }
     List<String> errors = null;
-    for (CompiledRule e : candidates(r.tool())[0]) {
+    for (CompiledRule e : candidates(r.tool()).approvals()) {
       if (e.expiredAt(now) || !e.rule.agentMatches(a.id())) {
         continue;
       }
@@ -105,27 +111,35 @@ final class ModalRules {
     if (shadows.length == 0) {
       return List.of();
     }
-    List<String> out = null;
-    for (CompiledRule e : candidates(r.tool())[1]) {
+    ToolRules c = candidates(r.tool());
+    String[] out = null;
+    int n = 0;
+    for (int i = 0; i < c.shadows().length; i++) {
+      CompiledRule e = c.shadows()[i];
       if (e.expiredAt(now) || !e.rule.agentMatches(a.id())) {
         continue;
       }
       int v = e.test(a, r, t, now);
       if (out == null) {
-        out = new ArrayList<>(2);
+        out = new String[c.shadows().length - i];
       }
-      out.add(e.id + (v == Expr.TRUE ? "=match" : v == Expr.FALSE ? "=no-match" : "=error"));
+      out[n++] = c.results()[i][v == Expr.TRUE ? 0 : v == Expr.FALSE ? 1 : 2];
     }
-    return out == null ? List.of() : List.copyOf(out);
+    return out == null ? List.of() : n == out.length ? List.of(out) : List.of(java.util.Arrays.copyOf(out, n));
   }
 
-  /** {approval permits, shadow rules} whose tools match {@code tool}, by id; cached for a bounded number of tools. */
-  private CompiledRule[][] candidates(String tool) {
-    CompiledRule[][] c = byTool.get(tool);
+  /** The rules of {@link ToolRules} for {@code tool}; cached for a bounded number of tools. */
+  private ToolRules candidates(String tool) {
+    ToolRules c = byTool.get(tool);
     if (c != null) {
       return c;
     }
-    c = new CompiledRule[][] {matching(approvals, tool), matching(shadows, tool)};
+    CompiledRule[] s = matching(shadows, tool);
+    String[][] results = new String[s.length][];
+    for (int i = 0; i < s.length; i++) {
+      results[i] = new String[] {s[i].id + "=match", s[i].id + "=no-match", s[i].id + "=error"};
+    }
+    c = new ToolRules(matching(approvals, tool), s, results);
     if (byTool.size() < CompiledPolicySet.MAX_CACHED_TOOLS) {
       byTool.putIfAbsent(tool, c);
     }
