@@ -101,7 +101,7 @@ class ApprovalTest {
   }
 
   @Test
-  void forbidBeatsAnApprovalRuleAndNobodyIsAsked() throws Exception { // docs/security-cases.md #49
+  void forbidBeatsAnApprovalRuleAndNobodyIsAsked() throws Exception {
     ApprovalQueue q = Approvals.inMemory();
     try (GuardFixture f = fixture(b -> b.approvals(q)); AgentTask t = f.guard.startTask(allScopes())) {
       AccessDeniedException e = assertThrows(AccessDeniedException.class,
@@ -247,7 +247,7 @@ class ApprovalTest {
   }
 
   @Test
-  void noAnswerByTheDeadlineDeniesApprovalRequiredAndALateAnswerChangesNothing() throws Exception {
+  void noAnswerByTheDeadlineDeniesApprovalRequiredAndALateAnswerChangesNothing() throws Exception { // docs/security-cases.md #52
     ApprovalQueue q = Approvals.inMemory();
     try (GuardFixture f = fixture(b -> b.approvals(q).approvalTimeout(Duration.ofMinutes(1)));
         AgentTask t = f.guard.startTask(allScopes())) {
@@ -271,7 +271,7 @@ class ApprovalTest {
   }
 
   @Test
-  void anAnswerThatArrivesAfterTheDeadlineIsNotAnApproval() throws Exception {
+  void anAnswerThatArrivesAfterTheDeadlineIsNotAnApproval() throws Exception { // docs/security-cases.md #52
     GuardFixture[] self = new GuardFixture[1];
     ApprovalHandler late = r -> {
       self[0].clock.advance(Duration.ofMinutes(5)); // the human took five minutes
@@ -292,7 +292,7 @@ class ApprovalTest {
   }
 
   @Test
-  void aHandlerThatThrowsFailsOrAnswersNothingDeniesApprovalRequired() {
+  void aHandlerThatThrowsFailsOrAnswersNothingDeniesApprovalRequired() { // docs/security-cases.md #52
     List<ApprovalHandler> broken = List.of(
         r -> {
           throw new IllegalStateException("approval service down");
@@ -315,7 +315,7 @@ class ApprovalTest {
   }
 
   @Test
-  void aHandlerThatNeverAnswersHoldsTheCallerOnlyUntilTheTimeout() {
+  void aHandlerThatNeverAnswersHoldsTheCallerOnlyUntilTheTimeout() { // docs/security-cases.md #52
     ApprovalHandler silent = r -> new CompletableFuture<>();
     try (GuardFixture f = fixture(b -> b.approvals(silent).approvalTimeout(Duration.ofMillis(300)));
         AgentTask t = f.guard.startTask(allScopes())) {
@@ -351,7 +351,7 @@ class ApprovalTest {
   }
 
   @Test
-  void revokingTheTaskWakesTheWaiterAndDenies() throws Exception { // docs/security-cases.md #50
+  void revokingTheTaskWakesTheWaiterAndDenies() throws Exception { // docs/security-cases.md #52
     ApprovalQueue q = Approvals.inMemory();
     try (GuardFixture f = fixture(b -> b.approvals(q)); AgentTask t = f.guard.startTask(allScopes())) {
       CompletableFuture<String> call = postAsync(f, t, "https://api.acme.example/x");
