@@ -221,4 +221,23 @@ class ShadowTest {
     assertTrue(dis.stream().skip(1).allMatch(e -> v2.equals(e.shadowVersion()) && "T-1".equals(e.attributes().get("resource.id"))),
         "after the VIP-1 check only v2 disagreed (on T-1)");
   }
+
+  @Test
+  void theHashCoversTheShadowFields(@TempDir Path dir) throws Exception {
+    Path trail = dir.resolve("audit.jsonl");
+    try (AgentGuard guard = AgentGuard.builder().policy(PolicySet.parse(LIVE)).shadowPolicy(PolicySet.parse(CANDIDATE))
+        .auditSink(AuditSinks.jsonLines(trail)).build(); AgentTask t = guard.startTask(allScopes())) {
+      guard.check(ToolRequest.builder("tickets.read").attribute("resource.id", "VIP-1").build());
+    }
+    assertTrue(AuditLog.verify(trail).ok());
+    String text = Files.readString(trail, StandardCharsets.UTF_8);
+    for (String[] edit : List.of(new String[] {"\"shadowCode\":\"FORBIDDEN\"", "\"shadowCode\":\"NO_MATCHING_PERMIT\""},
+        new String[] {"would-block-vip=match", "would-block-vip=no-match"},
+        new String[] {"\"shadowPolicies\":[\"no-vip\"]", "\"shadowPolicies\":[\"reads\"]"})) {
+      assertTrue(text.contains(edit[0]), edit[0] + " in " + text);
+      Path tampered = dir.resolve("tampered-" + Math.abs(edit[0].hashCode()) + ".jsonl");
+      Files.writeString(tampered, text.replace(edit[0], edit[1]), StandardCharsets.UTF_8);
+      assertTrue(!AuditLog.verify(tampered).ok(), "a changed " + edit[0] + " is detected");
+    }
+  }
 }

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -138,9 +139,16 @@ public final class ApprovalDesk implements AutoCloseable {
     Thread self = Thread.currentThread();
     CompletableFuture<ApprovalAnswer> answer = new CompletableFuture<>();
     AtomicReference<CompletionStage<ApprovalAnswer>> stage = new AtomicReference<>();
+    CountDownLatch asked = new CountDownLatch(1);
     answer.whenComplete((a, t) -> LockSupport.unpark(self));
     try {
-      asking.execute(() -> ask(request, answer, stage));
+      asking.execute(() -> {
+        try {
+          ask(request, answer, stage);
+        } finally {
+          asked.countDown();
+        }
+      });
     } catch (RejectedExecutionException e) {
       return expired(p, id, "the approval handler is too busy to be asked", ApprovalReasons.NOT_IN_TIME);
     }
@@ -179,7 +187,7 @@ public final class ApprovalDesk implements AutoCloseable {
       why = "the answer arrived after the deadline";
     }
     if (why != null) {
-      withdraw(answer, stage);
+      withdraw(answer, stage, asked);
       if (why.equals("withdrawn")) {
         record(AuditEvent.APPROVAL_EXPIRED, p, id, null, 0, "withdrawn: the task was closed or its credential revoked");
         return Decision.deny(DenyCode.CREDENTIAL_REVOKED, List.of("credential " + p.credential()
@@ -247,9 +255,19 @@ public final class ApprovalDesk implements AutoCloseable {
     }
   }
 
+  /**
+   * Gives up on an answer: cancels the handler's stage so a queue withdraws the request. When the
+   * handler is still being asked, waits up to {@link #SLICE} for it to return its stage (a handler
+   * that returns later has its stage cancelled by {@link #ask}).
+   */
   private static void withdraw(CompletableFuture<ApprovalAnswer> answer,
-      AtomicReference<CompletionStage<ApprovalAnswer>> stage) {
+      AtomicReference<CompletionStage<ApprovalAnswer>> stage, CountDownLatch asked) {
     answer.cancel(false);
+    try {
+      asked.await(SLICE.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     CompletionStage<ApprovalAnswer> s = stage.get();
     if (s != null) {
       cancel(s);
