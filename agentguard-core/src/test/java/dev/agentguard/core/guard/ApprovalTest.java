@@ -211,6 +211,7 @@ class ApprovalTest {
       assertEquals(DenyCode.APPROVAL_DENIED, denied(other).code());
       assertEquals(1, f.impl.invocations.get());
       t2.close();
+      assertEquals("APPROVAL_DENIED", lastDecision(f.drainedEvents()).code());
     }
   }
 
@@ -243,6 +244,11 @@ class ApprovalTest {
       assertFalse(text.contains("\u202E") || text.contains("\n"), text);
       assertTrue(text.length() < 300, "bounded: " + text.length());
       assertEquals(0, f.impl.invocations.get());
+      t.close();
+      List<AuditEvent> events = f.drainedEvents();
+      String kept = (String) ofType(events, AuditEvent.APPROVAL_DENIED).get(0).attributes().get("approval.approver");
+      assertTrue(kept.startsWith("bobU+202EevilU+200BU+000Axxx") && kept.endsWith("...") && kept.length() < 200, kept);
+      assertEquals("APPROVAL_DENIED", lastDecision(events).code());
     }
   }
 
@@ -347,6 +353,8 @@ class ApprovalTest {
           assertThrows(AccessDeniedException.class, () -> f.tools.post("https://api.acme.example/x", "b")).code());
       assertTrue((System.nanoTime() - start) / 1_000_000 < 10_000);
       assertEquals(0, f.impl.invocations.get());
+      t.close();
+      assertEquals("APPROVAL_REQUIRED", lastDecision(f.drainedEvents()).code());
     }
   }
 
@@ -382,6 +390,8 @@ class ApprovalTest {
       assertEquals(DenyCode.CREDENTIAL_REVOKED,
           assertThrows(AccessDeniedException.class, () -> f.tools.post("https://api.acme.example/2", "b")).code());
       assertEquals(1, f.impl.invocations.get());
+      t.close();
+      assertEquals("CREDENTIAL_REVOKED", lastDecision(f.drainedEvents()).code());
     }
   }
 
@@ -406,6 +416,11 @@ class ApprovalTest {
           .build());
       assertEquals(DenyCode.APPROVAL_REQUIRED, d.code());
       assertTrue(q.pending().isEmpty());
+      assertEquals(0, f.impl.invocations.get());
+      t.close();
+      List<AuditEvent> events = f.drainedEvents();
+      assertEquals("APPROVAL_REQUIRED", lastDecision(events).code());
+      assertTrue(ofType(events, AuditEvent.APPROVAL_REQUESTED).isEmpty());
     }
   }
 
@@ -421,6 +436,10 @@ class ApprovalTest {
       AccessDeniedException e = denied(call);
       assertEquals(List.of("second factor missing"), e.decision().reasons());
       assertEquals(0, f.impl.invocations.get());
+      t.close();
+      List<AuditEvent> events = f.drainedEvents();
+      assertEquals(1, ofType(events, AuditEvent.APPROVAL_GRANTED).size());
+      assertEquals(List.of("second factor missing"), lastDecision(events).reasons());
     }
   }
 
@@ -435,6 +454,10 @@ class ApprovalTest {
           assertThrows(AccessDeniedException.class, () -> f.tools.read("T-1")).code());
       assertTrue(q.pending().isEmpty(), "only the policy's own APPROVAL_REQUIRED is put to a human");
       assertEquals(0, f.impl.invocations.get());
+      t.close();
+      List<AuditEvent> events = f.drainedEvents();
+      assertEquals("APPROVAL_REQUIRED", lastDecision(events).code());
+      assertTrue(ofType(events, AuditEvent.APPROVAL_REQUESTED).isEmpty());
     }
   }
 
