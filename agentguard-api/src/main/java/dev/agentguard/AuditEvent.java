@@ -21,7 +21,7 @@ import java.util.Objects;
  *
  * @since 0.1.0
  *
- * <p>Over 400 lines because the wire format has 30 fields and this value type carries one accessor,
+ * <p>Over 400 lines because the wire format has 35 fields and this value type carries one accessor,
  * one builder setter and one equality term per field; there is no logic to split out.
  */
 public final class AuditEvent {
@@ -81,25 +81,32 @@ public final class AuditEvent {
    */
   public static final String SECRET_REVOKE_FAILED = "secret.revoke_failed";
   /**
-   * A call needs a human approval and the approval handler was asked; links to the decision.
+   * A call needs a human approval ({@code approval: required}) and the approval handler was asked:
+   * the call's attributes (redacted values as digests) plus {@code approval.id} and
+   * {@code approval.deadline}, the rules that demand approval in {@code policies}. Its outcome
+   * ({@code approval.granted}, {@code .denied} or {@code .expired}) follows with it as
+   * {@code parent}, and the call's {@code tool.decision} follows with the outcome as {@code parent}.
    *
    * @since 0.2.0
    */
   public static final String APPROVAL_REQUESTED = "approval.requested";
   /**
-   * The approval handler approved the call; names the approver.
+   * The approval handler approved the call: {@code approval.id}, {@code approval.approver} (bounded,
+   * invisible characters escaped) and {@code approval.calls} (how many calls it covers).
    *
    * @since 0.2.0
    */
   public static final String APPROVAL_GRANTED = "approval.granted";
   /**
-   * The approval handler refused the call; names the approver.
+   * The approval handler refused the call: {@code approval.id} and {@code approval.approver}; the
+   * call is denied {@code APPROVAL_DENIED}.
    *
    * @since 0.2.0
    */
   public static final String APPROVAL_DENIED = "approval.denied";
   /**
-   * No approval arrived by the deadline (or none could be asked for); the call was denied.
+   * No approval counts: none arrived by the deadline, it arrived after it, the handler failed, or
+   * the task was revoked or closed while waiting ({@code reasons} says which); the call was denied.
    *
    * @since 0.2.0
    */
@@ -131,6 +138,12 @@ public final class AuditEvent {
   private final String jwks;
   private final String traceId;
   private final String spanId;
+  // shadow evaluation (docs/audit.md "Shadow fields"; rollout)
+  private final String shadowDecision;
+  private final String shadowCode;
+  private final List<String> shadowPolicies;
+  private final String shadowVersion;
+  private final List<String> shadowRules;
   private final String parent;
   private final String prev;
   private final String hash;
@@ -163,6 +176,11 @@ public final class AuditEvent {
     this.jwks = b.jwks;
     this.traceId = b.traceId;
     this.spanId = b.spanId;
+    this.shadowDecision = b.shadowDecision;
+    this.shadowCode = b.shadowCode;
+    this.shadowPolicies = b.shadowPolicies;
+    this.shadowVersion = b.shadowVersion;
+    this.shadowRules = b.shadowRules;
     this.parent = parent;
     this.prev = prev;
     this.hash = hash;
@@ -225,6 +243,11 @@ public final class AuditEvent {
     b.jwks = jwks;
     b.traceId = traceId;
     b.spanId = spanId;
+    b.shadowDecision = shadowDecision;
+    b.shadowCode = shadowCode;
+    b.shadowPolicies = shadowPolicies;
+    b.shadowVersion = shadowVersion;
+    b.shadowRules = shadowRules;
     return b;
   }
 
@@ -383,6 +406,55 @@ public final class AuditEvent {
     return spanId;
   }
 
+  /**
+   * For {@code tool.decision}: the shadow policy set's decision ({@code "ALLOW"} or {@code "DENY"})
+   * when it differs from the live one (in allow/deny or deny code), else {@code null}.
+   *
+   * @since 0.2.0
+   */
+  public String shadowDecision() {
+    return shadowDecision;
+  }
+
+  /**
+   * The shadow set's deny code when {@link #shadowDecision()} is {@code "DENY"}, else {@code null}.
+   *
+   * @since 0.2.0
+   */
+  public String shadowCode() {
+    return shadowCode;
+  }
+
+  /**
+   * Ids of the shadow set's rules that decided, when {@link #shadowDecision()} is set (empty when none).
+   *
+   * @since 0.2.0
+   */
+  public List<String> shadowPolicies() {
+    return shadowPolicies;
+  }
+
+  /**
+   * The shadow set's version, when {@link #shadowDecision()} is set or the shadow set could not
+   * decide (then {@code shadowRules} says why), else {@code null}.
+   *
+   * @since 0.2.0
+   */
+  public String shadowVersion() {
+    return shadowVersion;
+  }
+
+  /**
+   * For {@code tool.decision}: the result of each {@code mode: shadow} rule of the live set whose
+   * tools and agents select the call, as {@code <id>=match}, {@code <id>=no-match} or
+   * {@code <id>=error} (empty when none); {@code shadow-set=error} when the shadow set failed.
+   *
+   * @since 0.2.0
+   */
+  public List<String> shadowRules() {
+    return shadowRules;
+  }
+
   /** Id of the previous event of the same task, or {@code null}. */
   public String parent() {
     return parent;
@@ -434,6 +506,11 @@ public final class AuditEvent {
         && Objects.equals(jwks, e.jwks)
         && Objects.equals(traceId, e.traceId)
         && Objects.equals(spanId, e.spanId)
+        && Objects.equals(shadowDecision, e.shadowDecision)
+        && Objects.equals(shadowCode, e.shadowCode)
+        && Objects.equals(shadowPolicies, e.shadowPolicies)
+        && Objects.equals(shadowVersion, e.shadowVersion)
+        && Objects.equals(shadowRules, e.shadowRules)
         && Objects.equals(parent, e.parent)
         && Objects.equals(prev, e.prev)
         && Objects.equals(hash, e.hash);
@@ -475,6 +552,11 @@ public final class AuditEvent {
     private String jwks;
     private String traceId;
     private String spanId;
+    private String shadowDecision;
+    private String shadowCode;
+    private List<String> shadowPolicies = List.of();
+    private String shadowVersion;
+    private List<String> shadowRules = List.of();
 
     private Builder() {}
 
@@ -646,6 +728,56 @@ public final class AuditEvent {
 
 
 
+
+    /**
+     * Sets {@code shadowDecision}: the shadow set's disagreeing decision, {@code "ALLOW"}, {@code "DENY"} or {@code null}.
+     *
+     * @since 0.2.0
+     */
+    public Builder shadowDecision(String shadowDecision) {
+      this.shadowDecision = shadowDecision;
+      return this;
+    }
+
+    /**
+     * Sets {@code shadowCode}: the shadow set's deny code, or {@code null}.
+     *
+     * @since 0.2.0
+     */
+    public Builder shadowCode(String shadowCode) {
+      this.shadowCode = shadowCode;
+      return this;
+    }
+
+    /**
+     * Sets {@code shadowPolicies}: ids of the shadow set's deciding rules (empty when none).
+     *
+     * @since 0.2.0
+     */
+    public Builder shadowPolicies(List<String> shadowPolicies) {
+      this.shadowPolicies = List.copyOf(shadowPolicies);
+      return this;
+    }
+
+    /**
+     * Sets {@code shadowVersion}: the shadow set's version, or {@code null}.
+     *
+     * @since 0.2.0
+     */
+    public Builder shadowVersion(String shadowVersion) {
+      this.shadowVersion = shadowVersion;
+      return this;
+    }
+
+    /**
+     * Sets {@code shadowRules}: the results of the live set's shadow rules ({@code <id>=match|no-match|error}).
+     *
+     * @since 0.2.0
+     */
+    public Builder shadowRules(List<String> results) {
+      this.shadowRules = List.copyOf(results);
+      return this;
+    }
 
     /** The type set so far. */
     public String type() {

@@ -135,6 +135,9 @@ class PolicySchemaTest {
         "version: 1\npolicies:\n" + rule + "limits:\n  - id: l\n    tools: [\"a\"]\n",               // no max
         "version: 1\npolicies:\n" + rule + "limits:\n  - id: l\n    tools: [\"a\"]\n    maxCallsPerTask: 0\n",
         "version: 1\npolicies:\n" + rule + "limits:\n  - id: l\n    tools: [\"a\"]\n    maxCallsPerTask: 1.5\n",
+        "version: 1\npolicies:\n  - id: r\n    effect: permit\n    tools: [\"a\"]\n    mode: Shadow\n",   // mode case
+        "version: 1\npolicies:\n  - id: r\n    effect: permit\n    tools: [\"a\"]\n    approval: yes\n",  // approval value
+        "version: 1\npolicies:\n  - id: r\n    effect: forbid\n    tools: [\"a\"]\n    approval: required\n",
         "{\"version\":1,\"policies\":[{\"id\":\"r\",\"effect\":\"forbid\",\"tools\":\"a\"}]}");     // tools not a list
   }
 

@@ -1,6 +1,7 @@
 package dev.agentguard.core;
 
 import dev.agentguard.AgentTask;
+import dev.agentguard.ApprovalHandler;
 import dev.agentguard.AuditSink;
 import dev.agentguard.CredentialClaims;
 import dev.agentguard.Decision;
@@ -13,6 +14,7 @@ import dev.agentguard.core.internal.audit.AuditConfig;
 import dev.agentguard.core.internal.guard.GuardConfig;
 import dev.agentguard.core.internal.guard.GuardImpl;
 import dev.agentguard.core.spi.CallObserver;
+import dev.agentguard.core.internal.guard.RolloutSettings;
 import dev.agentguard.core.spi.ObligationStep;
 import dev.agentguard.core.spi.RateWindows;
 import dev.agentguard.core.spi.RevocationStore;
@@ -65,7 +67,10 @@ import java.util.concurrent.Callable;
  *       replace plain attributes only: the tool's name, action, risk and sensitivity stay as declared,
  *       and derived attributes ({@code destination.scheme/host/port} from {@code destination.url},
  *       {@code destination.external} from the host) are recomputed after every interceptor;
- *   <li>obligations (see {@link Builder#obligations(dev.agentguard.core.spi.ObligationStep)}; none by
+ *   <li>obligations: a call a rule permits only with {@code approval: required} waits for the
+ *       {@link Builder#approvals approval handler} (denied {@code APPROVAL_DENIED} when refused,
+ *       {@code APPROVAL_REQUIRED} without an answer in time); then the
+ *       {@link Builder#obligations(dev.agentguard.core.spi.ObligationStep) obligation step} (none by
  *       default), which may only pass or deny;
  *   <li>audit admission: calls of tools declared at or above the write-ahead risk are denied
  *       {@code AUDIT_UNAVAILABLE} unless the sinks took the decision record in time; other calls are
@@ -564,6 +569,62 @@ public interface AgentGuard extends AutoCloseable {
       return this;
     }
 
+    // ---------------------------------------------------------------- rollout: approvals, shadow policies (issue 17)
+    private ApprovalHandler approvalHandler;
+    private Duration approvalTimeout;
+    private Path shadowPolicyFile;
+    private PolicySet shadowPolicySet;
+
+    /**
+     * Who approves calls that a rule permits only with {@code approval: required} (for example
+     * {@link Approvals#inMemory()}); default none: such calls are denied {@code APPROVAL_REQUIRED}.
+     * The approval runs in the obligations step, before any {@link #obligations(ObligationStep)}
+     * step, which still runs on approved calls. See {@code docs/approvals.md}.
+     *
+     * @since 0.2.0
+     */
+    public Builder approvals(ApprovalHandler handler) {
+      this.approvalHandler = Settings.setOnce(approvalHandler, handler, "approvals");
+      return this;
+    }
+
+    /**
+     * How long a call waits for an approval before it is denied {@code APPROVAL_REQUIRED}; default
+     * 2 minutes, never past the task credential's expiry. The calling thread is parked meanwhile.
+     *
+     * @since 0.2.0
+     */
+    public Builder approvalTimeout(Duration timeout) {
+      Settings.requireUnset(approvalTimeout, "approvalTimeout");
+      this.approvalTimeout = Settings.positive(timeout, "approvalTimeout");
+      return this;
+    }
+
+    /**
+     * A candidate policy file evaluated in shadow next to the live policy on every call, watched and
+     * hot-reloaded like the live one: it never changes a decision; where it decides differently, the
+     * decision record carries its decision, code, rules and version. A missing or invalid file only
+     * leaves the shadow set unloaded (logged). Exclusive with {@link #shadowPolicy(PolicySet)}.
+     *
+     * @since 0.2.0
+     */
+    public Builder shadowPolicy(Path file) {
+      Settings.requireUnset(shadowPolicyFile != null ? shadowPolicyFile : shadowPolicySet, "shadowPolicy");
+      this.shadowPolicyFile = Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
+     * A fixed candidate policy set evaluated in shadow; see {@link #shadowPolicy(Path)}.
+     *
+     * @since 0.2.0
+     */
+    public Builder shadowPolicy(PolicySet set) {
+      Settings.requireUnset(shadowPolicyFile != null ? shadowPolicyFile : shadowPolicySet, "shadowPolicy");
+      this.shadowPolicySet = Objects.requireNonNull(set, "set");
+      return this;
+    }
+
     /**
      * Builds and starts the guard (audit writer thread, policy watcher).
      *
@@ -613,7 +674,9 @@ public interface AgentGuard extends AutoCloseable {
           or(rateWindows, RateWindows.inMemory()),
           or(obligations, ObligationStep.none()),
           instanceId != null ? instanceId : randomInstanceId(),
-          callObserver);
+          callObserver,
+          new RolloutSettings(approvalHandler, or(approvalTimeout, RolloutSettings.DEFAULT_APPROVAL_TIMEOUT),
+              shadowPolicyFile, shadowPolicySet));
       return GuardImpl.start(config);
     }
 

@@ -133,4 +133,34 @@ public final class AuditLog {
     out.sort(Comparator.comparingLong(AuditEvent::seq));
     return out;
   }
+
+  /**
+   * The decision records of {@code files} on which the shadow policy set decided differently from
+   * the live one ({@link AuditEvent#shadowDecision()} set), in file order: what a candidate set would
+   * have changed had it been live. Does not verify hashes (use {@link #verify}).
+   *
+   * @throws IllegalArgumentException naming the file and line of a malformed record
+   * @throws UncheckedIOException if a file cannot be read
+   * @since 0.2.0
+   */
+  public static List<AuditEvent> disagreements(Path... files) {
+    return disagreements(read(files));
+  }
+
+  /**
+   * The decision records among {@code events} on which the shadow policy set disagreed with the live
+   * one, in the given order (for events from any source, such as an in-memory sink).
+   *
+   * @throws NullPointerException if {@code events} is null
+   * @since 0.2.0
+   */
+  public static List<AuditEvent> disagreements(List<AuditEvent> events) {
+    List<AuditEvent> out = new ArrayList<>();
+    for (AuditEvent e : events) {
+      if (AuditEvent.TOOL_DECISION.equals(e.type()) && e.shadowDecision() != null) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
 }

@@ -1,6 +1,8 @@
 package dev.agentguard.core;
 
+import dev.agentguard.Decision;
 import dev.agentguard.DenyCode;
+import dev.agentguard.core.internal.approval.ApprovalReasons;
 import java.util.Objects;
 
 /**
@@ -29,6 +31,33 @@ public final class DenialText {
     return "DENIED " + code.name() + ": " + reason(code);
   }
 
+  /**
+   * The model-facing text for a denied decision: {@link #of(DenyCode)} of its code, except for the
+   * outcomes of a human approval, which say what the model can act on:
+   * {@code "DENIED APPROVAL_DENIED: approval was requested and refused by <approver>; do not retry this call"}
+   * (the approver as the audit trail keeps it: bounded, invisible characters escaped) and
+   * {@code "DENIED APPROVAL_REQUIRED: approval was requested but not given in time"}.
+   *
+   * @param decision a deny
+   * @throws NullPointerException if {@code decision} is null
+   * @throws IllegalArgumentException if {@code decision} is an allow
+   * @since 0.2.0
+   */
+  public static String of(Decision decision) {
+    Objects.requireNonNull(decision, "decision");
+    if (decision.allowed()) {
+      throw new IllegalArgumentException("an allow has no denial text");
+    }
+    String approver = ApprovalReasons.refusedBy(decision);
+    if (approver != null) {
+      return "DENIED APPROVAL_DENIED: approval was requested and refused by " + approver + "; do not retry this call";
+    }
+    if (ApprovalReasons.timedOut(decision)) {
+      return "DENIED APPROVAL_REQUIRED: approval was requested but not given in time";
+    }
+    return of(decision.code());
+  }
+
   /** Exhaustive on purpose: a new deny code fails compilation here until it has its own words. */
   private static String reason(DenyCode code) {
     return switch (code) {
@@ -41,7 +70,7 @@ public final class DenialText {
       case NO_MATCHING_PERMIT -> "no policy permits this call";
       case EVALUATION_ERROR -> "the call could not be authorized";
       case LIMIT_EXCEEDED -> "the call limit for this tool is used up";
-      case APPROVAL_REQUIRED -> "this call needs a human approval that is not available";
+      case APPROVAL_REQUIRED -> "this call needs a human approval that was not given";
       case APPROVAL_DENIED -> "a human refused this call";
       case AUDIT_UNAVAILABLE -> "the call could not be recorded, so it was not made";
       case POLICY_UNAVAILABLE -> "no policy is available to authorize tool calls";

@@ -43,6 +43,26 @@ public interface PolicyRule {
   /** The {@code when} condition as written, if any. */
   Optional<String> condition();
 
+  /**
+   * True for {@code mode: shadow}: the rule is evaluated and its result recorded, but it never
+   * changes a decision.
+   *
+   * @since 0.2.0
+   */
+  default boolean shadow() {
+    return false;
+  }
+
+  /**
+   * True for {@code approval: required} (permit rules only): a call it permits runs only once an
+   * {@code ApprovalHandler} approved it; until then it is denied {@code APPROVAL_REQUIRED}.
+   *
+   * @since 0.2.0
+   */
+  default boolean approvalRequired() {
+    return false;
+  }
+
   /** True when the rule has no {@code when} condition (it matches every call its tools and agents select). */
   default boolean unconditional() {
     return condition().isEmpty();

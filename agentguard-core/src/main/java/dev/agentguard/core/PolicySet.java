@@ -15,8 +15,10 @@ import java.util.List;
  * document format and the condition language.
  *
  * <p>Decision order: a qualifying forbid denies ({@code FORBIDDEN}, or {@code EVALUATION_ERROR} when
- * its condition could not be evaluated); else a matching permit allows; else the call is denied
- * with {@code NO_MATCHING_PERMIT}. Rule order never matters: when several rules qualify, the one
+ * its condition could not be evaluated); else a matching {@code approval: required} permit denies
+ * {@code APPROVAL_REQUIRED} (a guard then asks its approval handler); else a matching permit allows;
+ * else the call is denied with {@code NO_MATCHING_PERMIT}. Rules with {@code mode: shadow} never
+ * decide (since 0.2.0). Rule order never matters: when several rules qualify, the one
  * with the smallest id is reported.
  *
  * <p>Implementations are immutable and thread-safe; share one instance across threads.

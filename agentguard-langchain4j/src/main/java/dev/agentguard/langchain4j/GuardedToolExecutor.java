@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.agentguard.AccessDeniedException;
 import dev.agentguard.AgentTask;
 import dev.agentguard.DenyCode;
+import dev.agentguard.core.DenialText;
 import dev.agentguard.core.GuardedMethod;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.exception.ToolArgumentsException;
@@ -88,7 +89,7 @@ final class GuardedToolExecutor implements ToolExecutor {
       }
       return ToolExecutionResult.builder()
           .isError(true)
-          .resultText(GuardedTools.denialText(denied.code()))
+          .resultText(DenialText.of(denied.decision()))
           .build();
     } catch (Error e) {
       throw e;

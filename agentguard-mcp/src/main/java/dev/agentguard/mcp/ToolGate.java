@@ -99,7 +99,7 @@ final class ToolGate {
       if (lease.task != null && (code == DenyCode.CREDENTIAL_EXPIRED || code == DenyCode.CREDENTIAL_REVOKED)) {
         lease.task.close(); // a dead credential ends the session's task; it is never renewed silently
       }
-      return error(DenialText.of(code));
+      return error(DenialText.of(e.decision()));
     } catch (ArgumentsRejected e) {
       return rejected;
     } catch (Exception e) {

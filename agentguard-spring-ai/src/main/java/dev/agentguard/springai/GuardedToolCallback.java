@@ -207,7 +207,7 @@ public final class GuardedToolCallback implements ToolCallback {
       if (denialsThrow) {
         throw new ToolExecutionException(definition, new ToolCallDeniedException(denied));
       }
-      return DenialText.of(denied.code());
+      return DenialText.of(denied.decision());
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

@@ -27,6 +27,6 @@ public final class ToolCallDeniedException extends AccessDeniedException {
   /** The model-facing denial line, e.g. {@code "DENIED FORBIDDEN: a policy forbids this call"}. */
   @Override
   public String getMessage() {
-    return DenialText.of(code());
+    return DenialText.of(decision());
   }
 }

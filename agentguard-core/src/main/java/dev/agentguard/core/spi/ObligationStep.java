@@ -13,6 +13,9 @@ import dev.agentguard.ToolRequest;
  * {@code APPROVAL_REQUIRED} or {@code APPROVAL_DENIED}). Returning an allow, or throwing, denies with
  * {@code EVALUATION_ERROR}. Budgets taken for the call are given back on a deny.
  *
+ * <p>The guard's built-in approval ({@code approval: required} rules and the configured
+ * {@code ApprovalHandler}) runs first; this step then runs on every allow, approved ones included.
+ *
  * <p>Implementations must be thread-safe: one instance serves every call. The default does nothing.
  *
  * @since 0.2.0

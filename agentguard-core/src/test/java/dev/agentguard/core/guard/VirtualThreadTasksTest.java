@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -24,17 +26,25 @@ class VirtualThreadTasksTest {
     return configured != null && Files.isExecutable(Path.of(configured)) ? Path.of(configured) : null;
   }
 
-  @Test
-  void tenThousandTasksOnVirtualThreadsNeverCrossTalk() throws IOException, InterruptedException {
+  /**
+   * Runs {@code main} in a child JVM of the configured JDK 21+ (skipping the calling test, and saying
+   * so, when none is configured), asserts it finished within 3 minutes with exit code 0 and returns
+   * its output.
+   */
+  static String runOnModernJava(String test, String why, Class<?> main, List<String> jvmArgs, String... args)
+      throws IOException, InterruptedException {
     Path java = modernJava();
     if (java == null) {
-      System.out.println("[agentguard-core] SKIPPED VirtualThreadTasksTest: no JDK 21+ configured;"
-          + " set AGENTGUARD_VT_JAVA to its bin/java (docs/security-cases.md #27)");
+      System.out.println("[agentguard-core] SKIPPED " + test + ": no JDK 21+ configured;"
+          + " set AGENTGUARD_VT_JAVA to its bin/java" + why);
     }
     assumeTrue(java != null, "no JDK 21+ configured (set AGENTGUARD_VT_JAVA to its bin/java)");
-    Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", VirtualThreadStress.class.getName(), "10000")
-        .redirectErrorStream(true).start();
+    List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+    command.addAll(jvmArgs);
+    command.add(main.getName());
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     boolean done = p.waitFor(3, TimeUnit.MINUTES);
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!done) {
@@ -42,6 +52,13 @@ class VirtualThreadTasksTest {
     }
     assertTrue(done, "the stress run did not finish: " + out);
     assertEquals(0, p.exitValue(), out);
+    return out;
+  }
+
+  @Test
+  void tenThousandTasksOnVirtualThreadsNeverCrossTalk() throws IOException, InterruptedException {
+    String out = runOnModernJava("VirtualThreadTasksTest", " (docs/security-cases.md #27)", VirtualThreadStress.class,
+        List.of(), "10000");
     assertTrue(out.contains("virtual-thread tasks ok: 10000/10000"), out);
   }
 }

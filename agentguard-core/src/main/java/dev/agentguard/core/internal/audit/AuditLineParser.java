@@ -90,12 +90,13 @@ public final class AuditLineParser {
           case "action": case "risk": case "decision": case "code": case "policyVersion":
           case "outcome": case "error": case "signature": case "keyId": case "jwks":
           case "traceId": case "spanId":
+          case "shadowDecision": case "shadowCode": case "shadowVersion":
             pending.put(name, string(p, name, t));
             break;
           case "durationMicros": case "count":
             pending.put(name, longValue(p, name, t));
             break;
-          case "reasons": case "policies":
+          case "reasons": case "policies": case "shadowPolicies": case "shadowRules":
             pending.put(name, stringList(p, name, t));
             break;
           case "attributes":
@@ -150,6 +151,11 @@ public final class AuditLineParser {
         case "jwks": b.jwks((String) val); break;
         case "traceId": b.traceId((String) val); break;
         case "spanId": b.spanId((String) val); break;
+        case "shadowDecision": b.shadowDecision((String) val); break;
+        case "shadowCode": b.shadowCode((String) val); break;
+        case "shadowVersion": b.shadowVersion((String) val); break;
+        case "shadowPolicies": b.shadowPolicies((List<String>) val); break;
+        case "shadowRules": b.shadowRules((List<String>) val); break;
         case "durationMicros": b.durationMicros((Long) val); break;
         case "count": b.count((Long) val); break;
         case "reasons": b.reasons((List<String>) val); break;

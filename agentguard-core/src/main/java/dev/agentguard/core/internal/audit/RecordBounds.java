@@ -75,13 +75,17 @@ public final class RecordBounds {
     Map<String, Object> attrs = attributes(draft.attributes());
     List<String> reasons = texts(draft.reasons());
     List<String> policies = texts(draft.policies());
+    List<String> shadowPolicies = texts(draft.shadowPolicies());
+    List<String> shadowRules = texts(draft.shadowRules());
     boolean foreignSignature = !type.pipelineOwn()
         && (draft.signature() != null || draft.keyId() != null || draft.jwks() != null);
     boolean same = attrs == draft.attributes() && reasons == draft.reasons() && policies == draft.policies()
         && !foreignSignature
         && fits(draft.agent()) && fits(draft.onBehalfOf()) && fits(draft.task()) && fits(draft.credential())
         && fits(draft.tool()) && fits(draft.action()) && fits(draft.risk()) && fits(draft.decision())
-        && fits(draft.code()) && fits(draft.policyVersion()) && fits(draft.outcome()) && fits(draft.error());
+        && fits(draft.code()) && fits(draft.policyVersion()) && fits(draft.outcome()) && fits(draft.error())
+        && shadowPolicies == draft.shadowPolicies() && shadowRules == draft.shadowRules()
+        && fits(draft.shadowDecision()) && fits(draft.shadowCode()) && fits(draft.shadowVersion());
     if (same) {
       return content;
     }
@@ -91,7 +95,9 @@ public final class RecordBounds {
         .risk(text(draft.risk())).attributes(attrs).decision(text(draft.decision())).code(text(draft.code()))
         .reasons(reasons).policies(policies).policyVersion(text(draft.policyVersion()))
         .outcome(text(draft.outcome())).error(text(draft.error())).durationMicros(draft.durationMicros())
-        .count(draft.count()).traceId(draft.traceId()).spanId(draft.spanId());
+        .count(draft.count()).traceId(draft.traceId()).spanId(draft.spanId())
+        .shadowDecision(text(draft.shadowDecision())).shadowCode(text(draft.shadowCode()))
+        .shadowPolicies(shadowPolicies).shadowVersion(text(draft.shadowVersion())).shadowRules(shadowRules);
     if (!foreignSignature) {
       b.signature(draft.signature()).keyId(draft.keyId()).jwks(draft.jwks());
     }
@@ -115,6 +121,9 @@ public final class RecordBounds {
     }
     if (!bounded.policies().isEmpty()) {
       b.policies(List.of(omitted("policies", bounded.policies())));
+    }
+    if (!bounded.shadowRules().isEmpty()) {
+      b.shadowRules(List.of(omitted("shadow rule results", bounded.shadowRules())));
     }
     return b;
   }

@@ -70,6 +70,11 @@ public final class Slf4jSink implements AuditSink {
     kv(b, "jwks", e.jwks());
     kv(b, "traceId", e.traceId());
     kv(b, "spanId", e.spanId());
+    kv(b, "shadowDecision", e.shadowDecision());
+    kv(b, "shadowCode", e.shadowCode());
+    list(b, "shadowPolicies", e.shadowPolicies());
+    kv(b, "shadowVersion", e.shadowVersion());
+    list(b, "shadowRules", e.shadowRules());
     kv(b, "parent", e.parent());
     kv(b, "prev", e.prev());
     kv(b, "hash", e.hash());

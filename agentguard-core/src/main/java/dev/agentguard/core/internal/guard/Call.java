@@ -27,6 +27,9 @@ final class Call {
   private Map<String, Object> auditAttributes;
   private String deniedVersion;
   private WatchedCall watched;
+  // rollout: the policy asked for approval; shadow results for the record
+  private boolean approvable;
+  private ShadowEvaluation.Outcome shadow;
 
   Call(ToolRequest declared, boolean consume, long now, PolicySet policy) {
     this.declared = declared;
@@ -133,5 +136,26 @@ final class Call {
 
   void watched(WatchedCall w) {
     this.watched = w;
+  }
+
+  /**
+   * Whether the decision is the policy's own {@code APPROVAL_REQUIRED} (not an interceptor's), so the
+   * obligations step may ask for the approval.
+   */
+  boolean approvable() {
+    return approvable;
+  }
+
+  void approvable(boolean a) {
+    this.approvable = a;
+  }
+
+  /** What shadow evaluation found for the record, or {@code null}. */
+  ShadowEvaluation.Outcome shadow() {
+    return shadow;
+  }
+
+  void shadow(ShadowEvaluation.Outcome o) {
+    this.shadow = o;
   }
 }

@@ -6,6 +6,7 @@ import dev.agentguard.DenyCode;
 import dev.agentguard.ToolRequest;
 import dev.agentguard.core.PolicySet;
 import dev.agentguard.core.internal.audit.AuditPipeline;
+import dev.agentguard.core.spi.ObligationStep;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,9 @@ final class CallPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(CallPipeline.class);
 
   private final List<CallStep> decisionSteps;
+  private final CallStep obligations;
   private final CallStep admission;
+  private final Rollout rollout;
   private final Clock clock;
   private final Supplier<PolicySet> policy;
   private final DerivedAttributes derived;
@@ -40,8 +43,16 @@ final class CallPipeline {
 
   CallPipeline(List<CallStep> decisionSteps, CallStep admission, Clock clock, Supplier<PolicySet> policy,
       DerivedAttributes derived, AuditPipeline audit, CallWatch watch) {
+    this(decisionSteps, new ObligationsStep(ObligationStep.none()), admission, Rollout.none(clock), clock, policy,
+        derived, audit, watch);
+  }
+
+  CallPipeline(List<CallStep> decisionSteps, CallStep obligations, CallStep admission, Rollout rollout, Clock clock,
+      Supplier<PolicySet> policy, DerivedAttributes derived, AuditPipeline audit, CallWatch watch) {
     this.decisionSteps = List.copyOf(decisionSteps);
+    this.obligations = obligations;
     this.admission = admission;
+    this.rollout = rollout;
     this.clock = clock;
     this.policy = policy;
     this.derived = derived;
@@ -54,9 +65,14 @@ final class CallPipeline {
       Revocations revocations, Supplier<String> lastPolicyRejection, CallBudgets budgets,
       DerivedAttributes derived, AuditPipeline audit, Supplier<PolicySet> policy) {}
 
-  /** The guard's request path, in its fixed order (the order the {@code AgentGuard} javadoc states). */
+  /**
+   * The guard's request path, in its fixed order (the order the {@code AgentGuard} javadoc states).
+   * The obligations step (approval, then the user's {@code ObligationStep}) runs in {@link #admit},
+   * right before audit admission, because it needs the audit attributes.
+   */
   static CallPipeline standard(Parts p) {
     GuardConfig c = p.config();
+    Rollout rollout = Rollout.start(c.rollout(), c.clock(), c.policyPollInterval(), p.audit(), p.revocations());
     List<CallStep> steps = List.of(
         new GuardOpenStep(p.closed()),
         new TaskBoundStep(p.boundTask()),
@@ -67,11 +83,16 @@ final class CallPipeline {
             c.elevatedRequiresPrincipal()),
         new PolicyLoadedStep(p.lastPolicyRejection()),
         new LimitsStep(p.budgets()),
-        new PolicyDecisionStep(c.interceptors(), p.derived()),
-        new ObligationsStep(c.obligations()));
+        new PolicyDecisionStep(c.interceptors(), p.derived(), rollout.shadows()));
+    CallStep obligations = new ObligationsStep(rollout, c.obligations());
     CallStep admission = new AuditAdmissionStep(p.audit(), c.writeAheadRisk(), c.writeAheadTimeout());
-    return new CallPipeline(steps, admission, c.clock(), p.policy(), p.derived(), p.audit(),
+    return new CallPipeline(steps, obligations, admission, rollout, c.clock(), p.policy(), p.derived(), p.audit(),
         CallWatch.of(c.callObserver()));
+  }
+
+  /** The approval desk and shadow evaluation of this path (the guard wakes and closes them). */
+  Rollout rollout() {
+    return rollout;
   }
 
   /** Runs the decision steps on a request; the call carries the policy's allow or the first deny. */
@@ -102,8 +123,9 @@ final class CallPipeline {
   }
 
   /**
-   * The last step, audit admission, for an allowed call; then records a deny, and keeps (admitted) or
-   * gives back (denied) the call's budgets. A consuming allowed call stays in flight on its task
+   * The obligations step (for an allowed call, or one the policy left approvable), then the last
+   * step, audit admission; then records a deny, and keeps (admitted) or gives back (denied) the
+   * call's budgets. A consuming allowed call stays in flight on its task
    * until {@link #completed}; every other call leaves here.
    */
   Call admit(Call call, Map<String, Object> auditAttributes) {
@@ -111,10 +133,13 @@ final class CallPipeline {
     if (watch != null && call.watched() == null) { // a call denied before it reached decide
       call.watched(watch.start(call.request().tool()));
     }
-    if (call.decision().allowed()) {
+    if (call.decision().allowed() || call.approvable()) {
       Decision refused;
       try {
-        refused = admission.check(call);
+        refused = obligations.check(call);
+        if (refused == null) {
+          refused = admission.check(call);
+        }
       } catch (VirtualMachineError e) {
         abandon(call);
         throw e;

@@ -62,7 +62,8 @@ public record GuardConfig(
     RateWindows rateWindows,
     ObligationStep obligations,
     String instanceId,
-    CallObserver callObserver) {
+    CallObserver callObserver,
+    RolloutSettings rollout) {
 
   /** Checks the invariants. */
   public GuardConfig {
@@ -83,6 +84,7 @@ public record GuardConfig(
     Objects.requireNonNull(rateWindows, "rateWindows");
     Objects.requireNonNull(obligations, "obligations");
     Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(rollout, "rollout");
     Settings.positive(policyPollInterval, "policyPollInterval");
     Settings.positive(defaultTtl, "defaultTaskTtl");
     Settings.positive(maxTtl, "maxTaskTtl");

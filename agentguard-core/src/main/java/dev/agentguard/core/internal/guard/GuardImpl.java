@@ -303,6 +303,7 @@ public final class GuardImpl implements AgentGuard {
     if (!task.markClosed()) {
       return;
     }
+    pipeline.rollout().wake(); // a call of this task waiting for an approval is withdrawn
     if (bound.get() == task) {
       TaskImpl previous = task.previousBinding();
       restore(previous != null && !previous.isClosed() ? previous : null);
@@ -329,16 +330,19 @@ public final class GuardImpl implements AgentGuard {
   @Override
   public void revokeCredential(String credentialId) {
     revocationDesk.revokeCredential(credentialId);
+    pipeline.rollout().wake(); // callers waiting for an approval re-check their task now
   }
 
   @Override
   public void revokeTask(String taskId) {
     revocationDesk.revokeTask(taskId);
+    pipeline.rollout().wake();
   }
 
   @Override
   public void revokeAgent(String agentId) {
     revocationDesk.revokeAgent(agentId);
+    pipeline.rollout().wake();
   }
 
   @Override
@@ -493,6 +497,7 @@ public final class GuardImpl implements AgentGuard {
     if (policySource != null) {
       policySource.close();
     }
+    pipeline.rollout().close();
     audit.close();
   }
 }

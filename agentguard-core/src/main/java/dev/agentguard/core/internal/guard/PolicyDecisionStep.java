@@ -9,15 +9,24 @@ import java.util.List;
 /**
  * Step 9: the user interceptors, in the order added, then the policy decision. After every
  * interceptor the request gets the declared metadata back and its derived attributes recomputed
- * ({@link DerivedAttributes}). Leaves the policy's allow on the call; returns any deny.
+ * ({@link DerivedAttributes}). Leaves the policy's allow on the call; returns any deny. Then the
+ * shadows are evaluated ({@link ShadowEvaluation}, never changing the decision), and a deny
+ * {@code APPROVAL_REQUIRED} that the policy itself returned (not an interceptor) marks the call
+ * approvable: the obligations step may turn it into an allow once approved.
  */
 final class PolicyDecisionStep implements CallStep {
   private final List<ToolInterceptor> interceptors;
   private final DerivedAttributes derived;
+  private final ShadowEvaluation shadows;
 
   PolicyDecisionStep(List<ToolInterceptor> interceptors, DerivedAttributes derived) {
+    this(interceptors, derived, ShadowEvaluation.RULES_ONLY);
+  }
+
+  PolicyDecisionStep(List<ToolInterceptor> interceptors, DerivedAttributes derived, ShadowEvaluation shadows) {
     this.interceptors = List.copyOf(interceptors);
     this.derived = derived;
+    this.shadows = shadows;
   }
 
   @Override
@@ -26,11 +35,14 @@ final class PolicyDecisionStep implements CallStep {
     TaskImpl task = call.task();
     long now = call.now();
     Decision d;
+    Decision fromPolicy;
     if (interceptors.isEmpty()) {
       d = set.evaluate(task.agent(), call.request(), task, now);
+      fromPolicy = d;
     } else {
+      Decision[] policyOwn = new Decision[1];
       InterceptorChain.Call chain = new InterceptorChain.Call(interceptors, task, call.request(), derived,
-          r -> set.evaluate(task.agent(), r, task, now));
+          r -> policyOwn[0] = set.evaluate(task.agent(), r, task, now));
       d = InterceptorChain.run(chain, call.request());
       if (chain.misuse() != null) {
         d = Decision.deny(DenyCode.EVALUATION_ERROR, List.of(chain.misuse()), List.of(), call.policyVersion());
@@ -38,11 +50,17 @@ final class PolicyDecisionStep implements CallStep {
       if (chain.decidedRequest() != null) {
         call.request(chain.decidedRequest());
       }
+      fromPolicy = policyOwn[0];
     }
     if (d == null) {
       return Decision.deny(DenyCode.EVALUATION_ERROR, "the policy returned no decision");
     }
+    shadows.evaluate(call, set, d);
     call.decision(d);
-    return d.allowed() ? null : d;
+    if (d.allowed()) {
+      return null;
+    }
+    call.approvable(d == fromPolicy && d.code() == DenyCode.APPROVAL_REQUIRED);
+    return d;
   }
 }

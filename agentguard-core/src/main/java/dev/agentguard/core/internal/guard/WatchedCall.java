@@ -30,8 +30,8 @@ final class WatchedCall {
    * observation when it has one. The one place the pipeline builds a decision record.
    */
   static AuditEvent.Builder decisionRecord(Call call) {
-    AuditEvent.Builder b = AuditRecords.decision(AuditEvent.TOOL_DECISION, call.task(), call.request(),
-        call.auditAttributes(), call.decision(), call.policyVersion());
+    AuditEvent.Builder b = ShadowEvaluation.annotate(AuditRecords.decision(AuditEvent.TOOL_DECISION,
+        call.task(), call.request(), call.auditAttributes(), call.decision(), call.policyVersion()), call);
     WatchedCall w = call.watched();
     if (w != null && w != NONE) {
       w.traced(b);

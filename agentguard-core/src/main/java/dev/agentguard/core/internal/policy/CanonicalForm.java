@@ -14,7 +14,9 @@ final class CanonicalForm {
 
   /**
    * Canonical JSON: keys sorted, no whitespace, rules and limits sorted by id, absent optional
-   * fields omitted, {@code expires} normalised by {@link Instant#toString()}.
+   * fields omitted, {@code expires} normalised by {@link Instant#toString()}; {@code mode} and
+   * {@code approval} only when not the default ({@code shadow}, {@code required}), so documents that
+   * do not use them keep their version.
    */
   static String of(List<Rule> rules, List<Limit> limits) {
     StringWriter w = new StringWriter();
@@ -49,6 +51,9 @@ final class CanonicalForm {
         if (r.agents != null) {
           writeList(g, "agents", r.agents);
         }
+        if (r.approval) {
+          g.writeStringField("approval", "required");
+        }
         if (r.description != null) {
           g.writeStringField("description", r.description);
         }
@@ -57,6 +62,9 @@ final class CanonicalForm {
           g.writeStringField("expires", r.expires.toString());
         }
         g.writeStringField("id", r.id);
+        if (r.shadow) {
+          g.writeStringField("mode", "shadow");
+        }
         writeList(g, "tools", r.tools);
         if (r.when != null) {
           g.writeStringField("when", r.when);

@@ -57,6 +57,7 @@ public final class CompiledPolicySet implements PolicySet {
   private final List<Limit> limits;
   private final LimitIndex limitIndex;
   private final Decision noMatch;
+  private final ModalRules modal; // shadow rules and approval permits, decided apart (rollout)
   private final ConcurrentHashMap<String, ToolCandidates> toolCache = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicInteger cachedAgentEntries = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -67,11 +68,16 @@ public final class CompiledPolicySet implements PolicySet {
     List<String> ids = new ArrayList<>(parsed.rules.size());
     List<PolicyRule> views = new ArrayList<>(parsed.rules.size());
     List<CompiledRule> all = new ArrayList<>(parsed.rules.size());
+    List<CompiledRule> modalRules = new ArrayList<>();
     for (Rule r : parsed.rules) {
       ids.add(r.id);
       views.add(RuleView.of(r));
       CompiledRule e = new CompiledRule(r, version);
       all.add(e);
+      if (ModalRules.separate(r)) {
+        modalRules.add(e);
+        continue;
+      }
       boolean glob = false;
       Set<String> seen = new java.util.HashSet<>();
       for (int i = 0; i < r.toolGlobs.length; i++) {
@@ -94,6 +100,7 @@ public final class CompiledPolicySet implements PolicySet {
     this.limits = parsed.limits;
     this.limitIndex = new LimitIndex(parsed.limits);
     this.noMatch = Decision.deny(DenyCode.NO_MATCHING_PERMIT, List.of("no permit rule matched"), List.of(), version);
+    this.modal = new ModalRules(modalRules);
   }
 
   /**
@@ -158,6 +165,27 @@ public final class CompiledPolicySet implements PolicySet {
   public Decision evaluate(AgentIdentity agent, ToolRequest request, TaskState task, long now) {
     Objects.requireNonNull(agent, "agent");
     Objects.requireNonNull(request, "request");
+    return modal.apply(evaluateIndexed(agent, request, task, now), agent, request, task, now);
+  }
+
+  /**
+   * The results of this set's {@code mode: shadow} rules for a call ({@code <id>=match|no-match|error});
+   * empty when the set has none or none selects the call. Never changes a decision; never throws
+   * for a rule that cannot be evaluated.
+   *
+   * @since 0.2.0
+   */
+  public List<String> shadowResults(AgentIdentity agent, ToolRequest request, TaskState task, long now) {
+    return modal.shadowResults(agent, request, task, now);
+  }
+
+  /** Whether this set has {@code mode: shadow} rules. */
+  public boolean hasShadowRules() {
+    return modal.hasShadowRules();
+  }
+
+  /** The decision of the indexed rules (every rule but shadow rules and approval permits). */
+  private Decision evaluateIndexed(AgentIdentity agent, ToolRequest request, TaskState task, long now) {
     ToolCandidates c = candidates(request.tool());
     String aid = agent.id();
     CompiledRule[][] ex = c.exact.isEmpty() ? null : c.exact.get(aid);

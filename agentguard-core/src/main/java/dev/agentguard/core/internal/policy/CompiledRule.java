@@ -30,6 +30,7 @@ final class CompiledRule {
     this.version = version;
     this.decision = rule.forbid
         ? Decision.deny(DenyCode.FORBIDDEN, List.of("forbidden by " + rule.id), List.of(rule.id), version)
+        : rule.approval ? ModalRules.approvalRequired(rule.id, version)
         : Decision.allow(List.of("permitted by " + rule.id), List.of(rule.id), version);
   }
 

@@ -167,7 +167,8 @@ final class DocumentValidator {
     if (r.kind != Node.OBJ) {
       throw err(r, "a rule must be an object, found " + r.describe());
     }
-    allowOnly(r, "a rule", List.of("id", "description", "effect", "agents", "tools", "when", "expires"));
+    allowOnly(r, "a rule", List.of("id", "description", "effect", "agents", "tools", "when", "expires", "mode",
+        "approval"));
     String id = id(required(r, "id", "a rule"), "rule");
     Node dn = r.fields.get("description");
     String description = dn == null ? null : string(dn, "description");
@@ -204,7 +205,36 @@ final class DocumentValidator {
         throw err(xn, "'expires' must be an ISO-8601 instant such as 2027-01-31T00:00:00Z");
       }
     }
-    return new Rule(id, description, effect.equals("forbid"), agents, tools, when, cond, expires);
+    boolean shadow = mode(r.fields.get("mode"));
+    boolean approval = approval(r.fields.get("approval"), effect);
+    return new Rule(id, description, effect.equals("forbid"), agents, tools, when, cond, expires, shadow, approval);
+  }
+
+  /** {@code mode}: {@code enforce} (the default) or {@code shadow}; true for shadow. */
+  boolean mode(Node n) {
+    if (n == null) {
+      return false;
+    }
+    String mode = string(n, "mode");
+    if (!mode.equals("enforce") && !mode.equals("shadow")) {
+      throw err(n, "'mode' must be exactly enforce or shadow");
+    }
+    return mode.equals("shadow");
+  }
+
+  /** {@code approval}: {@code required} or {@code none} (the default), on permit rules only. */
+  boolean approval(Node n, String effect) {
+    if (n == null) {
+      return false;
+    }
+    String approval = string(n, "approval");
+    if (!approval.equals("required") && !approval.equals("none")) {
+      throw err(n, "'approval' must be exactly required or none");
+    }
+    if (approval.equals("required") && effect.equals("forbid")) {
+      throw err(n, "'approval: required' applies to permit rules only; a forbid denies without asking anyone");
+    }
+    return approval.equals("required");
   }
 
   Limit limit(Node l) {

@@ -25,6 +25,7 @@ final class PolicyExplainer {
     CompiledRule forbid = null;
     String forbidError = null;
     CompiledRule permit = null;
+    CompiledRule approval = null;
     List<String> permitErrors = new ArrayList<>();
     for (CompiledRule e : byId) {
       if (!e.rule.toolMatches(r.tool()) || !e.rule.agentMatches(a.id())) {
@@ -34,8 +35,8 @@ final class PolicyExplainer {
       Optional<Explanation.Condition> tree = e.rule.when == null ? Optional.empty() : Optional.of(node(e.cond, a, r, t, now));
       Explanation.Outcome outcome = tree.map(Explanation.Condition::outcome).orElse(Explanation.Outcome.TRUE);
       rules.add(new ExplainedRule(RuleView.of(e.rule), expired, outcome, tree));
-      if (expired) {
-        continue;
+      if (expired || e.rule.shadow) {
+        continue; // a shadow rule is listed with its outcome but never decides
       }
       if (e.rule.forbid) {
         if (forbid == null && outcome != Explanation.Outcome.FALSE) {
@@ -43,7 +44,9 @@ final class PolicyExplainer {
           forbidError = tree.flatMap(Explanation.Condition::error).orElse(null);
         }
       } else if (outcome == Explanation.Outcome.TRUE) {
-        if (permit == null) {
+        if (e.rule.approval) {
+          approval = approval == null ? e : approval;
+        } else if (permit == null) {
           permit = e;
         }
       } else if (outcome == Explanation.Outcome.ERROR) {
@@ -53,6 +56,8 @@ final class PolicyExplainer {
     Decision d;
     if (forbid != null) {
       d = forbidError == null ? forbid.decision : forbid.forbidError(forbidError);
+    } else if (approval != null) {
+      d = approval.decision; // approval permits rank above plain permits (ModalRules)
     } else if (permit != null) {
       d = permit.decision;
     } else {
@@ -124,6 +129,16 @@ final class PolicyExplainer {
     @Override
     public Optional<String> condition() {
       return view.condition();
+    }
+
+    @Override
+    public boolean shadow() {
+      return view.shadow();
+    }
+
+    @Override
+    public boolean approvalRequired() {
+      return view.approvalRequired();
     }
 
     @Override

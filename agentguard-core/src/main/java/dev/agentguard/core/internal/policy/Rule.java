@@ -19,9 +19,20 @@ final class Rule {
   final Expr.Cond cond;
   final Instant expires; // nullable
   final long expiresAtMillis;
+  /** {@code mode: shadow}: evaluated and recorded, never deciding ({@link ModalRules}). */
+  final boolean shadow;
+  /** {@code approval: required} (permits only): allows only once approved ({@link ModalRules}). */
+  final boolean approval;
 
   Rule(String id, String description, boolean forbid, List<String> agents, List<String> tools,
       String when, Expr.Cond cond, Instant expires) {
+    this(id, description, forbid, agents, tools, when, cond, expires, false, false);
+  }
+
+  Rule(String id, String description, boolean forbid, List<String> agents, List<String> tools,
+      String when, Expr.Cond cond, Instant expires, boolean shadow, boolean approval) {
+    this.shadow = shadow;
+    this.approval = approval;
     this.id = id;
     this.description = description;
     this.forbid = forbid;
