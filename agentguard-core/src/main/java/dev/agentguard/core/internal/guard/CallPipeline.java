@@ -46,12 +46,13 @@ final class CallPipeline {
   /** Everything the standard steps need from the guard that builds them. */
   record Parts(GuardConfig config, java.util.function.BooleanSupplier closed, Supplier<TaskImpl> boundTask,
       Revocations revocations, Supplier<String> lastPolicyRejection, CallBudgets budgets,
-      DerivedAttributes derived, AuditPipeline audit, Supplier<PolicySet> policy) {}
+      DerivedAttributes derived, AuditPipeline audit, Supplier<PolicySet> policy,
+      dev.agentguard.core.internal.secret.LeaseLedger secrets) {}
 
   /** The guard's request path, in its fixed order (the order the {@code AgentGuard} javadoc states). */
   static CallPipeline standard(Parts p) {
     GuardConfig c = p.config();
-    List<CallStep> steps = List.of(
+    List<CallStep> steps = new java.util.ArrayList<>(List.of(
         new GuardOpenStep(p.closed()),
         new TaskBoundStep(p.boundTask()),
         new CredentialLifetimeStep(),
@@ -62,7 +63,10 @@ final class CallPipeline {
         new PolicyLoadedStep(p.lastPolicyRejection()),
         new LimitsStep(p.budgets()),
         new PolicyDecisionStep(c.interceptors(), p.derived()),
-        new ObligationsStep(c.obligations()));
+        new ObligationsStep(c.obligations())));
+    if (p.secrets() != null) {
+      steps.add(new SecretStep(p.secrets())); // secrets (issue 15): last, so every other deny comes first
+    }
     CallStep admission = new AuditAdmissionStep(p.audit(), c.writeAheadRisk(), c.writeAheadTimeout());
     return new CallPipeline(steps, admission, c.clock(), p.policy(), p.derived(), p.audit());
   }

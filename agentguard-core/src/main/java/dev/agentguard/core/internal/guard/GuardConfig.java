@@ -59,7 +59,9 @@ public record GuardConfig(
     RevocationStore revocationStore,
     RateWindows rateWindows,
     ObligationStep obligations,
-    String instanceId) {
+    String instanceId,
+    // secrets (issue 15)
+    dev.agentguard.core.internal.secret.SecretsConfig secrets) {
 
   /** Checks the invariants. */
   public GuardConfig {
@@ -80,6 +82,7 @@ public record GuardConfig(
     Objects.requireNonNull(rateWindows, "rateWindows");
     Objects.requireNonNull(obligations, "obligations");
     Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(secrets, "secrets");
     Settings.positive(policyPollInterval, "policyPollInterval");
     Settings.positive(defaultTtl, "defaultTaskTtl");
     Settings.positive(maxTtl, "maxTaskTtl");

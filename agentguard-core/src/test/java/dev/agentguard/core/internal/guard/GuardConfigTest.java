@@ -22,7 +22,8 @@ class GuardConfigTest {
         Clock.systemUTC(), SigningKey.generate(), "agentguard", "agentguard-tools", defaultTtl, maxTtl,
         Risk.HIGH, Duration.ofSeconds(2), Risk.HIGH, null, false, false, false, queue, AuditOverflow.BLOCK,
         Duration.ZERO, Duration.ofSeconds(10), 1000, Duration.ofSeconds(60), Duration.ofSeconds(5), false,
-        RevocationStore.inMemory(Clock.systemUTC()), RateWindows.inMemory(), ObligationStep.none(), "test-instance");
+        RevocationStore.inMemory(Clock.systemUTC()), RateWindows.inMemory(), ObligationStep.none(), "test-instance",
+        dev.agentguard.core.internal.secret.SecretsConfig.NONE);
   }
 
   private static final PolicySet POLICY =
