@@ -49,6 +49,15 @@ public final class LeaseLedger implements AutoCloseable {
     Object run() throws Throwable;
   }
 
+  /** The guard refused what a broker issued; the message is the guard's own, safe to record. */
+  private static final class Refused extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   private final Map<String, SecretBroker> brokers;
   private final Map<String, Set<String>> declarations = new ConcurrentHashMap<>();
   private final Map<String, TaskLeases> tasks = new ConcurrentHashMap<>();
@@ -182,6 +191,9 @@ public final class LeaseLedger implements AutoCloseable {
       LOG.warn("secret broker '{}' ({}) did not issue within the timeout; call of {} denied", secret, broker.kind(), tool);
       return "secret '" + secret + "' (" + broker.kind() + ") was not issued within the timeout";
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof Refused r) {
+        return "secret '" + secret + "' (" + broker.kind() + ") was refused: " + r.getMessage();
+      }
       return "secret '" + secret + "' (" + broker.kind() + ") could not be issued: " + e.getCause().getClass().getName();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -228,8 +240,8 @@ public final class LeaseLedger implements AutoCloseable {
     lease.owner.drop(lease);
     String reason = outlives ? "the lease would outlive its task (expires " + issued.expiresAt() + ", task " + notAfter + ")"
         : "issued after the call stopped waiting or the task ended";
-    lease.issued.completeExceptionally(new IllegalStateException(reason));
-    revoke(lease, issued, reason);
+    revoke(lease, issued, reason); // before the waiting call hears of it: the deny comes after the revoke
+    lease.issued.completeExceptionally(new Refused(reason));
   }
 
   /**
