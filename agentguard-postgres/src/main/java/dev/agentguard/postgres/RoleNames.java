@@ -1,18 +1,14 @@
 package dev.agentguard.postgres;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.agentguard.LeaseRequest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Names and quotes the broker's roles. A lease role is {@code <prefix><owner>_<12 hex>}: the prefix
- * from the configuration, an owner tag derived from the guard's instance id (its first 20 characters
- * folded to {@code [a-z0-9_]}, an underscore and 6 hex digits of its SHA-256, so two ids that fold
- * alike still differ) and a random part. At most 56 characters, under PostgreSQL's 63-byte limit;
+ * Names and quotes the broker's roles. A lease role is {@code <prefix><owner tag>_<12 hex>}: the
+ * prefix from the configuration, the guard's {@link LeaseRequest#ownerTag(String) owner tag} and a
+ * random part. At most 56 characters, under PostgreSQL's 63-byte limit;
  * only lower-case letters, digits and underscores, and quoted anyway. Thread-safe.
  */
 final class RoleNames {
@@ -29,13 +25,9 @@ final class RoleNames {
     this.prefix = prefix;
   }
 
-  /** The prefix of every role of the guard with {@code instanceId}: {@code <prefix><owner>_}. */
+  /** The prefix of every role of the guard with {@code instanceId}: {@code <prefix><owner tag>_}. */
   String ownerPrefix(String instanceId) {
-    String folded = instanceId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-    if (folded.length() > 20) {
-      folded = folded.substring(0, 20);
-    }
-    return prefix + folded + "_" + sha256Hex(instanceId).substring(0, 6) + "_";
+    return prefix + LeaseRequest.ownerTag(instanceId) + "_";
   }
 
   /** A fresh role name for a lease of the guard with {@code instanceId}. */
@@ -64,13 +56,5 @@ final class RoleNames {
       throw new IllegalArgumentException("literal contains NUL or backslash");
     }
     return '\'' + text.replace("'", "''") + '\'';
-  }
-
-  private static String sha256Hex(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
-    }
   }
 }
