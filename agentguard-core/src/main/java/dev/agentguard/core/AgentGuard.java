@@ -72,6 +72,8 @@ import java.util.concurrent.Callable;
  *       {@code destination.external} from the host) are recomputed after every interceptor;
  *   <li>obligations (see {@link Builder#obligations(dev.agentguard.core.spi.ObligationStep)}; none by
  *       default), which may only pass or deny;
+ *   <li>secrets, in a guard with {@link Builder#secretBroker secret brokers} only: the task's leases
+ *       of the secrets the tool declares are obtained or reused, else {@code SECRET_UNAVAILABLE};
  *   <li>audit admission: calls of tools declared at or above the write-ahead risk are denied
  *       {@code AUDIT_UNAVAILABLE} unless the sinks took the decision record in time; other calls are
  *       enqueued under the configured overflow behaviour. Only a call admitted here counts against
