@@ -1,6 +1,8 @@
 package dev.agentguard;
 
 import java.nio.CharBuffer;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -29,6 +31,29 @@ public final class SecretValue {
    */
   public static SecretValue of(char[] material) {
     return new SecretValue(Objects.requireNonNull(material, "material").clone());
+  }
+
+  /**
+   * A fresh random password for a broker to issue: {@code bytes} bytes from {@code random},
+   * base64url without padding (so only {@code A-Z a-z 0-9 - _}, safe in any connection string).
+   *
+   * @throws IllegalArgumentException unless {@code bytes} is 16 to 1024
+   * @since 0.2.0
+   */
+  public static SecretValue generate(SecureRandom random, int bytes) {
+    if (bytes < 16 || bytes > 1024) {
+      throw new IllegalArgumentException("a generated secret needs 16 to 1024 random bytes, got " + bytes);
+    }
+    byte[] raw = new byte[bytes];
+    random.nextBytes(raw);
+    byte[] encoded = Base64.getUrlEncoder().withoutPadding().encode(raw);
+    char[] chars = new char[encoded.length];
+    for (int i = 0; i < encoded.length; i++) {
+      chars[i] = (char) encoded[i];
+    }
+    Arrays.fill(raw, (byte) 0);
+    Arrays.fill(encoded, (byte) 0);
+    return new SecretValue(chars);
   }
 
   /**

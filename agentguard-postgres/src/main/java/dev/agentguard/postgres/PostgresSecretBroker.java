@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -138,17 +137,10 @@ public final class PostgresSecretBroker implements SecretBroker {
   public SecretLease issue(LeaseRequest request) throws SQLException {
     Instant notAfter = request.notAfter();
     String role = names.newRole(request.guardInstance());
-    byte[] raw = new byte[PASSWORD_BYTES];
-    random.nextBytes(raw);
-    byte[] encoded = Base64.getUrlEncoder().withoutPadding().encode(raw);
-    char[] password = new char[encoded.length];
-    for (int i = 0; i < encoded.length; i++) {
-      password[i] = (char) encoded[i];
-    }
-    Arrays.fill(raw, (byte) 0);
-    Arrays.fill(encoded, (byte) 0);
+    SecretValue secret = SecretValue.generate(random, PASSWORD_BYTES);
+    char[] password = secret.chars();
     try {
-      String verifier = PasswordUtil.encodeScramSha256(password.clone()); // it wipes the array it is given
+      String verifier = PasswordUtil.encodeScramSha256(password); // wipes the array it is given
       String sql = "CREATE ROLE " + RoleNames.quote(role) + " LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE "
           + "NOREPLICATION PASSWORD " + RoleNames.literal(verifier) + " VALID UNTIL "
           + RoleNames.literal(notAfter.toString()) + " IN ROLE " + RoleNames.quote(template);
@@ -160,7 +152,7 @@ public final class PostgresSecretBroker implements SecretBroker {
           throw scrubbed("creating a lease role failed", e);
         }
       }
-      return SecretLease.of(role, role, notAfter, Map.of("jdbcUrl", url), SecretValue.of(password));
+      return SecretLease.of(role, role, notAfter, Map.of("jdbcUrl", url), secret);
     } finally {
       Arrays.fill(password, '\0');
     }

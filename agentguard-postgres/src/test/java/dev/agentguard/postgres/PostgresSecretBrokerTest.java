@@ -21,11 +21,10 @@ import dev.agentguard.core.AgentGuard;
 import dev.agentguard.core.AuditSinks;
 import dev.agentguard.core.InMemoryAuditSink;
 import dev.agentguard.core.PolicySet;
+import dev.agentguard.test.StderrCapture;
 import dev.agentguard.test.FakeClock;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +61,7 @@ class PostgresSecretBrokerTest {
   private static final PolicySet PERMIT_ALL =
       PolicySet.parse("version: 1\npolicies:\n  - id: all\n    effect: permit\n    tools: [\"**\"]\n");
   private static final AgentIdentity BOT = AgentIdentity.of("spiffe://acme.example/agent/order-bot");
-  private static final PrintStream REAL_ERR = System.err;
-  private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+  private static StderrCapture log;
   private static final List<String> PASSWORDS = new CopyOnWriteArrayList<>();
   private static PgServer server;
 
@@ -77,19 +75,15 @@ class PostgresSecretBrokerTest {
 
   @BeforeAll
   static void startServer() {
-    System.setErr(new PrintStream(new Tee(REAL_ERR, LOG), true, StandardCharsets.UTF_8));
+    log = StderrCapture.start();
     server = PgServer.start();
   }
 
   @AfterAll
   static void stopServerAndScanTheLog() {
     server.close();
-    System.setErr(REAL_ERR);
-    String log = LOG.toString(StandardCharsets.UTF_8);
-    assertFalse(PASSWORDS.isEmpty());
-    for (String p : PASSWORDS) {
-      assertFalse(log.contains(p), "a lease password appeared in the test run's log");
-    }
+    log.close();
+    StderrCapture.assertAbsent(log.text(), PASSWORDS, "the test run's log");
   }
 
   private AgentGuard guard(PostgresSecretBroker broker, UnaryOperator<AgentGuard.Builder> customize) {
@@ -343,6 +337,15 @@ class PostgresSecretBrokerTest {
   }
 
   @Test
+  void missingTemplateRoleFailsTheGuardStartLoudly() {
+    PostgresSecretBroker broker = PostgresSecretBroker.builder(server.url)
+        .admin(PgServer.BROKER_USER, PgServer.BROKER_PASSWORD).templateRole("no_such_role").build();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> guard(broker, b -> b));
+    assertTrue(e.getMessage().contains("secret broker 'orders-db' (postgresql) could not be opened"), e.getMessage());
+    assertTrue(e.getCause().getMessage().contains("template role no_such_role does not exist"), e.getCause().getMessage());
+  }
+
+  @Test
   void instanceIdsThatFoldAlikeGetDifferentOwnerTags() {
     RoleNames names = new RoleNames("agentguard_");
     assertNotEquals(names.ownerPrefix("pod.a"), names.ownerPrefix("pod_a"));
@@ -366,28 +369,5 @@ class PostgresSecretBrokerTest {
     broker.revoke(lease); // idempotent
     assertLoginRefused(lease.principal(), password);
     broker.close();
-  }
-
-  /** Copies everything written to two streams. */
-  static final class Tee extends java.io.OutputStream {
-    private final java.io.OutputStream a;
-    private final java.io.OutputStream b;
-
-    Tee(java.io.OutputStream a, java.io.OutputStream b) {
-      this.a = a;
-      this.b = b;
-    }
-
-    @Override
-    public synchronized void write(int c) throws java.io.IOException {
-      a.write(c);
-      b.write(c);
-    }
-
-    @Override
-    public synchronized void write(byte[] buf, int off, int len) throws java.io.IOException {
-      a.write(buf, off, len);
-      b.write(buf, off, len);
-    }
   }
 }

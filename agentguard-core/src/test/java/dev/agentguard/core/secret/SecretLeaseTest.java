@@ -24,9 +24,7 @@ import dev.agentguard.core.AuditSinks;
 import dev.agentguard.core.InMemoryAuditSink;
 import dev.agentguard.core.PolicySet;
 import dev.agentguard.core.TestClock;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.agentguard.test.StderrCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,8 +93,7 @@ class SecretLeaseTest {
   private static final PolicySet PERMIT_ALL =
       PolicySet.parse("version: 1\npolicies:\n  - id: all\n    effect: permit\n    tools: [\"**\"]\n");
   private static final AgentIdentity BOT = AgentIdentity.of("spiffe://acme.example/agent/order-bot");
-  private static final PrintStream REAL_ERR = System.err;
-  private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+  private static StderrCapture log;
   private static final List<String> ALL_SECRETS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @TempDir
@@ -111,17 +108,13 @@ class SecretLeaseTest {
 
   @BeforeAll
   static void captureLog() {
-    System.setErr(new PrintStream(new TeeStream(REAL_ERR, LOG), true, StandardCharsets.UTF_8));
+    log = StderrCapture.start();
   }
 
   @AfterAll
   static void noSecretInAnyLogLine() {
-    System.setErr(REAL_ERR);
-    String log = LOG.toString(StandardCharsets.UTF_8);
-    assertFalse(ALL_SECRETS.isEmpty());
-    for (String s : ALL_SECRETS) {
-      assertFalse(log.contains(s), "a secret appeared in the log");
-    }
+    log.close();
+    StderrCapture.assertAbsent(log.text(), ALL_SECRETS, "the test run's log");
   }
 
   private void start(UnaryOperator<AgentGuard.Builder> customize) {
@@ -140,9 +133,9 @@ class SecretLeaseTest {
     ALL_SECRETS.addAll(broker.secretsIssued);
     String file = jsonLines == null ? "" : Files.readString(jsonLines);
     String events = sink.events().stream().map(AuditEvent::toString).collect(Collectors.joining("\n"));
-    for (String s : broker.secretsIssued) {
-      assertFalse(file.contains(s), "a secret appeared in the JSON-lines audit file");
-      assertFalse(events.contains(s), "a secret appeared in an audit event");
+    if (!broker.secretsIssued.isEmpty()) {
+      StderrCapture.assertAbsent(file, broker.secretsIssued, "the JSON-lines audit file");
+      StderrCapture.assertAbsent(events, broker.secretsIssued, "the audit events");
     }
   }
 
@@ -492,28 +485,5 @@ class SecretLeaseTest {
       pool.shutdownNow();
     }
     assertNull(broker.live.stream().findAny().orElse(null));
-  }
-
-  /** Copies everything written to two streams. */
-  static final class TeeStream extends java.io.OutputStream {
-    private final java.io.OutputStream a;
-    private final java.io.OutputStream b;
-
-    TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
-      this.a = a;
-      this.b = b;
-    }
-
-    @Override
-    public synchronized void write(int c) throws java.io.IOException {
-      a.write(c);
-      b.write(c);
-    }
-
-    @Override
-    public synchronized void write(byte[] buf, int off, int len) throws java.io.IOException {
-      a.write(buf, off, len);
-      b.write(buf, off, len);
-    }
   }
 }

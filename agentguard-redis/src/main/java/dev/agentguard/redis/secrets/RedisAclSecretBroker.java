@@ -14,7 +14,6 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -113,16 +111,14 @@ public final class RedisAclSecretBroker implements SecretBroker {
   public SecretLease issue(LeaseRequest request) {
     Instant notAfter = request.notAfter();
     String user = users.newUser(request.guardInstance(), notAfter);
-    byte[] raw = new byte[PASSWORD_BYTES];
-    random.nextBytes(raw);
-    byte[] encoded = Base64.getUrlEncoder().withoutPadding().encode(raw);
-    char[] password = new char[encoded.length];
-    for (int i = 0; i < encoded.length; i++) {
-      password[i] = (char) encoded[i];
+    SecretValue secret = SecretValue.generate(random, PASSWORD_BYTES);
+    char[] password = secret.chars();
+    byte[] ascii = new byte[password.length];
+    for (int i = 0; i < password.length; i++) {
+      ascii[i] = (byte) password[i]; // base64url: ASCII only
     }
-    String hash = "#" + sha256Hex(encoded);
-    Arrays.fill(raw, (byte) 0);
-    Arrays.fill(encoded, (byte) 0);
+    String hash = "#" + sha256Hex(ascii);
+    Arrays.fill(ascii, (byte) 0);
     try {
       CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(user)
           .add("reset").add("on").add(hash).add("resetchannels");
@@ -135,7 +131,7 @@ public final class RedisAclSecretBroker implements SecretBroker {
           throw scrubbed("creating a lease user failed", e);
         }
       }
-      return SecretLease.of(user, user, notAfter, Map.of("redisUri", clientUri), SecretValue.of(password));
+      return SecretLease.of(user, user, notAfter, Map.of("redisUri", clientUri), secret);
     } finally {
       Arrays.fill(password, '\0');
     }

@@ -20,15 +20,13 @@ import dev.agentguard.core.AgentGuard;
 import dev.agentguard.core.AuditSinks;
 import dev.agentguard.core.InMemoryAuditSink;
 import dev.agentguard.core.PolicySet;
+import dev.agentguard.test.StderrCapture;
 import dev.agentguard.redis.RedisTestServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,8 +57,7 @@ class RedisAclSecretBrokerTest {
   private static final PolicySet PERMIT_ALL =
       PolicySet.parse("version: 1\npolicies:\n  - id: all\n    effect: permit\n    tools: [\"**\"]\n");
   private static final AgentIdentity BOT = AgentIdentity.of("spiffe://acme.example/agent/order-bot");
-  private static final PrintStream REAL_ERR = System.err;
-  private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+  private static StderrCapture log;
   private static final List<String> PASSWORDS = new CopyOnWriteArrayList<>();
   private static RedisTestServer redis;
   private static RedisClient clients;
@@ -74,7 +71,7 @@ class RedisAclSecretBrokerTest {
 
   @BeforeAll
   static void startRedis() {
-    System.setErr(new PrintStream(new Tee(REAL_ERR, LOG), true, StandardCharsets.UTF_8));
+    log = StderrCapture.start();
     redis = RedisTestServer.start("user secret_broker on >broker-admin-pw -@all +acl +client|kill +time");
     clients = RedisClient.create();
     try (StatefulRedisConnection<String, String> c = clients.connect(uri(null, null))) {
@@ -87,12 +84,8 @@ class RedisAclSecretBrokerTest {
   static void stopRedisAndScanTheLog() {
     clients.shutdown();
     redis.close();
-    System.setErr(REAL_ERR);
-    String log = LOG.toString(StandardCharsets.UTF_8);
-    assertFalse(PASSWORDS.isEmpty());
-    for (String p : PASSWORDS) {
-      assertFalse(log.contains(p), "a lease password appeared in the test run's log");
-    }
+    log.close();
+    StderrCapture.assertAbsent(log.text(), PASSWORDS, "the test run's log");
   }
 
   private static RedisURI uri(String user, String password) {
@@ -244,28 +237,5 @@ class RedisAclSecretBrokerTest {
     assertThrows(IllegalArgumentException.class, () -> b.commands("on"));
     assertThrows(IllegalArgumentException.class, () -> b.commands(">password"));
     assertNotEquals(null, b.keyPatterns("orders:*").commands("+get"));
-  }
-
-  /** Copies everything written to two streams. */
-  static final class Tee extends java.io.OutputStream {
-    private final java.io.OutputStream a;
-    private final java.io.OutputStream b;
-
-    Tee(java.io.OutputStream a, java.io.OutputStream b) {
-      this.a = a;
-      this.b = b;
-    }
-
-    @Override
-    public synchronized void write(int c) throws java.io.IOException {
-      a.write(c);
-      b.write(c);
-    }
-
-    @Override
-    public synchronized void write(byte[] buf, int off, int len) throws java.io.IOException {
-      a.write(buf, off, len);
-      b.write(buf, off, len);
-    }
   }
 }

@@ -115,6 +115,9 @@ public final class LeaseLedger implements AutoCloseable {
    *     declared with other secrets
    */
   public void declare(String tool, String[] secrets) {
+    if (secrets.length == 0) {
+      return; // declares nothing; a builder mapping for the name still applies
+    }
     Set<String> names = Set.copyOf(new LinkedHashSet<>(Arrays.asList(secrets)));
     for (String s : names) {
       SecretsConfig.requireBroker(brokers, tool, s);
@@ -169,7 +172,7 @@ public final class LeaseLedger implements AutoCloseable {
       return "the task ended; no secret '" + secret + "' is issued for it";
     }
     if (added[0]) {
-      if (leases.ended()) { // the task ended between the two lookups: its end() did not see this lease
+      if (leases.ended() || !task.isOpen()) { // the task ended before its end() could see this lease
         leases.drop(lease);
         return "the task ended; no secret '" + secret + "' is issued for it";
       }
