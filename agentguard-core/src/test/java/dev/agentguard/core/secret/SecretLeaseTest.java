@@ -377,6 +377,22 @@ class SecretLeaseTest {
   }
 
   @Test
+  void taskRevokedThroughTheStoreByAnotherGuardLosesItsLeaseAtTheNextSweep() throws Exception {
+    dev.agentguard.core.spi.RevocationStore store = dev.agentguard.core.spi.RevocationStore.inMemory(clock);
+    start(b -> b.revocationStore(store));
+    AgentTask revokedElsewhere = guard.startTask(spec().build());
+    String p1 = orders.query();
+    store.revokeTask(revokedElsewhere.id(), clock.millis() + 600_000); // as a fleet peer would
+    try (AgentTask next = guard.startTask(spec().build())) {
+      orders.query(); // a new issue schedules a sweep of the others
+      await(() -> !broker.live.contains(p1));
+    }
+    guard.close();
+    assertEquals("task revoked", events(AuditEvent.SECRET_REVOKED).get(0).reasons().get(0));
+    assertEquals(revokedElsewhere.id(), events(AuditEvent.SECRET_REVOKED).get(0).task());
+  }
+
+  @Test
   void failedRevokeIsRecordedOnceAndRetriedUntilItSucceeds() throws Exception {
     start(b -> b);
     broker.failRevokes = 2;
