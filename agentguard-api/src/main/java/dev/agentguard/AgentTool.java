@@ -34,4 +34,15 @@ public @interface AgentTool {
 
   /** The sensitivity of the data the tool touches, unless an argument bound to {@code resource.sensitivity} says otherwise. */
   Sensitivity sensitivity() default Sensitivity.INTERNAL;
+
+  /**
+   * The secrets the tool's body uses, by the names their brokers were configured under
+   * ({@code AgentGuard.Builder.secretBroker(name, broker)}), e.g. {@code {"orders-db"}}. Before the
+   * body of an allowed call runs, the guard obtains (or reuses) the task's lease of each; the body reads
+   * them with {@code ToolCall.current().secret("orders-db")}. No other tool, and no code outside the
+   * call, can obtain them. Default: none.
+   *
+   * @since 0.2.0
+   */
+  String[] secrets() default {};
 }

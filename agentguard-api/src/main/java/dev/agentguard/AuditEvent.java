@@ -62,20 +62,23 @@ public final class AuditEvent {
   public static final String AUDIT_CLOSED = "audit.closed";
   /**
    * A downstream secret lease was issued for a task: names the broker, the lease id, the server-side
-   * principal and the expiry, never the secret.
+   * principal and the expiry, never the secret. {@code tool} is the call that asked first;
+   * attributes {@code secret}, {@code secret.broker}, {@code lease.id}, {@code lease.principal},
+   * {@code lease.expiresAt}.
    *
    * @since 0.2.0
    */
   public static final String SECRET_ISSUED = "secret.issued";
   /**
-   * A downstream secret lease was revoked (task closed, revoked or expired).
+   * A downstream secret lease was revoked (task closed, revoked or expired); the same attributes as
+   * {@link #SECRET_ISSUED}, the cause in {@code reasons}.
    *
    * @since 0.2.0
    */
   public static final String SECRET_REVOKED = "secret.revoked";
   /**
-   * Revoking a downstream secret lease failed; it is retried, and the lease still expires on the
-   * server side.
+   * Revoking a downstream secret lease failed; it is retried with backoff, and the lease still
+   * expires on the server side. Recorded once per lease; {@code error} is the exception type.
    *
    * @since 0.2.0
    */

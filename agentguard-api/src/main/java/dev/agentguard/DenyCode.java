@@ -50,8 +50,9 @@ public enum DenyCode {
    */
   REVOCATION_UNAVAILABLE,
   /**
-   * A downstream secret the tool declares could not be issued for this task (the broker failed or
-   * did not answer in time), so the tool did not run.
+   * A downstream secret the tool declares could not be issued for this task (the broker failed, did
+   * not answer within {@code secretIssueTimeout}, or returned a lease that would outlive the task), so
+   * the tool did not run.
    *
    * @since 0.2.0
    */

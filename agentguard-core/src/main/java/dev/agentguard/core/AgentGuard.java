@@ -6,6 +6,8 @@ import dev.agentguard.AuditSink;
 import dev.agentguard.CredentialClaims;
 import dev.agentguard.Decision;
 import dev.agentguard.Risk;
+import dev.agentguard.SecretBroker;
+import dev.agentguard.ToolCall;
 import dev.agentguard.TaskSpec;
 import dev.agentguard.ToolInterceptor;
 import dev.agentguard.ToolRequest;
@@ -15,6 +17,7 @@ import dev.agentguard.core.internal.guard.GuardConfig;
 import dev.agentguard.core.internal.guard.GuardImpl;
 import dev.agentguard.core.spi.CallObserver;
 import dev.agentguard.core.internal.guard.RolloutSettings;
+import dev.agentguard.core.internal.secret.SecretsConfig;
 import dev.agentguard.core.spi.ObligationStep;
 import dev.agentguard.core.spi.RateWindows;
 import dev.agentguard.core.spi.RevocationStore;
@@ -22,9 +25,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -72,6 +78,8 @@ import java.util.concurrent.Callable;
  *       {@code APPROVAL_REQUIRED} without an answer in time); then the
  *       {@link Builder#obligations(dev.agentguard.core.spi.ObligationStep) obligation step} (none by
  *       default), which may only pass or deny;
+ *   <li>secrets, in a guard with {@link Builder#secretBroker secret brokers} only: the task's leases
+ *       of the secrets the tool declares are obtained or reused, else {@code SECRET_UNAVAILABLE};
  *   <li>audit admission: calls of tools declared at or above the write-ahead risk are denied
  *       {@code AUDIT_UNAVAILABLE} unless the sinks took the decision record in time; other calls are
  *       enqueued under the configured overflow behaviour. Only a call admitted here counts against
@@ -216,6 +224,19 @@ public interface AgentGuard extends AutoCloseable {
   String instanceId();
 
   /**
+   * The allowed guarded call whose tool body runs on this thread; the same as
+   * {@link ToolCall#current()} (which tool code that depends on {@code agentguard-api} only can use).
+   * Its {@link ToolCall#secret(String) secret(name)} hands out the task's lease of a secret the tool
+   * declares.
+   *
+   * @throws dev.agentguard.SecretUnavailableException if no such call runs on this thread
+   * @since 0.2.0
+   */
+  static ToolCall currentCall() {
+    return ToolCall.current();
+  }
+
+  /**
    * Stops accepting calls and tasks, closes open tasks (waiting, bounded, for calls in flight), drains
    * and flushes the audit trail (bounded) and stops policy watching. Idempotent.
    */
@@ -230,6 +251,8 @@ public interface AgentGuard extends AutoCloseable {
   final class Builder {
     private static final java.util.regex.Pattern INSTANCE_ID =
         java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final java.util.regex.Pattern SECRET_NAME =
+        java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private Path policyFile;
     private PolicySet policySet;
@@ -265,6 +288,10 @@ public interface AgentGuard extends AutoCloseable {
     private String instanceId;
     // call observation (tracing, metrics)
     private CallObserver callObserver;
+    // secrets (issue 15)
+    private final Map<String, SecretBroker> secretBrokers = new LinkedHashMap<>();
+    private final Map<String, Set<String>> toolSecrets = new LinkedHashMap<>();
+    private Duration secretIssueTimeout;
 
     Builder() {}
 
@@ -625,6 +652,59 @@ public interface AgentGuard extends AutoCloseable {
       return this;
     }
 
+    // ------------------------------------------------------------ secrets (issue 15)
+
+    /**
+     * Configures the broker of a per-task secret: tools that declare {@code name}
+     * ({@code @AgentTool(secrets = "orders-db")} or {@link #toolSecrets}) get a lease of it for their
+     * task, issued before the body of their first allowed call, read with
+     * {@code ToolCall.current().secret(name)} and revoked when the task closes, is revoked or expires.
+     * The guard opens the broker when it starts and closes it when it closes. See docs/secrets.md.
+     *
+     * @param name letters, digits and {@code . _ -}, e.g. {@code orders-db}
+     * @throws IllegalArgumentException if the name is malformed
+     * @throws IllegalStateException if a broker was already configured under {@code name}
+     * @since 0.2.0
+     */
+    public Builder secretBroker(String name, SecretBroker broker) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(broker, "broker");
+      if (!SECRET_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("secret name must be 1 to 64 characters of A-Z a-z 0-9 . _ -, got one of length "
+            + name.length());
+      }
+      Settings.requireUnset(secretBrokers.get(name), "secretBroker " + name);
+      secretBrokers.put(name, broker);
+      return this;
+    }
+
+    /**
+     * Declares the secrets a tool guarded without {@code @AgentTool} uses ({@code guard.call}, MCP
+     * or Spring AI tools), by tool name. Each must have a {@link #secretBroker}.
+     *
+     * @throws IllegalStateException if the tool's secrets were already declared
+     * @throws IllegalArgumentException at {@link #build()} if a secret has no broker
+     * @since 0.2.0
+     */
+    public Builder toolSecrets(String tool, String... secrets) {
+      Objects.requireNonNull(tool, "tool");
+      Settings.requireUnset(toolSecrets.get(tool), "toolSecrets " + tool);
+      toolSecrets.put(tool, Set.of(Objects.requireNonNull(secrets, "secrets")));
+      return this;
+    }
+
+    /**
+     * How long a call waits for a broker to issue a lease before it is denied with
+     * {@code SECRET_UNAVAILABLE}; default 5 s.
+     *
+     * @since 0.2.0
+     */
+    public Builder secretIssueTimeout(Duration timeout) {
+      Settings.requireUnset(secretIssueTimeout, "secretIssueTimeout");
+      this.secretIssueTimeout = Settings.positive(timeout, "secretIssueTimeout");
+      return this;
+    }
+
     /**
      * Builds and starts the guard (audit writer thread, policy watcher).
      *
@@ -676,7 +756,10 @@ public interface AgentGuard extends AutoCloseable {
           instanceId != null ? instanceId : randomInstanceId(),
           callObserver,
           new RolloutSettings(approvalHandler, or(approvalTimeout, RolloutSettings.DEFAULT_APPROVAL_TIMEOUT),
-              shadowPolicyFile, shadowPolicySet));
+              shadowPolicyFile, shadowPolicySet),
+          secretBrokers.isEmpty() && toolSecrets.isEmpty() && secretIssueTimeout == null ? SecretsConfig.NONE
+              : new SecretsConfig(secretBrokers, toolSecrets, or(secretIssueTimeout, SecretsConfig.NONE.issueTimeout()),
+                  SecretsConfig.NONE.retryBackoff(), SecretsConfig.NONE.sweepInterval()));
       return GuardImpl.start(config);
     }
 

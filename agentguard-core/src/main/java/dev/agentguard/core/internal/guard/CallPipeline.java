@@ -63,7 +63,8 @@ final class CallPipeline {
   /** Everything the standard steps need from the guard that builds them. */
   record Parts(GuardConfig config, java.util.function.BooleanSupplier closed, Supplier<TaskImpl> boundTask,
       Revocations revocations, Supplier<String> lastPolicyRejection, CallBudgets budgets,
-      DerivedAttributes derived, AuditPipeline audit, Supplier<PolicySet> policy) {}
+      DerivedAttributes derived, AuditPipeline audit, Supplier<PolicySet> policy,
+      dev.agentguard.core.internal.secret.LeaseLedger secrets) {}
 
   /**
    * The guard's request path, in its fixed order (the order the {@code AgentGuard} javadoc states).
@@ -85,9 +86,20 @@ final class CallPipeline {
         new LimitsStep(p.budgets()),
         new PolicyDecisionStep(c.interceptors(), p.derived(), rollout.shadows()));
     CallStep obligations = new ObligationsStep(rollout, c.obligations());
+    if (p.secrets() != null) {
+      // secrets (issue 15): after approval and the user's obligations, so no denied call gets a lease
+      obligations = then(obligations, new SecretStep(p.secrets()));
+    }
     CallStep admission = new AuditAdmissionStep(p.audit(), c.writeAheadRisk(), c.writeAheadTimeout());
     return new CallPipeline(steps, obligations, admission, rollout, c.clock(), p.policy(), p.derived(), p.audit(),
         CallWatch.of(c.callObserver()));
+  }
+
+  private static CallStep then(CallStep first, CallStep second) {
+    return call -> {
+      Decision refused = first.check(call);
+      return refused != null ? refused : second.check(call);
+    };
   }
 
   /** The approval desk and shadow evaluation of this path (the guard wakes and closes them). */

@@ -63,7 +63,9 @@ public record GuardConfig(
     ObligationStep obligations,
     String instanceId,
     CallObserver callObserver,
-    RolloutSettings rollout) {
+    RolloutSettings rollout,
+    // secrets (issue 15)
+    dev.agentguard.core.internal.secret.SecretsConfig secrets) {
 
   /** Checks the invariants. */
   public GuardConfig {
@@ -85,6 +87,7 @@ public record GuardConfig(
     Objects.requireNonNull(obligations, "obligations");
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(rollout, "rollout");
+    Objects.requireNonNull(secrets, "secrets");
     Settings.positive(policyPollInterval, "policyPollInterval");
     Settings.positive(defaultTtl, "defaultTaskTtl");
     Settings.positive(maxTtl, "maxTaskTtl");

@@ -28,6 +28,8 @@ import dev.agentguard.core.internal.audit.AuditPipeline;
 import dev.agentguard.core.internal.audit.CheckpointSigner;
 import dev.agentguard.core.internal.credential.CredentialIssuer;
 import dev.agentguard.core.internal.credential.Ed25519SigningKey;
+import dev.agentguard.core.internal.secret.LeaseAudit;
+import dev.agentguard.core.internal.secret.LeaseLedger;
 import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -77,6 +79,8 @@ public final class GuardImpl implements AgentGuard {
   private final RevocationDesk revocationDesk;
   private final CallPipeline pipeline;
   private final PolicyEvents policyListener;
+  /** Per-task secret leases (issue 15); {@code null} when no broker is configured. */
+  private final LeaseLedger secrets;
   private final Thread shutdownHook;
   private final ThreadLocal<TaskImpl> bound = new ThreadLocal<>();
   private final Map<String, TaskImpl> liveTasks = new ConcurrentHashMap<>();
@@ -134,12 +138,45 @@ public final class GuardImpl implements AgentGuard {
       throw rejection != null ? rejection : new PolicyException(config.policyFile().toString(), 0, 0, null,
           "no valid policy set was loaded");
     }
+    this.secrets = startSecrets(config);
     this.pipeline = CallPipeline.standard(new CallPipeline.Parts(config, closed::get, this::openBoundTask,
         revocations, policyListener::lastRejectionText, new CallBudgets(config.rateWindows()),
-        new DerivedAttributes(internalHosts), audit, this::currentPolicy));
+        new DerivedAttributes(internalHosts), audit, this::currentPolicy, secrets));
     this.shutdownHook = config.closeOnShutdown() ? new Thread(this::close, "agentguard-shutdown") : null;
     if (shutdownHook != null) {
       Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+  }
+
+  /** Opens the secret brokers (issue 15); a broker that cannot open fails the start, loudly. */
+  private LeaseLedger startSecrets(GuardConfig config) {
+    try {
+      return LeaseLedger.start(config.secrets(), config.instanceId(), clock, new LeaseAudit() {
+        @Override
+        public AuditEvent.Builder forTask(String type, AgentTask task) {
+          return AuditRecords.forTask(type, (TaskImpl) task);
+        }
+
+        @Override
+        public void record(AuditEvent.Builder event) {
+          audit.record(event);
+        }
+      });
+    } catch (RuntimeException e) {
+      if (policySource != null) {
+        policySource.close();
+      }
+      audit.close();
+      throw e;
+    }
+  }
+
+  /** Records the secrets an {@code @AgentTool} declares, or fails when the guard has no broker for them. */
+  void declareSecrets(AgentTool tool) {
+    if (secrets != null) {
+      secrets.declare(tool.value(), tool.secrets());
+    } else {
+      LeaseLedger.requireNone(tool.value(), tool.secrets());
     }
   }
 
@@ -176,6 +213,7 @@ public final class GuardImpl implements AgentGuard {
     Method impl = ToolMethods.implementation(declared, target.getClass());
     Method runs = impl != null && !Modifier.isAbstract(impl.getModifiers()) ? impl : declared;
     ToolDescriptor descriptor = ToolMethods.descriptor(declarations, runs, tool);
+    declareSecrets(tool); // secrets (issue 15)
     MethodHandle handle = ToolProxy.handle(runs, target);
     int parameterCount = runs.getParameterCount();
     return new GuardedMethod() {
@@ -255,6 +293,9 @@ public final class GuardImpl implements AgentGuard {
         closeTask(t, System.nanoTime()); // a sweep never waits for calls still running on an expired task
       }
     }
+    if (secrets != null) {
+      secrets.sweep(); // leases of tasks expired (not yet past the leeway) or revoked elsewhere
+    }
   }
 
   private String randomId() {
@@ -313,6 +354,9 @@ public final class GuardImpl implements AgentGuard {
       LOG.warn("task {} closed with {} call(s) still running after {}; their outcomes are recorded after task.completed",
           task.id(), stillRunning, config.taskCloseTimeout());
     }
+    if (secrets != null) {
+      secrets.end(task, "task closed");
+    }
     revocationDesk.revokeClosed(task);
     liveTasks.remove(task.id());
     audit.record(AuditRecords.forTask(AuditEvent.CREDENTIAL_REVOKED, task).reasons(List.of("task closed")));
@@ -331,18 +375,27 @@ public final class GuardImpl implements AgentGuard {
   public void revokeCredential(String credentialId) {
     revocationDesk.revokeCredential(credentialId);
     pipeline.rollout().wake(); // callers waiting for an approval re-check their task now
+    if (secrets != null) {
+      secrets.endWhere(t -> t.credential().id().equals(credentialId), "credential revoked");
+    }
   }
 
   @Override
   public void revokeTask(String taskId) {
     revocationDesk.revokeTask(taskId);
     pipeline.rollout().wake();
+    if (secrets != null) {
+      secrets.endWhere(t -> t.id().equals(taskId), "task revoked");
+    }
   }
 
   @Override
   public void revokeAgent(String agentId) {
     revocationDesk.revokeAgent(agentId);
     pipeline.rollout().wake();
+    if (secrets != null) {
+      secrets.endWhere(t -> t.agent().id().equals(agentId), "agent revoked");
+    }
   }
 
   @Override
@@ -450,7 +503,7 @@ public final class GuardImpl implements AgentGuard {
     long start = System.nanoTime();
     Throwable failure = null;
     try {
-      return body.run();
+      return secrets == null ? body.run() : secrets.runBound(v.task(), v.request().tool(), body::run);
     } catch (Throwable t) {
       failure = t;
       throw t;
@@ -493,6 +546,9 @@ public final class GuardImpl implements AgentGuard {
     long deadline = System.nanoTime() + config.taskCloseTimeout().toNanos();
     for (TaskImpl t : new ArrayList<>(liveTasks.values())) {
       closeTask(t, deadline);
+    }
+    if (secrets != null) {
+      secrets.close();
     }
     if (policySource != null) {
       policySource.close();

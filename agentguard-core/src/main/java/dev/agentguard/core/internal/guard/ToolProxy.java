@@ -81,6 +81,7 @@ final class ToolProxy implements InvocationHandler {
     Method impl = ToolMethods.implementation(m, target.getClass());
     Method runs = impl != null ? impl : m;
     ToolDescriptor d = ToolMethods.descriptor(declarations, runs, tool);
+    guard.declareSecrets(tool); // secrets (issue 15)
     if (runs.isDefault() && !m.isBridge() && runs.getDeclaringClass().isAssignableFrom(iface)) {
       // a default body of the protected interface: runs with the proxy as this, so its inner tool calls are guarded
       Route body = defaultMethod(iface, runs);

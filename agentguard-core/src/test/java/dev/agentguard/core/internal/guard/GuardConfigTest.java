@@ -23,7 +23,7 @@ class GuardConfigTest {
         Risk.HIGH, Duration.ofSeconds(2), Risk.HIGH, null, false, false, false, queue, AuditOverflow.BLOCK,
         Duration.ZERO, Duration.ofSeconds(10), 1000, Duration.ofSeconds(60), Duration.ofSeconds(5), false,
         RevocationStore.inMemory(Clock.systemUTC()), RateWindows.inMemory(), ObligationStep.none(), "test-instance",
-        null, RolloutSettings.none());
+        null, RolloutSettings.none(), dev.agentguard.core.internal.secret.SecretsConfig.NONE);
   }
 
   private static final PolicySet POLICY =
