@@ -20,6 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Admission {
   private static final long POLL_MILLIS = 20;
+  private static final int QUEUED = 0;
+  private static final int DROPPED = 1;
+  private static final int REFUSED = 2;
 
   private final AuditConfig config;
   private final ArrayBlockingQueue<Object> queue;
@@ -37,33 +40,52 @@ final class Admission {
   /** See {@link AuditPipeline#record}. */
   boolean record(AuditEvent.Builder event) {
     requireCallerType(event);
+    return offer(event) != REFUSED;
+  }
+
+  /** See {@link AuditPipeline#recordCall}: the decision of a call; marks it dropped when GAP dropped it. */
+  boolean recordCall(ToolCallRecord call) {
+    int r = offer(call);
+    if (r == DROPPED) {
+      call.decisionDropped = true;
+    }
+    return r != REFUSED;
+  }
+
+  /** See {@link AuditPipeline#recordOutcome}. */
+  boolean recordOutcome(ToolCallRecord call) {
+    return offer(call) != REFUSED;
+  }
+
+  /** Queues {@code entry} under the overflow behaviour: {@link #QUEUED}, {@link #DROPPED} (GAP) or {@link #REFUSED}. */
+  private int offer(Object entry) {
     producers.incrementAndGet();
     try {
       if (closed) {
-        return refuse();
+        return refuseEntry();
       }
-      if (queue.offer(event)) {
-        return true;
+      if (queue.offer(entry)) {
+        return QUEUED;
       }
       return switch (config.overflow()) {
         case GAP -> {
           pendingGap.incrementAndGet();
           gapsTotal.incrementAndGet();
-          yield true;
+          yield DROPPED;
         }
-        case DENY_AFTER_WAIT -> queue.offer(event, config.overflowWait().toNanos(), TimeUnit.NANOSECONDS)
-            || refuse();
+        case DENY_AFTER_WAIT -> queue.offer(entry, config.overflowWait().toNanos(), TimeUnit.NANOSECONDS)
+            ? QUEUED : refuseEntry();
         case BLOCK -> {
           boolean taken = false;
           while (!taken && !closed) {
-            taken = queue.offer(event, POLL_MILLIS, TimeUnit.MILLISECONDS);
+            taken = queue.offer(entry, POLL_MILLIS, TimeUnit.MILLISECONDS);
           }
-          yield taken || refuse();
+          yield taken ? QUEUED : refuseEntry();
         }
       };
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return refuse();
+      return refuseEntry();
     } finally {
       producers.decrementAndGet();
     }
@@ -72,6 +94,15 @@ final class Admission {
   /** See {@link AuditPipeline#recordDurably}. */
   boolean recordDurably(AuditEvent.Builder event, Duration timeout) {
     requireCallerType(event);
+    return awaitDurable(event, timeout);
+  }
+
+  /** See {@link AuditPipeline#recordCallDurably}. */
+  boolean recordCallDurably(ToolCallRecord call, Duration timeout) {
+    return awaitDurable(call, timeout);
+  }
+
+  private boolean awaitDurable(Object event, Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
     Durable d = new Durable(event);
@@ -98,6 +129,11 @@ final class Admission {
       refuse();
     }
     return ok;
+  }
+
+  private int refuseEntry() {
+    refuse();
+    return REFUSED;
   }
 
   private boolean refuse() {

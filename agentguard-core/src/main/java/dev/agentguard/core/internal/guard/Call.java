@@ -4,6 +4,7 @@ import dev.agentguard.Decision;
 import dev.agentguard.ToolRequest;
 import dev.agentguard.core.PolicyLimit;
 import dev.agentguard.core.PolicySet;
+import dev.agentguard.core.internal.audit.ToolCallRecord;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +27,7 @@ final class Call {
   private Decision decision;
   private Map<String, Object> auditAttributes;
   private String deniedVersion;
+  private ToolCallRecord trail;
 
   Call(ToolRequest declared, boolean consume, long now, PolicySet policy) {
     this.declared = declared;
@@ -123,5 +125,14 @@ final class Call {
 
   void auditAttributes(Map<String, Object> a) {
     this.auditAttributes = a;
+  }
+
+  /** The admitted call's records (decision taken by the trail), or {@code null} before admission or when denied. */
+  ToolCallRecord trail() {
+    return trail;
+  }
+
+  void trail(ToolCallRecord t) {
+    this.trail = t;
   }
 }
