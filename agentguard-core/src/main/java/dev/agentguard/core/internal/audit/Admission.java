@@ -4,7 +4,6 @@ import dev.agentguard.AuditEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +24,7 @@ final class Admission {
   private static final int REFUSED = 2;
 
   private final AuditConfig config;
-  private final ArrayBlockingQueue<Object> queue;
+  private final RecordQueue queue;
   private final AtomicInteger producers = new AtomicInteger();
   private final AtomicLong pendingGap = new AtomicLong();
   private final AtomicLong gapsTotal = new AtomicLong();
@@ -34,7 +33,7 @@ final class Admission {
 
   Admission(AuditConfig config) {
     this.config = config;
-    this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+    this.queue = new RecordQueue(config.queueCapacity());
   }
 
   /** See {@link AuditPipeline#record}. */
@@ -180,11 +179,7 @@ final class Admission {
 
   /** Waits up to {@code nanos} for one record. Writer only. */
   Object poll(long nanos) {
-    try {
-      return queue.poll(nanos, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      return null; // the writer is not stopped by interrupts, only by close()
-    }
+    return queue.poll(nanos); // null on interrupt: the writer is not stopped by interrupts, only by close()
   }
 
   /** Takes the count of records dropped since the last call. Writer only. */
@@ -200,7 +195,7 @@ final class Admission {
   long abandonQueued() {
     long lost = 0;
     Object o;
-    while ((o = queue.poll()) != null) {
+    while ((o = queue.pollNow()) != null) {
       if (o instanceof Durable) {
         ((Durable) o).complete(false);
       } else {
