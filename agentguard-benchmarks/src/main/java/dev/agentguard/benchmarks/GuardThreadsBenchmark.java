@@ -1,9 +1,7 @@
 package dev.agentguard.benchmarks;
 
-import dev.agentguard.AgentIdentity;
 import dev.agentguard.AgentTask;
 import dev.agentguard.AuditEvent;
-import dev.agentguard.TaskSpec;
 import dev.agentguard.core.AgentGuard;
 import dev.agentguard.core.AuditOverflow;
 import dev.agentguard.core.PolicySet;
@@ -87,13 +85,7 @@ public class GuardThreadsBenchmark {
     /** Starts (and binds to this thread) a task on the shared guard. */
     @Setup(Level.Trial)
     public void setUp(Shared shared) {
-      task = shared.guard.startTask(TaskSpec.builder(AgentIdentity.of("agent-bench"))
-          .purpose("benchmark")
-          .onBehalfOf("user:bench")
-          .scopes("tickets.read", "http.post")
-          .ttl(Duration.ofHours(1))
-          .context("environment", "prod")
-          .build());
+      task = GuardFixture.startBenchTask(shared.guard);
     }
 
     /** Closes this thread's task. */
