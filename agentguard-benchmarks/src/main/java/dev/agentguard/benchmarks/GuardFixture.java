@@ -135,7 +135,12 @@ public final class GuardFixture implements AutoCloseable {
     }
     guard = builder.build();
     guarded = guard.protect(BenchTools.class, direct);
-    task = guard.startTask(TaskSpec.builder(AgentIdentity.of("agent-bench"))
+    task = startBenchTask(guard);
+  }
+
+  /** Starts the benchmark agent's task on {@code guard} and binds it to the calling thread. */
+  static AgentTask startBenchTask(AgentGuard guard) {
+    return guard.startTask(TaskSpec.builder(AgentIdentity.of("agent-bench"))
         .purpose("benchmark")
         .onBehalfOf("user:bench")
         .scopes("tickets.read", "http.post")

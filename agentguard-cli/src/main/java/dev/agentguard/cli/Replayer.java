@@ -58,6 +58,8 @@ final class Replayer {
   private final Globs globs = new Globs();
   private final Map<String, ReplayTask> tasks = new HashMap<>();
   private final Map<String, Pattern> references = new HashMap<>();
+  /** Allowed decisions whose completion has not come yet, by id: a short completion names its decision by parent. */
+  private final Map<String, AuditEvent> awaitingCompletion = new HashMap<>();
 
   /**
    * @param candidate the policy to re-decide under
@@ -86,10 +88,16 @@ final class Replayer {
           if (task != null && ("ALLOW".equals(e.decision()) || DenyCode.AUDIT_UNAVAILABLE.name().equals(e.code()))) {
             task.allowed(); // the guard counts the call before the audit write that may refuse it
           }
+          if ("ALLOW".equals(e.decision()) && e.id() != null) {
+            awaitingCompletion.put(e.id(), e);
+          }
         }
         case AuditEvent.TOOL_COMPLETED -> {
+          // since 0.2.0 a completion is short and its decision holds the attributes; older trails repeat them
+          AuditEvent decision = e.parent() == null ? null : awaitingCompletion.remove(e.parent());
+          AuditEvent attributed = e.attributes().isEmpty() && decision != null ? decision : e;
           if (task != null && "success".equals(e.outcome()) && e.tool() != null) {
-            task.succeeded(e.tool(), touched(e));
+            task.succeeded(e.tool(), touched(attributed));
           }
         }
         default -> {

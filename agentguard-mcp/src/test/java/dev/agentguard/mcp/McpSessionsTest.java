@@ -98,8 +98,10 @@ class McpSessionsTest {
     String task = taskOf("alice");
     alice.delete("bob");
     f.client("carol").callTool(call("tickets.read", Map.of("ticket", "T-4")));
-    f.awaitEvent(e -> e.type().equals("tool.completed") && "T-4".equals(e.attributes().get("resource.id")))
-        .orElseThrow();
+    AuditEvent carols = f.awaitEvent(e -> e.type().equals("tool.decision") && "ALLOW".equals(e.decision())
+        && "T-4".equals(e.attributes().get("resource.id"))).orElseThrow();
+    // the completion names its decision by parent (it carries no attributes since 0.2.0)
+    f.awaitEvent(e -> e.type().equals("tool.completed") && carols.id().equals(e.parent())).orElseThrow();
     assertTrue(f.audit.events().stream().noneMatch(e -> e.type().equals("task.completed") && task.equals(e.task())));
   }
 

@@ -2,6 +2,7 @@ package dev.agentguard.core.guard;
 
 import static dev.agentguard.core.guard.GuardFixture.allScopes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,11 +115,16 @@ class InterceptorBoundaryTest {
         AgentTask t = f.guard.startTask(allScopes())) {
       assertEquals("posted", f.tools.post("https://api.acme.example/x", "b"));
       List<AuditEvent> events = f.drainedEvents();
-      for (String type : List.of(AuditEvent.TOOL_DECISION, AuditEvent.TOOL_COMPLETED)) {
-        AuditEvent e = events.stream().filter(ev -> type.equals(ev.type())).findFirst().orElseThrow();
-        assertEquals("high", e.risk(), type);
-        assertEquals("send", e.action(), type);
-      }
+      AuditEvent decision = events.stream().filter(ev -> AuditEvent.TOOL_DECISION.equals(ev.type())).findFirst()
+          .orElseThrow();
+      assertEquals("high", decision.risk());
+      assertEquals("send", decision.action());
+      // the short completion (0.2.0) repeats neither: it names its decision, so it cannot carry the interceptor's
+      AuditEvent completed = events.stream().filter(ev -> AuditEvent.TOOL_COMPLETED.equals(ev.type())).findFirst()
+          .orElseThrow();
+      assertEquals(decision.id(), completed.parent());
+      assertNull(completed.risk());
+      assertNull(completed.action());
     }
   }
 

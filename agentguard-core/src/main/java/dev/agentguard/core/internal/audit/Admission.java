@@ -4,7 +4,6 @@ import dev.agentguard.AuditEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,9 +19,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Admission {
   private static final long POLL_MILLIS = 20;
+  private static final int QUEUED = 0;
+  private static final int DROPPED = 1;
+  private static final int REFUSED = 2;
 
   private final AuditConfig config;
-  private final ArrayBlockingQueue<Object> queue;
+  private final RecordQueue queue;
   private final AtomicInteger producers = new AtomicInteger();
   private final AtomicLong pendingGap = new AtomicLong();
   private final AtomicLong gapsTotal = new AtomicLong();
@@ -31,39 +33,58 @@ final class Admission {
 
   Admission(AuditConfig config) {
     this.config = config;
-    this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+    this.queue = new RecordQueue(config.queueCapacity());
   }
 
   /** See {@link AuditPipeline#record}. */
   boolean record(AuditEvent.Builder event) {
     requireCallerType(event);
+    return offer(event) != REFUSED;
+  }
+
+  /** See {@link AuditPipeline#recordCall}: the decision of a call; marks it dropped when GAP dropped it. */
+  boolean recordCall(ToolCallRecord call) {
+    int r = offer(call);
+    if (r == DROPPED) {
+      call.decisionDropped = true;
+    }
+    return r != REFUSED;
+  }
+
+  /** See {@link AuditPipeline#recordOutcome}. */
+  boolean recordOutcome(ToolCallRecord call) {
+    return offer(call) != REFUSED;
+  }
+
+  /** Queues {@code entry} under the overflow behaviour: {@link #QUEUED}, {@link #DROPPED} (GAP) or {@link #REFUSED}. */
+  private int offer(Object entry) {
     producers.incrementAndGet();
     try {
       if (closed) {
-        return refuse();
+        return refuseEntry();
       }
-      if (queue.offer(event)) {
-        return true;
+      if (queue.offer(entry)) {
+        return QUEUED;
       }
       return switch (config.overflow()) {
         case GAP -> {
           pendingGap.incrementAndGet();
           gapsTotal.incrementAndGet();
-          yield true;
+          yield DROPPED;
         }
-        case DENY_AFTER_WAIT -> queue.offer(event, config.overflowWait().toNanos(), TimeUnit.NANOSECONDS)
-            || refuse();
+        case DENY_AFTER_WAIT -> queue.offer(entry, config.overflowWait().toNanos(), TimeUnit.NANOSECONDS)
+            ? QUEUED : refuseEntry();
         case BLOCK -> {
           boolean taken = false;
           while (!taken && !closed) {
-            taken = queue.offer(event, POLL_MILLIS, TimeUnit.MILLISECONDS);
+            taken = queue.offer(entry, POLL_MILLIS, TimeUnit.MILLISECONDS);
           }
-          yield taken || refuse();
+          yield taken ? QUEUED : refuseEntry();
         }
       };
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return refuse();
+      return refuseEntry();
     } finally {
       producers.decrementAndGet();
     }
@@ -72,6 +93,15 @@ final class Admission {
   /** See {@link AuditPipeline#recordDurably}. */
   boolean recordDurably(AuditEvent.Builder event, Duration timeout) {
     requireCallerType(event);
+    return awaitDurable(event, timeout);
+  }
+
+  /** See {@link AuditPipeline#recordCallDurably}. */
+  boolean recordCallDurably(ToolCallRecord call, Duration timeout) {
+    return awaitDurable(call, timeout);
+  }
+
+  private boolean awaitDurable(Object event, Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
     Durable d = new Durable(event);
@@ -98,6 +128,11 @@ final class Admission {
       refuse();
     }
     return ok;
+  }
+
+  private int refuseEntry() {
+    refuse();
+    return REFUSED;
   }
 
   private boolean refuse() {
@@ -144,11 +179,7 @@ final class Admission {
 
   /** Waits up to {@code nanos} for one record. Writer only. */
   Object poll(long nanos) {
-    try {
-      return queue.poll(nanos, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      return null; // the writer is not stopped by interrupts, only by close()
-    }
+    return queue.poll(nanos); // null on interrupt: the writer is not stopped by interrupts, only by close()
   }
 
   /** Takes the count of records dropped since the last call. Writer only. */
@@ -164,7 +195,7 @@ final class Admission {
   long abandonQueued() {
     long lost = 0;
     Object o;
-    while ((o = queue.poll()) != null) {
+    while ((o = queue.pollNow()) != null) {
       if (o instanceof Durable) {
         ((Durable) o).complete(false);
       } else {

@@ -134,6 +134,44 @@ public final class AuditPipeline implements AutoCloseable {
   }
 
   /**
+   * Enqueues the {@code tool.decision} of an admitted call, like {@link #record}; its outcome follows
+   * with {@link #recordOutcome}.
+   *
+   * @return as {@link #record}
+   * @throws NullPointerException if {@code call} is null
+   * @since 0.2.0
+   */
+  public boolean recordCall(ToolCallRecord call) {
+    return admission.recordCall(Objects.requireNonNull(call, "call"));
+  }
+
+  /**
+   * Write-ahead for the {@code tool.decision} of an admitted call, like {@link #recordDurably}; its
+   * outcome follows with {@link #recordOutcome}.
+   *
+   * @return as {@link #recordDurably}
+   * @throws NullPointerException if an argument is null
+   * @since 0.2.0
+   */
+  public boolean recordCallDurably(ToolCallRecord call, Duration timeout) {
+    return admission.recordCallDurably(Objects.requireNonNull(call, "call"), timeout);
+  }
+
+  /**
+   * Enqueues the short {@code tool.completed} of a call whose decision went through
+   * {@link #recordCall} or {@link #recordCallDurably} and whose {@link ToolCallRecord#outcome} is set;
+   * the writer links it to the decision by {@code parent}. The caller must not touch {@code call}
+   * afterwards.
+   *
+   * @return as {@link #record}
+   * @throws NullPointerException if {@code call} is null
+   * @since 0.2.0
+   */
+  public boolean recordOutcome(ToolCallRecord call) {
+    return admission.recordOutcome(Objects.requireNonNull(call, "call"));
+  }
+
+  /**
    * A snapshot of the pipeline's state, taken at once; never contains event data. Thread-safe.
    */
   public AuditHealth health() {

@@ -111,18 +111,19 @@ final class AuditWriter implements Runnable {
         boolean wrote = writeGapIfAny();
         for (int i = 0, n = batch.size(); i < n; i++) {
           Object o = batch.get(i);
-          AuditEvent.Builder b;
           if (o instanceof Durable) {
             Durable d = (Durable) o;
             if (!d.take()) {
               continue;
             }
             waiters.add(d);
-            b = d.builder;
-          } else {
-            b = (AuditEvent.Builder) o;
+            o = d.entry;
           }
-          write(b);
+          if (o instanceof ToolCallRecord) {
+            writeCall((ToolCallRecord) o);
+          } else {
+            write((AuditEvent.Builder) o);
+          }
           wrote = true;
           if (checkpoints.dueByCount()) {
             writeCheckpoint();
@@ -199,11 +200,29 @@ final class AuditWriter implements Runnable {
     return true;
   }
 
+  /**
+   * A call's entry: its decision the first time (unless GAP dropped that), else its short completion,
+   * linked to the decision by {@code parent} when the decision was written.
+   */
+  private void writeCall(ToolCallRecord call) {
+    if (!call.decisionWritten && !call.decisionDropped) {
+      call.decisionId = write(call.decision, null).id();
+      call.decisionWritten = true;
+    } else {
+      write(call.completion(), call.decisionId);
+    }
+  }
+
   private void write(AuditEvent.Builder b) {
-    AuditEvent sealed = sealer.seal(b, timestamp(config.clock().millis()));
+    write(b, null);
+  }
+
+  private AuditEvent write(AuditEvent.Builder b, String parent) {
+    AuditEvent sealed = sealer.seal(b, timestamp(config.clock().millis()), parent);
     checkpoints.counted(EventType.of(sealed.type()));
     sinks.deliver(sealed, sealer.lineBytes(), sealer.lineLength());
     written = written + 1;
+    return sealed;
   }
 
   private void completeWaiters() {

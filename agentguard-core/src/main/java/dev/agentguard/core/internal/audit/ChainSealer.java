@@ -30,12 +30,20 @@ import java.util.Map;
 public final class ChainSealer {
   /** Bytes the hash member adds to the canonical bytes: {@code ,"hash":"sha256:<64 hex>"} and the newline. */
   private static final int HASH_MEMBER_BYTES = 82;
+  private static final byte[] SHA256_PREFIX = "sha256:".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  /** Characters of {@code "sha256:<64 hex>"}. */
+  private static final int HASH_CHARS = 71;
 
   private final ByteBuf line = new ByteBuf(2048);
   private final MessageDigest md = Hashing.sha256();
   private final RecordBounds bounds = new RecordBounds();
   private final Map<String, String> lastIdByTask = new HashMap<>();
   private final String idPrefix;
+  private final byte[] digest = new byte[32];
+  /** {@code prevHash} as ASCII bytes, and the array the next hash is formatted into (swapped after each seal). */
+  private byte[] prevBytes;
+  private byte[] nextBytes = new byte[HASH_CHARS];
   private long seq;
   private String prevHash;
 
@@ -48,6 +56,7 @@ public final class ChainSealer {
   public ChainSealer(ChainHead head, String idPrefix) {
     this.seq = head.seq();
     this.prevHash = head.hash();
+    this.prevBytes = head.hash().getBytes(StandardCharsets.US_ASCII);
     this.idPrefix = idPrefix;
   }
 
@@ -60,13 +69,29 @@ public final class ChainSealer {
    * @return the sealed, deeply immutable event
    */
   public AuditEvent seal(AuditEvent.Builder content, String ts) {
+    return seal(content, ts, null);
+  }
+
+  /**
+   * Like {@link #seal(AuditEvent.Builder, String)}, with {@code parent} as the event's parent when it
+   * is not null (a completion names its own decision even when other events of the task came between).
+   *
+   * @param content the event content (its type must be a known one); not used after the call
+   * @param ts the event time
+   * @param parent the parent id, or {@code null} for the previous event of the same task
+   * @return the sealed, deeply immutable event
+   * @since 0.2.0
+   */
+  public AuditEvent seal(AuditEvent.Builder content, String ts, String parent) {
     EventType type = EventType.of(content.type());
     AuditEvent draft = content.build();
     AuditEvent.Builder b = bounds.apply(draft, content, type);
     long s = seq + 1;
     String id = idPrefix + s;
     String task = b == content ? draft.task() : RecordBounds.text(draft.task());
-    String parent = task == null ? null : lastIdByTask.get(task);
+    if (parent == null && task != null) {
+      parent = lastIdByTask.get(task);
+    }
     AuditEvent unhashed = AuditEvent.recorded(b, s, id, ts, parent, prevHash, null);
     line.reset();
     AuditJson.writeCanonical(unhashed, line);
@@ -76,7 +101,7 @@ public final class ChainSealer {
       line.reset();
       AuditJson.writeCanonical(unhashed, line);
     }
-    String hash = hash(md, prevHash, line.array(), line.length());
+    String hash = chainHash();
     AuditJson.appendHash(line, hash);
     if (task != null) {
       if (type == EventType.TASK_COMPLETED) {
@@ -87,6 +112,9 @@ public final class ChainSealer {
     }
     seq = s;
     prevHash = hash;
+    byte[] swap = prevBytes;
+    prevBytes = nextBytes;
+    nextBytes = swap; // every head hash is "sha256:<64 hex>" (ChainHead checks it), so both arrays hold 71 bytes
     return AuditEvent.recorded(b, s, id, ts, parent, unhashed.prev(), hash);
   }
 
@@ -122,6 +150,28 @@ public final class ChainSealer {
   /** Like {@link #hashOf(AuditEvent, ByteBuf, MessageDigest)} with its own buffer and digest. */
   public static String hashOf(AuditEvent e) {
     return hashOf(e, new ByteBuf(1024), Hashing.sha256());
+  }
+
+  /**
+   * The chain-hash formula for the line in the buffer, without allocating but the result: the
+   * previous hash's bytes are kept, the digest and its hex go into reused arrays.
+   */
+  private String chainHash() {
+    md.reset();
+    md.update(prevBytes, 0, prevBytes.length);
+    md.update(line.array(), 0, line.length());
+    try {
+      md.digest(digest, 0, digest.length);
+    } catch (java.security.DigestException e) {
+      throw new IllegalStateException(e);
+    }
+    byte[] out = nextBytes;
+    System.arraycopy(SHA256_PREFIX, 0, out, 0, SHA256_PREFIX.length);
+    for (int i = 0, o = SHA256_PREFIX.length; i < digest.length; i++) {
+      out[o++] = HEX[(digest[i] >> 4) & 0xf];
+      out[o++] = HEX[digest[i] & 0xf];
+    }
+    return new String(out, 0, HASH_CHARS, StandardCharsets.ISO_8859_1);
   }
 
   /** The chain-hash formula (see the class comment). */

@@ -17,12 +17,13 @@ final class Durable {
   static final int OK = 3;
   static final int FAILED = 4;
 
-  final AuditEvent.Builder builder;
+  /** An {@link AuditEvent.Builder} or a {@link ToolCallRecord} (its decision). */
+  final Object entry;
   final AtomicInteger state = new AtomicInteger(PENDING);
   final CountDownLatch latch = new CountDownLatch(1);
 
-  Durable(AuditEvent.Builder builder) {
-    this.builder = builder;
+  Durable(Object entry) {
+    this.entry = entry;
   }
 
   /** The writer takes it; false when the waiter already gave up (it is then not written). */

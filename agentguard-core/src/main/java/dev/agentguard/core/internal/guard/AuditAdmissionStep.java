@@ -5,6 +5,7 @@ import dev.agentguard.Decision;
 import dev.agentguard.DenyCode;
 import dev.agentguard.Risk;
 import dev.agentguard.core.internal.audit.AuditPipeline;
+import dev.agentguard.core.internal.audit.ToolCallRecord;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,7 +13,8 @@ import java.util.List;
  * Step 11: the allow is admitted to the audit trail. Calls of tools at or above the write-ahead risk
  * (which risks are, computed once) are recorded durably and denied {@code AUDIT_UNAVAILABLE} when the
  * sinks do not take the record in time; other calls are enqueued and denied when the overflow
- * behaviour refuses them. The risk is the tool's declared one, never an interceptor's.
+ * behaviour refuses them. The risk is the tool's declared one, never an interceptor's. An admitted
+ * call keeps its {@link ToolCallRecord}, which later carries its short {@code tool.completed}.
  */
 final class AuditAdmissionStep implements CallStep {
   private final AuditPipeline audit;
@@ -29,10 +31,14 @@ final class AuditAdmissionStep implements CallStep {
 
   @Override
   public Decision check(Call call) {
-    AuditEvent.Builder event = WatchedCall.decisionRecord(call);
+    ToolCallRecord event = new ToolCallRecord(WatchedCall.decisionRecord(call),
+        call.task() == null ? null : call.task().id(), call.request().tool());
     boolean taken = writeAhead[call.declared().risk().ordinal()]
-        ? audit.recordDurably(event, timeout)
-        : audit.record(event);
+        ? audit.recordCallDurably(event, timeout)
+        : audit.recordCall(event);
+    if (taken) {
+      call.trail(event);
+    }
     return taken ? null : Decision.deny(DenyCode.AUDIT_UNAVAILABLE,
         List.of("the audit trail did not take the decision record in time"), List.of(), call.policyVersion());
   }

@@ -4,6 +4,7 @@ import dev.agentguard.Decision;
 import dev.agentguard.ToolRequest;
 import dev.agentguard.core.PolicyLimit;
 import dev.agentguard.core.PolicySet;
+import dev.agentguard.core.internal.audit.ToolCallRecord;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,7 @@ final class Call {
   // rollout: the policy asked for approval; shadow results for the record
   private boolean approvable;
   private ShadowEvaluation.Outcome shadow;
+  private ToolCallRecord trail;
 
   Call(ToolRequest declared, boolean consume, long now, PolicySet policy) {
     this.declared = declared;
@@ -157,5 +159,14 @@ final class Call {
 
   void shadow(ShadowEvaluation.Outcome o) {
     this.shadow = o;
+  }
+
+  /** The admitted call's records (decision taken by the trail), or {@code null} before admission or when denied. */
+  ToolCallRecord trail() {
+    return trail;
+  }
+
+  void trail(ToolCallRecord t) {
+    this.trail = t;
   }
 }

@@ -6,6 +6,7 @@ import dev.agentguard.DenyCode;
 import dev.agentguard.ToolRequest;
 import dev.agentguard.core.PolicySet;
 import dev.agentguard.core.internal.audit.AuditPipeline;
+import dev.agentguard.core.internal.audit.ToolCallRecord;
 import dev.agentguard.core.spi.ObligationStep;
 import java.time.Clock;
 import java.util.List;
@@ -179,12 +180,20 @@ final class CallPipeline {
     return call;
   }
 
-  /** Records the outcome of an admitted call that ran, and ends its in-flight mark. */
-  void completed(Call call, AuditEvent.Builder outcome) {
+  /**
+   * Records the outcome of an admitted call that ran (a short {@code tool.completed} linked to its
+   * decision), and ends its in-flight mark.
+   *
+   * @param failure the exception type name when the body threw, else {@code null}
+   * @param micros the body's duration in microseconds
+   */
+  void completed(Call call, String failure, long micros) {
     WatchedCall w = call.watched();
-    AuditEvent observed = w == null ? null : w.outcome(outcome);
+    ToolCallRecord trail = call.trail();
+    trail.outcome(failure, micros);
+    AuditEvent observed = w == null ? null : w.outcome(trail);
     try {
-      audit.record(outcome);
+      audit.recordOutcome(trail);
     } finally {
       call.leave();
     }

@@ -88,12 +88,6 @@ public final class GuardImpl implements AgentGuard {
   private final SecureRandom random = new SecureRandom();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** The body of a tool call. */
-  @FunctionalInterface
-  interface Body {
-    Object run() throws Throwable;
-  }
-
   /** The body of a protected tool method, run on the arguments the call was decided on. */
   @FunctionalInterface
   interface ToolBody {
@@ -453,8 +447,7 @@ public final class GuardImpl implements AgentGuard {
     if (!v.decision().allowed()) {
       throw new AccessDeniedException(v.request().tool(), v.decision());
     }
-    Object[] decided = frozen.args();
-    return run(v, attributes, () -> body.run(decided));
+    return run(v, body, frozen.args());
   }
 
   @Override
@@ -473,7 +466,7 @@ public final class GuardImpl implements AgentGuard {
     }
     try {
       @SuppressWarnings("unchecked")
-      V result = (V) run(v, v.request().attributes(), action::call);
+      V result = (V) run(v, noArgs -> action.call(), null);
       return result;
     } catch (RuntimeException | Error e) {
       throw e;
@@ -498,34 +491,25 @@ public final class GuardImpl implements AgentGuard {
     return pipeline.admit(v, auditAttributes != null ? auditAttributes : v.request().attributes());
   }
 
-  /** Runs an admitted call, then records its outcome and updates the task history. */
-  private Object run(Call v, Map<String, Object> attributes, Body body) throws Throwable {
+  /**
+   * Runs an admitted call on {@code args}, then records its outcome (a short {@code tool.completed}
+   * linked to the decision) and updates the task history.
+   */
+  private Object run(Call v, ToolBody body, Object[] args) throws Throwable {
     long start = System.nanoTime();
-    Throwable failure = null;
+    String failure = null;
     try {
-      return secrets == null ? body.run() : secrets.runBound(v.task(), v.request().tool(), body::run);
+      return secrets == null ? body.run(args) : secrets.runBound(v.task(), v.request().tool(), () -> body.run(args));
     } catch (Throwable t) {
-      failure = t;
+      failure = t.getClass().getName();
       throw t;
     } finally {
       long micros = Math.max(0, (System.nanoTime() - start) / 1_000);
-      TaskImpl task = v.task();
-      ToolRequest request = v.request();
       if (failure == null) {
-        task.recordSuccess(request.tool(), request.resourceSensitivity());
+        ToolRequest request = v.request();
+        v.task().recordSuccess(request.tool(), request.resourceSensitivity());
       }
-      AuditEvent.Builder done = AuditRecords.forTask(AuditEvent.TOOL_COMPLETED, task)
-          .tool(request.tool())
-          .action(request.action())
-          .risk(request.risk().wireName())
-          .attributes(attributes)
-          .policyVersion(v.policyVersion())
-          .outcome(failure == null ? "success" : "failure")
-          .durationMicros(micros);
-      if (failure != null) {
-        done.error(failure.getClass().getName());
-      }
-      pipeline.completed(v, done);
+      pipeline.completed(v, failure, micros);
     }
   }
 

@@ -96,8 +96,9 @@ final class ToolProxy implements InvocationHandler {
       }
       mh = handle(m, target); // dispatches to the same implementation, which the guard could not open
     }
-    MethodHandle body = mh;
-    return (proxy, method, args) -> guard.invokeTool(d, args(args), frozen -> (Object) body.invokeExact(frozen));
+    MethodHandle handle = mh;
+    GuardImpl.ToolBody body = frozen -> (Object) handle.invokeExact(frozen); // built once: no allocation per call
+    return (proxy, method, args) -> guard.invokeTool(d, args(args), body);
   }
 
   private static Route passThrough(Method m, Object target) {

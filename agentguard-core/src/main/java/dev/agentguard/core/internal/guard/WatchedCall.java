@@ -1,6 +1,7 @@
 package dev.agentguard.core.internal.guard;
 
 import dev.agentguard.AuditEvent;
+import dev.agentguard.core.internal.audit.ToolCallRecord;
 import dev.agentguard.core.spi.CallObserver;
 
 /**
@@ -74,12 +75,17 @@ final class WatchedCall {
   }
 
   /**
-   * The content of {@code outcome} as the observation will get it, with this call's trace context
-   * added to {@code outcome}; {@code null} for {@link #NONE}. Taken before the record is handed to
+   * The content of {@code outcome}'s {@code tool.completed} as the observation will get it, with this
+   * call's trace context added to {@code outcome}; {@code null} for {@link #NONE}. Taken before the record is handed to
    * the audit pipeline, whose writer thread owns it afterwards.
    */
-  AuditEvent outcome(AuditEvent.Builder outcome) {
-    return this == NONE ? null : traced(outcome).build();
+  AuditEvent outcome(ToolCallRecord outcome) {
+    if (this == NONE) {
+      return null;
+    }
+    AuditEvent observed = traced(outcome.completion()).build();
+    outcome.traceContext(traceId, spanId);
+    return observed;
   }
 
   /** Tells the observation the call's outcome record (from {@link #outcome}) was recorded. */
