@@ -129,6 +129,7 @@ public final class AuditEvent {
   private final String signature;
   private final String keyId;
   private final String jwks;
+  private final String instance;
   private final String parent;
   private final String prev;
   private final String hash;
@@ -159,6 +160,7 @@ public final class AuditEvent {
     this.signature = b.signature;
     this.keyId = b.keyId;
     this.jwks = b.jwks;
+    this.instance = b.instance;
     this.parent = parent;
     this.prev = prev;
     this.hash = hash;
@@ -219,6 +221,7 @@ public final class AuditEvent {
     b.signature = signature;
     b.keyId = keyId;
     b.jwks = jwks;
+    b.instance = instance;
     return b;
   }
 
@@ -356,6 +359,17 @@ public final class AuditEvent {
     return jwks;
   }
 
+  /**
+   * For {@code audit.opened}: the id of the guard instance that writes this run
+   * ({@code AgentGuard.instanceId()}), so a reader of a shared stream (a Kafka topic) knows which
+   * guard wrote a chain; else {@code null}. Covered by the hash like every other field.
+   *
+   * @since 0.2.0
+   */
+  public String instance() {
+    return instance;
+  }
+
   /** Id of the previous event of the same task, or {@code null}. */
   public String parent() {
     return parent;
@@ -405,6 +419,7 @@ public final class AuditEvent {
         && Objects.equals(signature, e.signature)
         && Objects.equals(keyId, e.keyId)
         && Objects.equals(jwks, e.jwks)
+        && Objects.equals(instance, e.instance)
         && Objects.equals(parent, e.parent)
         && Objects.equals(prev, e.prev)
         && Objects.equals(hash, e.hash);
@@ -444,6 +459,7 @@ public final class AuditEvent {
     private String signature;
     private String keyId;
     private String jwks;
+    private String instance;
 
     private Builder() {}
 
@@ -589,6 +605,17 @@ public final class AuditEvent {
      */
     public Builder jwks(String jwks) {
       this.jwks = jwks;
+      return this;
+    }
+
+    /**
+     * Sets {@code instance}: for {@code audit.opened}, the id of the guard instance writing the run;
+     * the pipeline clears it on any other record.
+     *
+     * @since 0.2.0
+     */
+    public Builder instance(String instance) {
+      this.instance = instance;
       return this;
     }
 

@@ -15,7 +15,7 @@ import java.util.Map;
  * <p><b>Canonical bytes.</b> A UTF-8 JSON object without insignificant white space whose members
  * appear in this fixed order: {@code v, seq, id, ts, type, agent, onBehalfOf, task, credential, tool,
  * action, risk, attributes, decision, code, reasons, policies, policyVersion, outcome, error,
- * durationMicros, count, signature, keyId, jwks, parent, prev}. Members whose value is {@code null} and
+ * durationMicros, count, signature, keyId, jwks, instance, parent, prev}. Members whose value is {@code null} and
  * {@code attributes}, {@code reasons}, {@code policies} when empty are omitted. Attribute members keep
  * sorted by key (by UTF-16 code units, {@link String#compareTo}), whatever the map's order. Strings escape {@code "} and {@code \} with a backslash and write every
  * character below U+0020, U+007F, U+0085, U+2028 and U+2029 as a lower-case {@code \}{@code uXXXX} escape; an unpaired
@@ -80,6 +80,7 @@ public final class AuditJson {
     str(out, ",\"signature\":", e.signature());
     str(out, ",\"keyId\":", e.keyId());
     str(out, ",\"jwks\":", e.jwks());
+    str(out, ",\"instance\":", e.instance());
     str(out, ",\"parent\":", e.parent());
     str(out, ",\"prev\":", e.prev());
     out.put('}');

@@ -89,6 +89,7 @@ public final class AuditLineParser {
           case "agent": case "onBehalfOf": case "task": case "credential": case "tool":
           case "action": case "risk": case "decision": case "code": case "policyVersion":
           case "outcome": case "error": case "signature": case "keyId": case "jwks":
+          case "instance":
             pending.put(name, string(p, name, t));
             break;
           case "durationMicros": case "count":
@@ -147,6 +148,7 @@ public final class AuditLineParser {
         case "signature": b.signature((String) val); break;
         case "keyId": b.keyId((String) val); break;
         case "jwks": b.jwks((String) val); break;
+        case "instance": b.instance((String) val); break;
         case "durationMicros": b.durationMicros((Long) val); break;
         case "count": b.count((Long) val); break;
         case "reasons": b.reasons((List<String>) val); break;
