@@ -188,8 +188,12 @@ class KafkaAuditSinkTest {
       }
     }
     events = reference.events();
-    // someone with write access appends a forged copy of seq 3 (ALLOW became DENY) and more
-    String forged = new String(AuditLineSink.lineOf(events.get(2)), StandardCharsets.UTF_8).replace("ALLOW", "DENY");
+    // someone with write access appends a forged copy of the first decision (ALLOW became DENY)
+    AuditEvent decision = events.stream().filter(e -> AuditEvent.TOOL_DECISION.equals(e.type())).findFirst()
+        .orElseThrow();
+    String original = new String(AuditLineSink.lineOf(decision), StandardCharsets.UTF_8);
+    String forged = original.replace("\"decision\":\"ALLOW\"", "\"decision\":\"DENY\"");
+    assertFalse(forged.equals(original));
     try (org.apache.kafka.clients.producer.KafkaProducer<String, String> p = new org.apache.kafka.clients.producer
         .KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrap(),
             "key.serializer", "org.apache.kafka.common.serialization.StringSerializer",

@@ -120,12 +120,12 @@ class KafkaOutageTest {
         }
       });
       producer.start();
-      awaitCalls(calls, 200);
+      awaitCalls(calls, 100);
       broker.stop();
       long before = calls.get();
-      awaitCalls(calls, before + 200);  // calls go on (LOW risk is not write-ahead) while the broker is down
+      awaitCalls(calls, before + 100);  // calls go on (LOW risk is not write-ahead) while the broker is down
       broker.start();
-      awaitCalls(calls, calls.get() + 200);
+      awaitCalls(calls, calls.get() + 100);
       awaitHealthy(guard);
       stop.set(true);
       producer.join(30_000);
