@@ -9,6 +9,6 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = "Verify, show, report, replay and review JSON Lines audit trails.",
-    subcommands = {AuditVerifyCommand.class, AuditShowCommand.class, AuditReportCommand.class,
+    subcommands = {AuditVerifyCommand.class, AuditVerifyKafkaCommand.class, AuditShowCommand.class, AuditReportCommand.class,
         AuditReplayCommand.class, AuditUnusedCommand.class})
 final class AuditCommand {}
