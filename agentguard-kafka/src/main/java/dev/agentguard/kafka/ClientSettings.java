@@ -51,11 +51,6 @@ final class ClientSettings {
     return values.containsKey(name);
   }
 
-  /** The caller's value of {@code name}, or {@code null}. */
-  String get(String name) {
-    return values.get(name);
-  }
-
   /** The caller's settings and then {@code fixed} (which win), as client properties. */
   Properties toProperties(Map<String, Object> fixed) {
     Properties p = new Properties();
