@@ -173,6 +173,7 @@ class KafkaAuditSinkTest {
     assertFalse(forged.ok(), "a checkpoint under a key other than the pinned one fails");
   }
 
+  // docs/security-cases.md #31
   @Test
   void aChangedRecordOnTheTopicFailsVerificationAtItsOffset() throws Exception {
     String topic = newTopic(1);
@@ -251,6 +252,7 @@ class KafkaAuditSinkTest {
     b.property("max.in.flight.requests.per.connection", "5");
   }
 
+  // docs/security-cases.md #33 (here: client secrets such as a SASL password)
   @Test
   void noClientSecretInToStringOrErrors() throws Exception {
     String secret = "S3CRET-sasl-password-42";

@@ -57,7 +57,7 @@ class KafkaOutageTest {
         .build();
   }
 
-  // docs/security-cases.md #22 (write-ahead: a HIGH-risk call runs only after its record is durable)
+  // docs/security-cases.md #30 (a failing sink is retried in order; calls that need the trail fail closed)
   @Test
   void highRiskCallIsDeniedWhenTheBrokerCannotAcknowledgeInTime() throws Exception {
     String topic = newTopic();
@@ -95,6 +95,7 @@ class KafkaOutageTest {
         && Long.valueOf(1).equals(e.attributes().get("resource.i"))), "the denied call's record is on the topic");
   }
 
+  // docs/security-cases.md #30
   @Test
   void brokerRestartMidRunLosesNothingAndDuplicatesNothingInTheVerifiedChain() throws Exception {
     String topic = newTopic();

@@ -71,6 +71,7 @@ class AuditLinesTest {
     assertTrue(AuditLog.verify(withNewlines).ok(), "a trailing newline per element is accepted");
   }
 
+  // docs/security-cases.md #31
   @Test
   void everyTamperingIsReportedAsForTheFile() throws Exception {
     List<UnaryOperator<List<String>>> tamperings = List.of(
