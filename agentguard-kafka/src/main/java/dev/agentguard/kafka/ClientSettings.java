@@ -65,6 +65,20 @@ final class ClientSettings {
     return values.keySet().toString();
   }
 
+  /**
+   * {@code d}, checked to be positive (the builders' timeouts).
+   *
+   * @throws IllegalArgumentException if not positive, naming {@code option}
+   * @throws NullPointerException if null
+   */
+  static Duration positive(Duration d, String option) {
+    Objects.requireNonNull(d, option);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(option + " must be positive, was " + d);
+    }
+    return d;
+  }
+
   /** Milliseconds of a positive duration as a client property value. */
   static String millis(Duration d) {
     return Long.toString(Math.max(1, d.toMillis()));

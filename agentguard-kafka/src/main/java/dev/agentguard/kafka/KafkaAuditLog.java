@@ -362,11 +362,7 @@ public final class KafkaAuditLog {
      * @throws NullPointerException if null
      */
     public Builder readTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "readTimeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("readTimeout must be positive, was " + timeout);
-      }
-      this.readTimeout = timeout;
+      this.readTimeout = ClientSettings.positive(timeout, "readTimeout");
       return this;
     }
 

@@ -397,11 +397,7 @@ public final class KafkaAuditSink implements AuditLineSink {
      * @throws NullPointerException if null
      */
     public Builder flushTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "flushTimeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("flushTimeout must be positive, was " + timeout);
-      }
-      this.flushTimeout = timeout;
+      this.flushTimeout = ClientSettings.positive(timeout, "flushTimeout");
       return this;
     }
 
