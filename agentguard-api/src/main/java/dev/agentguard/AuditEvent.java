@@ -147,6 +147,7 @@ public final class AuditEvent {
   private final List<String> shadowPolicies;
   private final String shadowVersion;
   private final List<String> shadowRules;
+  private final String instance;
   private final String parent;
   private final String prev;
   private final String hash;
@@ -184,6 +185,7 @@ public final class AuditEvent {
     this.shadowPolicies = b.shadowPolicies;
     this.shadowVersion = b.shadowVersion;
     this.shadowRules = b.shadowRules;
+    this.instance = b.instance;
     this.parent = parent;
     this.prev = prev;
     this.hash = hash;
@@ -251,6 +253,7 @@ public final class AuditEvent {
     b.shadowPolicies = shadowPolicies;
     b.shadowVersion = shadowVersion;
     b.shadowRules = shadowRules;
+    b.instance = instance;
     return b;
   }
 
@@ -458,6 +461,17 @@ public final class AuditEvent {
     return shadowRules;
   }
 
+  /**
+   * For {@code audit.opened}: the id of the guard instance that writes this run
+   * ({@code AgentGuard.instanceId()}), so a reader of a shared stream (a Kafka topic) knows which
+   * guard wrote a chain; else {@code null}. Covered by the hash like every other field.
+   *
+   * @since 0.2.0
+   */
+  public String instance() {
+    return instance;
+  }
+
   /** Id of the previous event of the same task, or {@code null}. */
   public String parent() {
     return parent;
@@ -514,6 +528,7 @@ public final class AuditEvent {
         && Objects.equals(shadowPolicies, e.shadowPolicies)
         && Objects.equals(shadowVersion, e.shadowVersion)
         && Objects.equals(shadowRules, e.shadowRules)
+        && Objects.equals(instance, e.instance)
         && Objects.equals(parent, e.parent)
         && Objects.equals(prev, e.prev)
         && Objects.equals(hash, e.hash);
@@ -560,6 +575,7 @@ public final class AuditEvent {
     private List<String> shadowPolicies = List.of();
     private String shadowVersion;
     private List<String> shadowRules = List.of();
+    private String instance;
 
     private Builder() {}
 
@@ -728,6 +744,18 @@ public final class AuditEvent {
       this.spanId = spanId;
       return this;
     }
+
+    /**
+     * Sets {@code instance}: for {@code audit.opened}, the id of the guard instance writing the run;
+     * the pipeline clears it on any other record.
+     *
+     * @since 0.2.0
+     */
+    public Builder instance(String instance) {
+      this.instance = instance;
+      return this;
+    }
+
 
 
 

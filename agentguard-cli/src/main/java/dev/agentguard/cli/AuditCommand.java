@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
  * @since 0.2.0
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-    description = "Verify, show, report, replay and review JSON Lines audit trails, and list shadow disagreements.",
-    subcommands = {AuditVerifyCommand.class, AuditShowCommand.class, AuditReportCommand.class,
-        AuditReplayCommand.class, AuditUnusedCommand.class, AuditShadowCommand.class})
+    description = "Verify (a file or a Kafka topic), show, report, replay and review audit trails, and list"
+        + " shadow disagreements.",
+    subcommands = {AuditVerifyCommand.class, AuditVerifyKafkaCommand.class, AuditShowCommand.class,
+        AuditReportCommand.class, AuditReplayCommand.class, AuditUnusedCommand.class, AuditShadowCommand.class})
 final class AuditCommand {}

@@ -8,6 +8,7 @@ import dev.agentguard.core.internal.audit.RecordBounds;
 import dev.agentguard.core.internal.audit.Verifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +16,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Reads, verifies and reconstructs JSON Lines audit logs written by {@link AuditSinks#jsonLines}.
+ * Reads, verifies and reconstructs JSON Lines audit logs written by {@link AuditSinks#jsonLines}, or
+ * the same lines taken from anywhere else, one record per element (a Kafka topic, a database, a log
+ * store): see {@link #verify(Iterable)}.
  *
  * <p>What verification detects: a changed, deleted, swapped, duplicated or inserted record; a
  * chain that restarts in the middle; a bad signature on a checkpoint or close record; a torn last
@@ -65,6 +68,84 @@ public final class AuditLog {
   public static VerificationReport verify(String trustedPublicJwks, Path... files) {
     Objects.requireNonNull(trustedPublicJwks, "trustedPublicJwks");
     return Verifier.verify(trustedPublicJwks, List.of(files));
+  }
+
+  /**
+   * Verifies {@code lines} as one chain, one record per element, in chain order: each element is
+   * one line as the writer wrote it (its canonical JSON with the hash member), with or without the
+   * trailing {@code \n}. The same checks as {@link #verify(Path...)} (the same verifier), except
+   * that a sequence has no torn line: an element that does not parse is
+   * {@link VerificationReport.Kind#MALFORMED_LINE}. Problems name the element as
+   * {@code record <n>} (1-based), and {@link VerificationReport#eventsChecked()} is the number of
+   * elements that verified before the first problem. A sequence may start mid-chain (at a
+   * checkpoint, say): {@link VerificationReport#firstSeq()} then says where.
+   *
+   * @param lines the records, in chain order; iterated once
+   * @return the report; never throws for bad content (an iterator that throws is reported as
+   *     {@link VerificationReport.Kind#IO_ERROR})
+   * @throws NullPointerException if {@code lines} is null
+   * @since 0.2.0
+   */
+  public static VerificationReport verify(Iterable<String> lines) {
+    Objects.requireNonNull(lines, "lines");
+    return Verifier.verifyLines(null, lines);
+  }
+
+  /**
+   * Like {@link #verify(Iterable)}, with the signing keys pinned as for
+   * {@link #verify(String, Path...)}.
+   *
+   * @throws NullPointerException if an argument is null
+   * @since 0.2.0
+   */
+  public static VerificationReport verify(String trustedPublicJwks, Iterable<String> lines) {
+    Objects.requireNonNull(trustedPublicJwks, "trustedPublicJwks");
+    Objects.requireNonNull(lines, "lines");
+    return Verifier.verifyLines(trustedPublicJwks, lines);
+  }
+
+  /**
+   * Parses every record of {@code lines} (one per element, with or without the trailing
+   * {@code \n}), in the order given. Does not verify hashes (use {@link #verify(Iterable)}).
+   *
+   * @throws IllegalArgumentException naming the record (1-based) of a malformed or over-long one
+   * @throws NullPointerException if {@code lines} is null
+   * @since 0.2.0
+   */
+  public static List<AuditEvent> read(Iterable<String> lines) {
+    Objects.requireNonNull(lines, "lines");
+    List<AuditEvent> out = new ArrayList<>();
+    long n = 0;
+    for (String line : lines) {
+      n++;
+      String body = line != null && line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
+      byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+      try {
+        out.add(AuditLineParser.parse(bytes, 0, bytes.length));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("record " + n + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The events of task {@code taskId} among {@code lines}, in the order given (a chain's order; for
+   * records of several chains, the caller orders them, e.g. by {@code ts}).
+   *
+   * @throws IllegalArgumentException naming the record of a malformed one
+   * @throws NullPointerException if an argument is null
+   * @since 0.2.0
+   */
+  public static List<AuditEvent> reconstruct(Iterable<String> lines, String taskId) {
+    Objects.requireNonNull(taskId, "taskId");
+    List<AuditEvent> out = new ArrayList<>();
+    for (AuditEvent e : read(lines)) {
+      if (taskId.equals(e.task())) {
+        out.add(e);
+      }
+    }
+    return out;
   }
 
   /**

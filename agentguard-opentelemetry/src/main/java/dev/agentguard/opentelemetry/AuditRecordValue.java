@@ -54,8 +54,14 @@ final class AuditRecordValue {
     str(m, "signature", e.signature());
     str(m, "keyId", e.keyId());
     str(m, "jwks", e.jwks());
+    str(m, "instance", e.instance());
     str(m, "traceId", e.traceId());
     str(m, "spanId", e.spanId());
+    str(m, "shadowDecision", e.shadowDecision());
+    str(m, "shadowCode", e.shadowCode());
+    strings(m, "shadowPolicies", e.shadowPolicies());
+    str(m, "shadowVersion", e.shadowVersion());
+    strings(m, "shadowRules", e.shadowRules());
     str(m, "parent", e.parent());
     str(m, "prev", e.prev());
     str(m, "hash", e.hash());

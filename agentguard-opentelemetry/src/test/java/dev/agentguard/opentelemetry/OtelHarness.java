@@ -58,7 +58,15 @@ final class OtelHarness implements AutoCloseable {
         .durationMicros(m.containsKey("durationMicros") ? (Long) m.get("durationMicros").getValue() : null)
         .count(m.containsKey("count") ? (Long) m.get("count").getValue() : null)
         .signature(str(m, "signature")).keyId(str(m, "keyId")).jwks(str(m, "jwks"))
-        .traceId(str(m, "traceId")).spanId(str(m, "spanId"));
+        .traceId(str(m, "traceId")).spanId(str(m, "spanId")).instance(str(m, "instance"))
+        .shadowDecision(str(m, "shadowDecision")).shadowCode(str(m, "shadowCode"))
+        .shadowVersion(str(m, "shadowVersion"));
+    if (m.containsKey("shadowPolicies")) {
+      b.shadowPolicies(strings(m.get("shadowPolicies")));
+    }
+    if (m.containsKey("shadowRules")) {
+      b.shadowRules(strings(m.get("shadowRules")));
+    }
     if (m.containsKey("attributes")) {
       Map<String, Object> attrs = new LinkedHashMap<>();
       for (KeyValue kv : (List<KeyValue>) m.get("attributes").getValue()) {

@@ -25,12 +25,14 @@ import java.util.Objects;
  * @param clock the clock of {@code ts} and of the checkpoint interval (never of seq or order)
  * @param resumeFrom the head to continue, or {@code null}: then a sink that resumes an existing file
  *     (the JSON Lines sink) supplies the head, or the chain starts at genesis
+ * @param instance the guard instance id each run's {@code audit.opened} record names, or {@code null}
+ *     for none (a pipeline used without a guard)
  * @since 0.1.0
  */
 public record AuditConfig(List<AuditSink> sinks, int queueCapacity, AuditOverflow overflow,
                           Duration overflowWait, Duration closeTimeout, CheckpointSigner signer,
                           long checkpointEveryEvents, Duration checkpointInterval, Clock clock,
-                          ChainHead resumeFrom) {
+                          ChainHead resumeFrom, String instance) {
   /** Default queue capacity. */
   public static final int DEFAULT_QUEUE_CAPACITY = 65_536;
   /**
@@ -94,7 +96,19 @@ public record AuditConfig(List<AuditSink> sinks, int queueCapacity, AuditOverflo
                      Duration overflowWait, Duration closeTimeout, CheckpointSigner signer,
                      long checkpointEveryEvents, Duration checkpointInterval, Clock clock) {
     this(sinks, queueCapacity, overflow, overflowWait, closeTimeout, signer, checkpointEveryEvents,
-        checkpointInterval, clock, null);
+        checkpointInterval, clock, null, null);
+  }
+
+  /**
+   * The constructor of 0.1.0's components, without {@code instance}.
+   *
+   * @since 0.2.0
+   */
+  public AuditConfig(List<AuditSink> sinks, int queueCapacity, AuditOverflow overflow,
+                     Duration overflowWait, Duration closeTimeout, CheckpointSigner signer,
+                     long checkpointEveryEvents, Duration checkpointInterval, Clock clock, ChainHead resumeFrom) {
+    this(sinks, queueCapacity, overflow, overflowWait, closeTimeout, signer, checkpointEveryEvents,
+        checkpointInterval, clock, resumeFrom, null);
   }
 
   private static void requireNonNegative(String name, Duration d) {
@@ -108,42 +122,52 @@ public record AuditConfig(List<AuditSink> sinks, int queueCapacity, AuditOverflo
   public static AuditConfig defaults(List<AuditSink> sinks) {
     return new AuditConfig(sinks, DEFAULT_QUEUE_CAPACITY, DEFAULT_OVERFLOW, DEFAULT_OVERFLOW_WAIT,
         DEFAULT_CLOSE_TIMEOUT, null, DEFAULT_CHECKPOINT_EVENTS, DEFAULT_CHECKPOINT_INTERVAL, Clock.systemUTC(),
-        null);
+        null, null);
   }
 
   /** A copy with another queue capacity. */
   public AuditConfig withQueueCapacity(int capacity) {
     return new AuditConfig(sinks, capacity, overflow, overflowWait, closeTimeout, signer,
-        checkpointEveryEvents, checkpointInterval, clock, resumeFrom);
+        checkpointEveryEvents, checkpointInterval, clock, resumeFrom, instance);
   }
 
   /** A copy with another overflow behaviour and wait. */
   public AuditConfig withOverflow(AuditOverflow mode, Duration wait) {
     return new AuditConfig(sinks, queueCapacity, mode, wait, closeTimeout, signer,
-        checkpointEveryEvents, checkpointInterval, clock, resumeFrom);
+        checkpointEveryEvents, checkpointInterval, clock, resumeFrom, instance);
   }
 
   /** A copy with another close timeout. */
   public AuditConfig withCloseTimeout(Duration timeout) {
     return new AuditConfig(sinks, queueCapacity, overflow, overflowWait, timeout, signer,
-        checkpointEveryEvents, checkpointInterval, clock, resumeFrom);
+        checkpointEveryEvents, checkpointInterval, clock, resumeFrom, instance);
   }
 
   /** A copy with checkpoints signed by {@code signer}. */
   public AuditConfig withCheckpoints(CheckpointSigner checkpointSigner, long everyEvents, Duration interval) {
     return new AuditConfig(sinks, queueCapacity, overflow, overflowWait, closeTimeout, checkpointSigner,
-        everyEvents, interval, clock, resumeFrom);
+        everyEvents, interval, clock, resumeFrom, instance);
   }
 
   /** A copy with another clock. */
   public AuditConfig withClock(Clock c) {
     return new AuditConfig(sinks, queueCapacity, overflow, overflowWait, closeTimeout, signer,
-        checkpointEveryEvents, checkpointInterval, c, resumeFrom);
+        checkpointEveryEvents, checkpointInterval, c, resumeFrom, instance);
   }
 
   /** A copy that continues the chain from {@code head}. */
   public AuditConfig withResumeFrom(ChainHead head) {
     return new AuditConfig(sinks, queueCapacity, overflow, overflowWait, closeTimeout, signer,
-        checkpointEveryEvents, checkpointInterval, clock, head);
+        checkpointEveryEvents, checkpointInterval, clock, head, instance);
+  }
+
+  /**
+   * A copy whose runs name guard instance {@code id} in their opening record.
+   *
+   * @since 0.2.0
+   */
+  public AuditConfig withInstance(String id) {
+    return new AuditConfig(sinks, queueCapacity, overflow, overflowWait, closeTimeout, signer,
+        checkpointEveryEvents, checkpointInterval, clock, resumeFrom, id);
   }
 }

@@ -15,11 +15,11 @@ import java.util.Map;
  * <p><b>Canonical bytes.</b> A UTF-8 JSON object without insignificant white space whose members
  * appear in this fixed order: {@code v, seq, id, ts, type, agent, onBehalfOf, task, credential, tool,
  * action, risk, attributes, decision, code, reasons, policies, policyVersion, outcome, error,
- * durationMicros, count, signature, keyId, jwks, traceId, spanId, shadowDecision, shadowCode,
- * shadowPolicies, shadowVersion, shadowRules, parent, prev}. Members whose value is {@code null} and
- * {@code attributes}, {@code reasons}, {@code policies}, {@code shadowPolicies}, {@code shadowRules}
- * when empty are omitted (so records without the newer members keep the bytes, and hashes, they had
- * before those members existed). Attribute members keep
+ * durationMicros, count, signature, keyId, jwks, instance, traceId, spanId, shadowDecision,
+ * shadowCode, shadowPolicies, shadowVersion, shadowRules, parent, prev}. Members whose value is
+ * {@code null} and {@code attributes}, {@code reasons}, {@code policies}, {@code shadowPolicies},
+ * {@code shadowRules} when empty are omitted (so records without the newer members keep the bytes,
+ * and hashes, they had before those members existed). Attribute members keep
  * sorted by key (by UTF-16 code units, {@link String#compareTo}), whatever the map's order. Strings escape {@code "} and {@code \} with a backslash and write every
  * character below U+0020, U+007F, U+0085, U+2028 and U+2029 as a lower-case {@code \}{@code uXXXX} escape; an unpaired
  * surrogate (not valid Unicode text) becomes U+FFFD; everything else is written as UTF-8. Longs (and ints, shorts, bytes)
@@ -83,6 +83,7 @@ public final class AuditJson {
     str(out, ",\"signature\":", e.signature());
     str(out, ",\"keyId\":", e.keyId());
     str(out, ",\"jwks\":", e.jwks());
+    str(out, ",\"instance\":", e.instance());
     str(out, ",\"traceId\":", e.traceId());
     str(out, ",\"spanId\":", e.spanId());
     str(out, ",\"shadowDecision\":", e.shadowDecision());

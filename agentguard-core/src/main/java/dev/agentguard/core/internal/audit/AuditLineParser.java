@@ -91,6 +91,7 @@ public final class AuditLineParser {
           case "outcome": case "error": case "signature": case "keyId": case "jwks":
           case "traceId": case "spanId":
           case "shadowDecision": case "shadowCode": case "shadowVersion":
+          case "instance":
             pending.put(name, string(p, name, t));
             break;
           case "durationMicros": case "count":
@@ -156,6 +157,7 @@ public final class AuditLineParser {
         case "shadowVersion": b.shadowVersion((String) val); break;
         case "shadowPolicies": b.shadowPolicies((List<String>) val); break;
         case "shadowRules": b.shadowRules((List<String>) val); break;
+        case "instance": b.instance((String) val); break;
         case "durationMicros": b.durationMicros((Long) val); break;
         case "count": b.count((Long) val); break;
         case "reasons": b.reasons((List<String>) val); break;

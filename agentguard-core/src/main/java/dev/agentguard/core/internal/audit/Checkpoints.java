@@ -35,9 +35,12 @@ final class Checkpoints {
     this.lastMillis = config.clock().millis();
   }
 
-  /** The opening record: with the signer's key id and public JWK set when there is a signer. */
+  /**
+   * The opening record: with the guard instance id when configured, and the signer's key id and
+   * public JWK set when there is a signer.
+   */
   AuditEvent.Builder opening() {
-    AuditEvent.Builder b = AuditEvent.builder(AuditEvent.AUDIT_OPENED);
+    AuditEvent.Builder b = AuditEvent.builder(AuditEvent.AUDIT_OPENED).instance(config.instance());
     CheckpointSigner signer = config.signer();
     if (signer != null) {
       try {

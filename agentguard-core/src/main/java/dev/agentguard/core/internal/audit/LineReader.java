@@ -13,7 +13,7 @@ import java.nio.file.Path;
  *
  * @since 0.1.0
  */
-public final class LineReader implements Closeable {
+public final class LineReader implements Lines, Closeable {
   private final InputStream in;
   private final ByteBuf line = new ByteBuf(4096);
   private boolean newline;
@@ -35,6 +35,7 @@ public final class LineReader implements Closeable {
    * @return {@code false} at the end of the file
    * @throws IOException on read errors
    */
+  @Override
   public boolean next() throws IOException {
     line.reset();
     newline = false;
@@ -60,26 +61,31 @@ public final class LineReader implements Closeable {
   }
 
   /** The current line's bytes (without the newline); valid until the next call. */
+  @Override
   public byte[] bytes() {
     return line.array();
   }
 
   /** The current line's length. */
+  @Override
   public int length() {
     return line.length();
   }
 
   /** Whether the current line ended with a newline. */
+  @Override
   public boolean hadNewline() {
     return newline;
   }
 
   /** Whether the current line exceeded the bound (its bytes are then cut off). */
+  @Override
   public boolean tooLong() {
     return tooLong;
   }
 
   /** 1-based number of the current line. */
+  @Override
   public long number() {
     return number;
   }

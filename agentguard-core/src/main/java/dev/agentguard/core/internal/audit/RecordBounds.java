@@ -41,7 +41,7 @@ import java.util.TreeMap;
  *       policies by one such marker each, which bounds every line well below the limit.
  * </ul>
  *
- * <p>{@code signature}, {@code keyId} and {@code jwks} belong to the pipeline's own records and are
+ * <p>{@code signature}, {@code keyId}, {@code jwks} and {@code instance} belong to the pipeline's own records and are
  * cleared on any other. Not thread-safe (reuses a buffer); the writer thread owns one.
  *
  * @since 0.2.0
@@ -78,7 +78,8 @@ public final class RecordBounds {
     List<String> shadowPolicies = texts(draft.shadowPolicies());
     List<String> shadowRules = texts(draft.shadowRules());
     boolean foreignSignature = !type.pipelineOwn()
-        && (draft.signature() != null || draft.keyId() != null || draft.jwks() != null);
+        && (draft.signature() != null || draft.keyId() != null || draft.jwks() != null
+            || draft.instance() != null);
     boolean same = attrs == draft.attributes() && reasons == draft.reasons() && policies == draft.policies()
         && !foreignSignature
         && fits(draft.agent()) && fits(draft.onBehalfOf()) && fits(draft.task()) && fits(draft.credential())
@@ -99,7 +100,7 @@ public final class RecordBounds {
         .shadowDecision(text(draft.shadowDecision())).shadowCode(text(draft.shadowCode()))
         .shadowPolicies(shadowPolicies).shadowVersion(text(draft.shadowVersion())).shadowRules(shadowRules);
     if (!foreignSignature) {
-      b.signature(draft.signature()).keyId(draft.keyId()).jwks(draft.jwks());
+      b.signature(draft.signature()).keyId(draft.keyId()).jwks(draft.jwks()).instance(draft.instance());
     }
     return b;
   }

@@ -2,6 +2,7 @@ package dev.agentguard.core.internal.audit;
 
 import dev.agentguard.AuditEvent;
 import dev.agentguard.AuditSink;
+import dev.agentguard.core.spi.AuditLineSink;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +36,7 @@ final class SinkFanout {
   }
 
   private final AuditSink[] sinks;
-  private final EncodedAuditSink[] encoded;
+  private final AuditLineSink[] encoded;
   private final boolean[] failing;
   private final boolean[] abandoned;
   private final long[] missed;
@@ -45,10 +46,10 @@ final class SinkFanout {
 
   SinkFanout(List<AuditSink> sinks) {
     this.sinks = sinks.toArray(new AuditSink[0]);
-    this.encoded = new EncodedAuditSink[this.sinks.length];
+    this.encoded = new AuditLineSink[this.sinks.length];
     for (int i = 0; i < this.sinks.length; i++) {
-      if (this.sinks[i] instanceof EncodedAuditSink) {
-        encoded[i] = (EncodedAuditSink) this.sinks[i];
+      if (this.sinks[i] instanceof AuditLineSink) {
+        encoded[i] = (AuditLineSink) this.sinks[i];
       }
     }
     this.failing = new boolean[this.sinks.length];

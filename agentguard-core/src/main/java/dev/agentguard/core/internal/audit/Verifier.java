@@ -17,9 +17,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
- * Verifies audit files: strict parsing, seq continuity, the hash chain (through
+ * Verifies audit files, or audit lines taken from elsewhere: strict parsing, seq continuity, the hash chain (through
  * {@link ChainSealer#hashOf}), signed records and how each run of the pipeline began and ended.
  * Stops at the first problem.
  *
@@ -66,6 +67,22 @@ public final class Verifier {
    * @return the report; never throws for bad input
    */
   public static VerificationReport verify(String trustedPublicJwks, List<Path> files) {
+    return start(trustedPublicJwks, v -> v.run(files));
+  }
+
+  /**
+   * Verifies {@code lines} as one chain, one record per element (see {@link TextLines}); problems
+   * name the element as {@code record <n>} (1-based).
+   *
+   * @param trustedPublicJwks as for {@link #verify(String, List)}
+   * @return the report; never throws for bad input
+   * @since 0.2.0
+   */
+  public static VerificationReport verifyLines(String trustedPublicJwks, Iterable<String> lines) {
+    return start(trustedPublicJwks, v -> v.runLines(lines));
+  }
+
+  private static VerificationReport start(String trustedPublicJwks, Function<Verifier, VerificationReport> body) {
     Map<String, Ed25519.PublicKey> keys = null;
     if (trustedPublicJwks != null) {
       try {
@@ -75,48 +92,26 @@ public final class Verifier {
             "trusted key set is not a usable Ed25519 JWK set: " + e.getMessage());
       }
     }
-    return new Verifier(keys).run(files);
+    return body.apply(new Verifier(keys));
+  }
+
+  private VerificationReport runLines(Iterable<String> lines) {
+    try {
+      VerificationReport bad = lines(new TextLines(lines), "record", true);
+      return bad != null ? bad : report(Kind.NONE, "none", -1);
+    } catch (IOException | RuntimeException ex) {
+      return fail(Kind.IO_ERROR, "cannot read the records: " + ex.getClass().getSimpleName()
+          + (ex.getMessage() == null ? "" : " " + ex.getMessage()));
+    }
   }
 
   private VerificationReport run(List<Path> files) {
     for (int f = 0; f < files.size(); f++) {
       Path file = files.get(f);
-      boolean lastFile = f == files.size() - 1;
       try (LineReader r = new LineReader(file)) {
-        boolean more = r.next();
-        while (more) {
-          long lineNo = r.number();
-          boolean newline = r.hadNewline();
-          boolean tooLong = r.tooLong();
-          byte[] bytes = Arrays.copyOf(r.bytes(), r.length());
-          more = r.next();
-          String where = " (" + file.getFileName() + " line " + lineNo + ")";
-          if (!newline) {
-            return fail(lastFile && !more ? Kind.TORN_LAST_LINE : Kind.TORN_LINE,
-                "incomplete line without newline" + where);
-          }
-          if (tooLong) {
-            return fail(Kind.LINE_TOO_LONG, "line longer than " + RecordBounds.MAX_LINE_BYTES + " bytes" + where);
-          }
-          AuditEvent e;
-          try {
-            e = AuditLineParser.parse(bytes, 0, bytes.length);
-          } catch (IllegalArgumentException ex) {
-            return fail(lastFile && !more ? Kind.TORN_LAST_LINE : Kind.MALFORMED_LINE,
-                "unparseable line: " + ex.getMessage() + where);
-          }
-          AuditEvent next = null;
-          if (more && expected >= 0 && e.seq() > expected && r.hadNewline() && !r.tooLong()) {
-            try {
-              next = AuditLineParser.parse(r.bytes(), 0, r.length());
-            } catch (IllegalArgumentException ignored) {
-              next = null;
-            }
-          }
-          VerificationReport bad = check(e, next, where);
-          if (bad != null) {
-            return bad;
-          }
+        VerificationReport bad = lines(r, file.getFileName() + " line", f == files.size() - 1);
+        if (bad != null) {
+          return bad;
         }
       } catch (IOException | RuntimeException ex) {
         return fail(Kind.IO_ERROR, "cannot read " + file + ": " + ex.getClass().getSimpleName()
@@ -124,6 +119,46 @@ public final class Verifier {
       }
     }
     return report(Kind.NONE, "none", -1);
+  }
+
+  /** Checks every line of {@code r}; the first problem's report, or {@code null} when all verified. */
+  private VerificationReport lines(Lines r, String label, boolean lastSource) throws IOException {
+    boolean more = r.next();
+    while (more) {
+      long lineNo = r.number();
+      boolean newline = r.hadNewline();
+      boolean tooLong = r.tooLong();
+      byte[] bytes = Arrays.copyOf(r.bytes(), r.length());
+      more = r.next();
+      String where = " (" + label + " " + lineNo + ")";
+      if (!newline) {
+        return fail(lastSource && !more ? Kind.TORN_LAST_LINE : Kind.TORN_LINE,
+            "incomplete line without newline" + where);
+      }
+      if (tooLong) {
+        return fail(Kind.LINE_TOO_LONG, "line longer than " + RecordBounds.MAX_LINE_BYTES + " bytes" + where);
+      }
+      AuditEvent e;
+      try {
+        e = AuditLineParser.parse(bytes, 0, bytes.length);
+      } catch (IllegalArgumentException ex) {
+        return fail(lastSource && !more && r instanceof LineReader ? Kind.TORN_LAST_LINE : Kind.MALFORMED_LINE,
+            "unparseable line: " + ex.getMessage() + where);
+      }
+      AuditEvent next = null;
+      if (more && expected >= 0 && e.seq() > expected && r.hadNewline() && !r.tooLong()) {
+        try {
+          next = AuditLineParser.parse(r.bytes(), 0, r.length());
+        } catch (IllegalArgumentException ignored) {
+          next = null;
+        }
+      }
+      VerificationReport bad = check(e, next, where);
+      if (bad != null) {
+        return bad;
+      }
+    }
+    return null;
   }
 
   private VerificationReport check(AuditEvent e, AuditEvent next, String where) {
@@ -190,6 +225,9 @@ public final class Verifier {
     }
     if (type != EventType.AUDIT_OPENED && e.jwks() != null) {
       return "carries a key set but is not an opening record";
+    }
+    if (type != EventType.AUDIT_OPENED && e.instance() != null) {
+      return "carries an instance but is not an opening record";
     }
     return switch (type) {
       case AUDIT_OPENED -> opened(e);

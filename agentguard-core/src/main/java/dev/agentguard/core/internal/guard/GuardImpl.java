@@ -104,7 +104,7 @@ public final class GuardImpl implements AgentGuard {
     List<AuditSink> sinks = config.sinks().isEmpty() ? List.of(AuditSinks.slf4j()) : config.sinks();
     this.audit = AuditPipeline.start(new AuditConfig(sinks, config.auditQueueCapacity(), config.auditOverflow(),
         config.auditOverflowWait(), config.auditCloseTimeout(), CheckpointSigner.of(key), config.checkpointEvents(),
-        config.checkpointInterval(), clock));
+        config.checkpointInterval(), clock).withInstance(config.instanceId()));
     this.revocationDesk = new RevocationDesk(revocations, audit, clock, VERIFY_LEEWAY, config.maxTtl(), liveTasks);
     this.verifier = CredentialVerifier.builder()
         .key(config.signingKey())
