@@ -130,7 +130,7 @@ public final class RedisFleet implements AutoCloseable {
     });
     try {
       subscription.sync().subscribe(keys.channel());
-      store.resync();
+      firstSync(System.nanoTime() + b.connectTimeout().toNanos());
       store.sendHeartbeat();
     } catch (RuntimeException e) {
       close();
@@ -139,6 +139,26 @@ public final class RedisFleet implements AutoCloseable {
     }
     long tick = b.heartbeatInterval.toMillis();
     worker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Resynchronises until the subscription Lettuce reports (its callback may arrive after
+   * {@code subscribe} returned, and then marks the view unsynced again) is the one the mirror was
+   * read under, so a guard built on this fleet does not start with a stale view.
+   *
+   * @throws RedisFleetException if that does not happen before {@code deadlineNanos}
+   */
+  private void firstSync(long deadlineNanos) {
+    while (store.subscriptions() == 0 || store.needsResync()) {
+      if (System.nanoTime() - deadlineNanos > 0) {
+        throw new RedisFleetException("the subscription to " + describe + " was not confirmed in time", null);
+      }
+      if (store.subscriptions() == 0) {
+        Thread.onSpinWait();
+      } else {
+        store.resync();
+      }
+    }
   }
 
   /** Starts building a fleet connection. */

@@ -204,7 +204,7 @@ class RedisAclSecretBrokerTest {
       assertEquals(DenyCode.SECRET_UNAVAILABLE, e.code());
       assertTrue(uses.isEmpty()); // the body never ran
     } finally {
-      redis.start();
+      redis.restart();
     }
   }
 
