@@ -2,10 +2,11 @@ package dev.agentguard.benchmarks;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Proves that an engine returns the {@link ReferenceEvaluator reference} decision on the three
- * fixed requests and on a set of random ones. Benchmarks run it in their setup and refuse to time
+ * fixed requests and on a set of random ones, with the request prepared and built per call. Benchmarks run it in their setup and refuse to time
  * an engine that disagrees; the module's unit test runs it in the normal build.
  *
  * @since 0.1.0
@@ -37,21 +38,27 @@ public final class CrossCheck {
         }
         expectedFixed++;
       }
-      boolean actual;
-      try {
-        actual = engine.prepare(request).getAsBoolean();
-      } catch (RuntimeException e) {
-        problems.add(request + " -> " + e);
-        continue;
-      }
-      if (actual != expected) {
-        problems.add(request + " -> " + actual + ", reference " + expected);
-      }
+      check(problems, request, "prepared", () -> engine.prepare(request).getAsBoolean(), expected);
+      check(problems, request, "per-call", () -> engine.perCall(request).getAsBoolean(), expected);
     }
     if (!problems.isEmpty()) {
       throw new IllegalStateException(engine.name() + " disagrees with the reference at N="
-          + scenario.size() + " on " + problems.size() + " of " + requests.size()
-          + " requests, first: " + problems.subList(0, Math.min(5, problems.size())));
+          + scenario.size() + " in " + problems.size() + " checks of " + requests.size()
+          + " requests (each prepared and built per call), first: " + problems.subList(0, Math.min(5, problems.size())));
+    }
+  }
+
+  private static void check(List<String> problems, Scenario.Request request, String mode,
+      BooleanSupplier decision, boolean expected) {
+    boolean actual;
+    try {
+      actual = decision.getAsBoolean();
+    } catch (RuntimeException e) {
+      problems.add(request + " (" + mode + ") -> " + e);
+      return;
+    }
+    if (actual != expected) {
+      problems.add(request + " (" + mode + ") -> " + actual + ", reference " + expected);
     }
   }
 }
