@@ -19,7 +19,6 @@ final class CompiledRule {
   final boolean expires;
   final long expiresAt;
   final Decision decision;
-  final String version;
 
   CompiledRule(Rule rule, String version) {
     this.rule = rule;
@@ -27,7 +26,6 @@ final class CompiledRule {
     this.cond = rule.cond;
     this.expires = rule.expires != null;
     this.expiresAt = rule.expiresAtMillis;
-    this.version = version;
     this.decision = rule.forbid
         ? Decision.deny(DenyCode.FORBIDDEN, List.of("forbidden by " + rule.id), List.of(rule.id), version)
         : Decision.allow(List.of("permitted by " + rule.id), List.of(rule.id), version);
@@ -71,7 +69,7 @@ final class CompiledRule {
   /** The deny of a forbid whose condition errored. */
   Decision forbidError(String why) {
     return Decision.deny(DenyCode.EVALUATION_ERROR, List.of("forbid " + id + " could not be evaluated: " + why),
-        List.of(id), version);
+        List.of(id), decision.policyVersion());
   }
 
   /** The reason listed for a permit whose condition errored. */

@@ -5,16 +5,18 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One parsed and compiled rule of a policy document. Immutable and thread-safe.
+ * One parsed and compiled rule of a policy document. What rules repeat (pattern lists and their
+ * globs, condition texts and trees) is shared between them, not copied per rule. Immutable and
+ * thread-safe.
  */
 final class Rule {
   final String id;
   final String description; // nullable
   final boolean forbid;
-  final List<String> agents; // null = any agent
-  final Glob[] agentGlobs; // null = any agent
-  final List<String> tools;
-  final Glob[] toolGlobs;
+  final List<String> agents; // null = any agent; shared between rules naming the same patterns
+  final Glob[] agentGlobs; // null = any agent; shared, never written
+  final List<String> tools; // shared between rules naming the same patterns
+  final Glob[] toolGlobs; // shared, never written
   final String when; // nullable
   final Expr.Cond cond;
   final Instant expires; // nullable
@@ -25,10 +27,12 @@ final class Rule {
     this.id = id;
     this.description = description;
     this.forbid = forbid;
-    this.agents = agents == null ? null : List.copyOf(agents);
-    this.agentGlobs = agents == null ? null : agents.stream().map(Glob::compile).toArray(Glob[]::new);
-    this.tools = List.copyOf(tools);
-    this.toolGlobs = tools.stream().map(Glob::compile).toArray(Glob[]::new);
+    GlobList a = agents == null ? null : GlobList.of(agents); // shared when the reader interned it
+    GlobList t = GlobList.of(tools);
+    this.agents = a;
+    this.agentGlobs = a == null ? null : a.globs;
+    this.tools = t;
+    this.toolGlobs = t.globs;
     this.when = when;
     this.cond = cond == null ? Logic.Const.TRUE_C : cond;
     this.expires = expires;
