@@ -47,14 +47,13 @@ public final class ToolRequest {
   private final Risk risk;
   private final Sensitivity sensitivity;
   /**
-   * The attributes: up to {@link Builder#SMALL} keys and values side by side ({@code k0, v0, k1, v1,
-   * ...}, {@code size} pairs), never written after construction; null for a large request.
+   * The attributes, never written after construction: up to {@link Builder#SMALL} keys and values
+   * side by side ({@code k0, v0, k1, v1, ...}, {@code size} pairs); for a large request
+   * ({@code size == -1}) one element, the immutable hash map of its attributes.
    */
   private final Object[] pairs;
   private final int size;
-  /** A large request's attributes, as a hash map; null for a small one. */
-  private final Map<String, Object> large;
-  /** The {@link #attributes()} view of {@link #pairs}, made on first use. */
+  /** The {@link #attributes()} view of a small request's {@link #pairs}, made on first use. */
   private Map<String, Object> view;
 
   private ToolRequest(Builder b) {
@@ -63,13 +62,11 @@ public final class ToolRequest {
     this.risk = b.risk;
     this.sensitivity = b.sensitivity;
     if (b.large != null) {
-      this.pairs = null;
-      this.size = b.large.size();
-      this.large = Map.copyOf(b.large);
+      this.pairs = new Object[] {Map.copyOf(b.large)};
+      this.size = -1;
     } else {
       this.pairs = b.share();
       this.size = b.size;
-      this.large = null;
     }
   }
 
@@ -86,8 +83,8 @@ public final class ToolRequest {
   /** A builder that starts as a copy of this request. */
   public Builder toBuilder() {
     Builder b = new Builder(tool).action(action).risk(risk).sensitivity(sensitivity);
-    if (large != null) {
-      b.large = new HashMap<>(large);
+    if (size < 0) {
+      b.large = new HashMap<>(large());
     } else {
       b.pairs = pairs;
       b.size = size;
@@ -127,8 +124,8 @@ public final class ToolRequest {
 
   /** All attributes, unmodifiable, keyed by path. */
   public Map<String, Object> attributes() {
-    if (large != null) {
-      return large;
+    if (size < 0) {
+      return large();
     }
     Map<String, Object> v = view;
     if (v == null) {
@@ -145,11 +142,16 @@ public final class ToolRequest {
    */
   public Object attribute(String path) {
     Objects.requireNonNull(path, "path");
-    if (large != null) {
-      return large.get(path);
+    if (size < 0) {
+      return large().get(path);
     }
     int i = indexOf(pairs, size, path);
     return i < 0 ? null : pairs[i + 1];
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> large() {
+    return (Map<String, Object>) pairs[0];
   }
 
   /** The index of {@code key} in {@code pairs} (an even index), or -1; a null key is never found. */
@@ -158,14 +160,8 @@ public final class ToolRequest {
       return -1;
     }
     for (int i = 0; i < 2 * size; i += 2) {
-      if (pairs[i] == key) {
-        return i;
-      }
-    }
-    int h = key.hashCode(); // cached by String
-    for (int i = 0; i < 2 * size; i += 2) {
       Object k = pairs[i];
-      if (k.hashCode() == h && k.equals(key)) {
+      if (k == key || k.equals(key)) { // keys are Strings: equals is an intrinsic, quick on a length mismatch
         return i;
       }
     }
@@ -285,6 +281,8 @@ public final class ToolRequest {
   public static final class Builder {
     /** Most attributes kept as a flat array of pairs; beyond that the builder switches to a hash map. */
     static final int SMALL = 8;
+    /** Pairs room is made for at first. */
+    private static final int INITIAL = 4;
 
     private final String tool;
     private String action = "invoke";
@@ -339,18 +337,23 @@ public final class ToolRequest {
         remove(path);
         return this;
       }
-      Object frozen = AttributeValues.freeze(path, value);
+      // strings, the common case, need no freezing; everything else is copied out of line
+      Object frozen = value instanceof String ? value : AttributeValues.freeze(path, value);
       if (frozen instanceof String && path.equals("resource.sensitivity")) {
-        try {
-          frozen = Sensitivity.fromWireName((String) frozen);
-        } catch (IllegalArgumentException e) {
-          // the value may be a secret (a redacted argument): name the path and the choices, not the value
-          throw new IllegalArgumentException("attribute 'resource.sensitivity' is not a sensitivity name;"
-              + " expected one of public, internal, confidential, restricted");
-        }
+        frozen = sensitivityNamed((String) frozen);
       }
       put(path, frozen);
       return this;
+    }
+
+    private static Sensitivity sensitivityNamed(String name) {
+      try {
+        return Sensitivity.fromWireName(name);
+      } catch (IllegalArgumentException e) {
+        // the value may be a secret (a redacted argument): name the path and the choices, not the value
+        throw new IllegalArgumentException("attribute 'resource.sensitivity' is not a sensitivity name;"
+            + " expected one of public, internal, confidential, restricted");
+      }
     }
 
     /** Builds the request, deriving {@code destination.scheme/host/port} from {@code destination.url}. */
@@ -379,7 +382,27 @@ public final class ToolRequest {
       return i < 0 ? null : pairs[i + 1];
     }
 
+    /**
+     * Sets {@code path}. Kept small so that it inlines into {@link #attribute} and a builder used in
+     * one expression is never allocated (the JIT's escape analysis); rarer cases go to {@link #putSlow}.
+     */
     private void put(String path, Object value) {
+      Object[] p = pairs;
+      int n = size;
+      if (large == null && !shared && n < INITIAL && indexOf(p, n, path) < 0) {
+        if (p == null) {
+          p = new Object[2 * INITIAL];
+        }
+        p[2 * n] = path;
+        p[2 * n + 1] = value;
+        pairs = p;
+        size = n + 1;
+        return;
+      }
+      putSlow(path, value);
+    }
+
+    private void putSlow(String path, Object value) {
       if (large != null) {
         large.put(path, value);
         return;
@@ -428,7 +451,7 @@ public final class ToolRequest {
       Object[] p = pairs;
       int need = 2 * (size + extra);
       if (p == null) {
-        p = new Object[Math.max(need, 4)];
+        p = new Object[Math.max(need, 2 * INITIAL)];
       } else if (shared || p.length < need) {
         p = java.util.Arrays.copyOf(p, Math.max(need, shared ? p.length : 2 * p.length));
       }

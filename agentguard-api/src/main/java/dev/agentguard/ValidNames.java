@@ -1,7 +1,5 @@
 package dev.agentguard;
 
-import java.util.concurrent.atomic.AtomicReferenceArray;
-
 /**
  * A fixed-size, direct-mapped memo of strings that already passed a validation, so a name an
  * application uses on every call (an attribute path, a tool name) is checked once, not per call.
@@ -12,11 +10,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * the caller has just validated are {@link #remember remembered}; a hit returns only for a string
  * equal to one that passed. Longer strings than {@code maxLength} are never kept.
  *
- * <p>Thread-safe and lock-free: a slot holds an immutable {@link String}, and a race between two
- * writers leaves one of two valid strings in the slot.
+ * <p>Thread-safe and lock-free: slots are plain array elements holding immutable {@link String}s
+ * (safe to read through a data race, as their fields are final); a reader that sees a stale slot
+ * merely validates again, and a race between two writers leaves one of two valid strings. Plain
+ * reads keep the lookup small enough for the JIT to inline into the request builder.
  */
 final class ValidNames {
-  private final AtomicReferenceArray<String> slots;
+  private final String[] slots;
   private final int mask;
   private final int maxLength;
 
@@ -28,21 +28,21 @@ final class ValidNames {
     if (Integer.bitCount(size) != 1) {
       throw new IllegalArgumentException("size must be a power of two: " + size);
     }
-    this.slots = new AtomicReferenceArray<>(size);
+    this.slots = new String[size];
     this.mask = size - 1;
     this.maxLength = maxLength;
   }
 
   /** Whether {@code s} (not null) equals a string that was remembered and is still in its slot. */
   boolean contains(String s) {
-    String c = slots.getAcquire(index(s));
+    String c = slots[index(s)];
     return c == s || (c != null && c.equals(s));
   }
 
   /** Remembers {@code s}, which the caller has just validated. */
   void remember(String s) {
     if (s.length() <= maxLength) {
-      slots.setRelease(index(s), s);
+      slots[index(s)] = s;
     }
   }
 

@@ -73,8 +73,8 @@ public final class CompiledPolicySet implements PolicySet {
       all.add(e);
       boolean glob = false;
       Set<String> seen = new java.util.HashSet<>();
-      for (int i = 0; i < r.toolGlobs.length; i++) {
-        if (r.toolGlobs[i].isLiteral()) {
+      for (int i = 0; i < r.tools.globs.length; i++) {
+        if (r.tools.globs[i].isLiteral()) {
           if (seen.add(r.tools.get(i))) {
             exactTool.computeIfAbsent(r.tools.get(i), k -> new ArrayList<>()).add(e);
           }

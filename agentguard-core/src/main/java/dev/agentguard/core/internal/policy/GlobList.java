@@ -14,12 +14,10 @@ import java.util.RandomAccess;
  * <p>Immutable and thread-safe.
  */
 final class GlobList extends AbstractList<String> implements RandomAccess {
-  private final String[] patterns;
-  /** The compiled patterns, index for index; read by the matchers, never written. */
+  /** The compiled patterns, whose {@link Glob#pattern()}s are the elements; never written. */
   final Glob[] globs;
 
-  private GlobList(String[] patterns, Glob[] globs) {
-    this.patterns = patterns;
+  private GlobList(Glob[] globs) {
     this.globs = globs;
   }
 
@@ -33,30 +31,25 @@ final class GlobList extends AbstractList<String> implements RandomAccess {
     if (patterns instanceof GlobList) {
       return (GlobList) patterns;
     }
-    String[] p = patterns.toArray(new String[0]);
-    Glob[] g = new Glob[p.length];
-    for (int i = 0; i < p.length; i++) {
-      g[i] = Glob.compile(p[i]);
+    Glob[] g = new Glob[patterns.size()];
+    for (int i = 0; i < g.length; i++) {
+      g[i] = Glob.compile(patterns.get(i));
     }
-    return new GlobList(p, g);
+    return new GlobList(g);
   }
 
   /** A list over already compiled, shared globs (their patterns are the elements). */
   static GlobList ofGlobs(Glob[] globs) {
-    String[] p = new String[globs.length];
-    for (int i = 0; i < globs.length; i++) {
-      p[i] = globs[i].pattern();
-    }
-    return new GlobList(p, globs);
+    return new GlobList(globs);
   }
 
   @Override
   public String get(int index) {
-    return patterns[index];
+    return globs[index].pattern();
   }
 
   @Override
   public int size() {
-    return patterns.length;
+    return globs.length;
   }
 }

@@ -13,30 +13,27 @@ final class Rule {
   final String id;
   final String description; // nullable
   final boolean forbid;
-  final List<String> agents; // null = any agent; shared between rules naming the same patterns
-  final Glob[] agentGlobs; // null = any agent; shared, never written
-  final List<String> tools; // shared between rules naming the same patterns
-  final Glob[] toolGlobs; // shared, never written
+  final GlobList agents; // null = any agent; shared between rules naming the same patterns
+  final GlobList tools; // shared between rules naming the same patterns
   final String when; // nullable
   final Expr.Cond cond;
   final Instant expires; // nullable
-  final long expiresAtMillis;
 
   Rule(String id, String description, boolean forbid, List<String> agents, List<String> tools,
       String when, Expr.Cond cond, Instant expires) {
     this.id = id;
     this.description = description;
     this.forbid = forbid;
-    GlobList a = agents == null ? null : GlobList.of(agents); // shared when the reader interned it
-    GlobList t = GlobList.of(tools);
-    this.agents = a;
-    this.agentGlobs = a == null ? null : a.globs;
-    this.tools = t;
-    this.toolGlobs = t.globs;
+    this.agents = agents == null ? null : GlobList.of(agents); // shared when the reader interned it
+    this.tools = GlobList.of(tools);
     this.when = when;
     this.cond = cond == null ? Logic.Const.TRUE_C : cond;
     this.expires = expires;
-    this.expiresAtMillis = expires == null ? Long.MAX_VALUE : millis(expires);
+  }
+
+  /** Whether the rule has an expiry at or before {@code now} (epoch millis). */
+  boolean expiredAt(long now) {
+    return expires != null && millis(expires) <= now; // computed, not stored: 8 bytes per rule
   }
 
   private static long millis(Instant i) {
@@ -48,13 +45,13 @@ final class Rule {
   }
 
   boolean agentMatches(String agentId) {
-    if (agentGlobs == null) {
+    if (agents == null) {
       return true;
     }
-    return Glob.anyMatches(agentGlobs, agentId);
+    return Glob.anyMatches(agents.globs, agentId);
   }
 
   boolean toolMatches(String tool) {
-    return Glob.anyMatches(toolGlobs, tool);
+    return Glob.anyMatches(tools.globs, tool);
   }
 }

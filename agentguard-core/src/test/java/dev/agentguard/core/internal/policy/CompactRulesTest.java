@@ -50,11 +50,11 @@ class CompactRulesTest {
   void rulesNamingTheSamePatternsShareOneListAndOneGlobArray() {
     List<Rule> rs = rules(DOC);
     assertSame(rs.get(0).tools, rs.get(1).tools);
-    assertSame(rs.get(0).toolGlobs, rs.get(1).toolGlobs);
+    assertSame(rs.get(0).tools.globs, rs.get(1).tools.globs);
     assertSame(rs.get(0).agents, rs.get(2).agents);
-    assertSame(rs.get(0).agentGlobs, rs.get(2).agentGlobs);
+    assertSame(rs.get(0).agents.globs, rs.get(2).agents.globs);
     assertNotSame(rs.get(0).agents, rs.get(1).agents);
-    assertSame(rs.get(0).toolGlobs[0], rs.get(1).toolGlobs[0]);
+    assertSame(rs.get(0).tools.globs[0], rs.get(1).tools.globs[0]);
     assertEquals(List.of("tickets.read", "tickets.list"), rs.get(0).tools);
   }
 
