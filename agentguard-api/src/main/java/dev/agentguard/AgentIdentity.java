@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Who an agent is: an id (typically a SPIFFE ID such as
@@ -68,6 +69,14 @@ public final class AgentIdentity {
    */
   public static final String ATTR_PROOF = "proof";
 
+  /**
+   * Recently made unverified identities without user attributes, by id: a fixed-size direct-mapped
+   * memo (a new id overwrites its slot, nothing grows), so an application that names its agent per
+   * call pays the id's validation once. Ids longer than {@link #MEMO_MAX_ID_CHARS} are not kept.
+   */
+  private static final AtomicReferenceArray<AgentIdentity> MEMO = new AtomicReferenceArray<>(256);
+  private static final int MEMO_MAX_ID_CHARS = 256;
+
   private final String id;
   private final Map<String, Object> attributes;
   private final String trustDomain;
@@ -84,7 +93,9 @@ public final class AgentIdentity {
   }
 
   /**
-   * An unverified identity with no user attributes.
+   * An unverified identity with no user attributes. Recently made identities are remembered in a
+   * small fixed-size memo, so this may return the same instance for an equal id; identities are
+   * values, compare them with {@link #equals}.
    *
    * @throws IllegalArgumentException if the id is blank, longer than {@value #MAX_ID_BYTES} bytes,
    *     contains whitespace, control, invisible, bidi or other format characters (the message names
@@ -93,7 +104,22 @@ public final class AgentIdentity {
    * @throws NullPointerException if the id is null
    */
   public static AgentIdentity of(String id) {
-    return of(id, Map.of());
+    Objects.requireNonNull(id, "id");
+    int slot = memoSlot(id);
+    AgentIdentity known = MEMO.getAcquire(slot);
+    if (known != null && known.id.equals(id)) {
+      return known; // immutable, unverified, no user attributes: the same value of(id) would build
+    }
+    AgentIdentity made = create(id, Map.of(), null);
+    if (id.length() <= MEMO_MAX_ID_CHARS) {
+      MEMO.setRelease(slot, made);
+    }
+    return made;
+  }
+
+  private static int memoSlot(String id) {
+    int h = id.hashCode();
+    return (h ^ (h >>> 16)) & (MEMO.length() - 1);
   }
 
   /**

@@ -36,18 +36,38 @@ public final class ToolRequest {
       "destination.url", List.of("destination.scheme", "destination.host", "destination.port"),
       "destination.host", List.of("destination.external"));
 
+  /** Attribute paths already validated (bounded; see {@link ValidNames}). */
+  private static final ValidNames VALID_PATHS = new ValidNames(1024, 256);
+  /** Tool names already validated (bounded). */
+  private static final ValidNames VALID_TOOLS = new ValidNames(512, 128);
+  private static final Object[] EMPTY = new Object[0];
+
   private final String tool;
   private final String action;
   private final Risk risk;
   private final Sensitivity sensitivity;
-  private final Map<String, Object> attributes;
+  /**
+   * The attributes, never written after construction: up to {@link Builder#SMALL} keys and values
+   * side by side ({@code k0, v0, k1, v1, ...}, {@code size} pairs); for a large request
+   * ({@code size == -1}) one element, the immutable hash map of its attributes.
+   */
+  private final Object[] pairs;
+  private final int size;
+  /** The {@link #attributes()} view of a small request's {@link #pairs}, made on first use. */
+  private Map<String, Object> view;
 
   private ToolRequest(Builder b) {
     this.tool = b.tool;
     this.action = b.action;
     this.risk = b.risk;
     this.sensitivity = b.sensitivity;
-    this.attributes = Map.copyOf(b.attributes);
+    if (b.large != null) {
+      this.pairs = new Object[] {Map.copyOf(b.large)};
+      this.size = -1;
+    } else {
+      this.pairs = b.share();
+      this.size = b.size;
+    }
   }
 
   /**
@@ -63,7 +83,13 @@ public final class ToolRequest {
   /** A builder that starts as a copy of this request. */
   public Builder toBuilder() {
     Builder b = new Builder(tool).action(action).risk(risk).sensitivity(sensitivity);
-    b.attributes.putAll(attributes);
+    if (size < 0) {
+      b.large = new HashMap<>(large());
+    } else {
+      b.pairs = pairs;
+      b.size = size;
+      b.shared = true; // copied on the builder's first change
+    }
     return b;
   }
 
@@ -92,18 +118,54 @@ public final class ToolRequest {
    * tool's declared sensitivity.
    */
   public Sensitivity resourceSensitivity() {
-    Object s = attributes.get("resource.sensitivity");
+    Object s = attribute("resource.sensitivity");
     return s instanceof Sensitivity ? (Sensitivity) s : sensitivity;
   }
 
   /** All attributes, unmodifiable, keyed by path. */
   public Map<String, Object> attributes() {
-    return attributes;
+    if (size < 0) {
+      return large();
+    }
+    Map<String, Object> v = view;
+    if (v == null) {
+      v = new PairMap(pairs, size); // immutable with final fields: safe to publish through a race
+      view = v;
+    }
+    return v;
   }
 
-  /** One attribute, or {@code null} when absent. */
+  /**
+   * One attribute, or {@code null} when absent.
+   *
+   * @throws NullPointerException if {@code path} is null
+   */
   public Object attribute(String path) {
-    return attributes.get(path);
+    Objects.requireNonNull(path, "path");
+    if (size < 0) {
+      return large().get(path);
+    }
+    int i = indexOf(pairs, size, path);
+    return i < 0 ? null : pairs[i + 1];
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> large() {
+    return (Map<String, Object>) pairs[0];
+  }
+
+  /** The index of {@code key} in {@code pairs} (an even index), or -1; a null key is never found. */
+  static int indexOf(Object[] pairs, int size, Object key) {
+    if (key == null) {
+      return -1;
+    }
+    for (int i = 0; i < 2 * size; i += 2) {
+      Object k = pairs[i];
+      if (k == key || k.equals(key)) { // keys are Strings: equals is an intrinsic, quick on a length mismatch
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**
@@ -128,7 +190,7 @@ public final class ToolRequest {
         }
       }
     }
-    derived.retainAll(attributes.keySet());
+    derived.retainAll(attributes().keySet());
     return Collections.unmodifiableSet(derived);
   }
 
@@ -139,23 +201,32 @@ public final class ToolRequest {
     }
     ToolRequest r = (ToolRequest) o;
     return tool.equals(r.tool) && action.equals(r.action) && risk == r.risk
-        && sensitivity == r.sensitivity && attributes.equals(r.attributes);
+        && sensitivity == r.sensitivity && attributes().equals(r.attributes());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(tool, action, risk, sensitivity, attributes);
+    return Objects.hash(tool, action, risk, sensitivity, attributes());
   }
 
   @Override
   public String toString() {
     return "ToolRequest{" + tool + " " + action + " " + risk.wireName() + "/" + sensitivity.wireName()
-        + " " + attributes.keySet() + "}";
+        + " " + attributes().keySet() + "}";
   }
 
   /** Checks a tool name: 1-128 characters of letters, digits, {@code . _ -}, not starting or ending with {@code .}. */
   static String checkToolName(String tool) {
     Objects.requireNonNull(tool, "tool");
+    if (VALID_TOOLS.contains(tool)) {
+      return tool;
+    }
+    validateToolName(tool);
+    VALID_TOOLS.remember(tool);
+    return tool;
+  }
+
+  private static void validateToolName(String tool) {
     VisibleText.requireVisible(tool, "tool name");
     if (tool.isEmpty() || tool.length() > 128 || tool.startsWith(".") || tool.endsWith(".")
         || tool.contains("..")) {
@@ -169,17 +240,27 @@ public final class ToolRequest {
         throw new IllegalArgumentException("invalid tool name '" + tool + "': character '" + c + "' not allowed");
       }
     }
-    return tool;
   }
 
   /**
    * Checks an attribute path: a root of {@code resource}, {@code destination} or {@code context},
-   * then one or more identifier segments separated by dots.
+   * then one or more identifier segments separated by dots. A path that passed once is remembered
+   * in a small fixed-size memo (it never grows), so the paths an application uses on every call
+   * are checked once.
    *
    * @throws IllegalArgumentException naming the path and what is wrong
    */
   public static String checkAttributePath(String path) {
     Objects.requireNonNull(path, "path");
+    if (VALID_PATHS.contains(path)) {
+      return path;
+    }
+    validatePath(path);
+    VALID_PATHS.remember(path);
+    return path;
+  }
+
+  private static void validatePath(String path) {
     int dot = path.indexOf('.');
     String root = dot < 0 ? path : path.substring(0, dot);
     if (!root.equals("resource") && !root.equals("destination") && !root.equals("context")) {
@@ -194,16 +275,26 @@ public final class ToolRequest {
         throw new IllegalArgumentException("attribute path '" + path + "' has an invalid segment '" + segment + "'");
       }
     }
-    return path;
   }
 
   /** Builds a {@link ToolRequest}. Not thread-safe. */
   public static final class Builder {
+    /** Most attributes kept as a flat array of pairs; beyond that the builder switches to a hash map. */
+    static final int SMALL = 8;
+    /** Pairs room is made for at first. */
+    private static final int INITIAL = 4;
+
     private final String tool;
     private String action = "invoke";
     private Risk risk = Risk.MEDIUM;
     private Sensitivity sensitivity = Sensitivity.INTERNAL;
-    private final Map<String, Object> attributes = new HashMap<>();
+    /** Keys and values side by side, {@code size} pairs; null until the first attribute. */
+    private Object[] pairs;
+    private int size;
+    /** Whether {@link #pairs} belongs to a built request too (copy before the next change). */
+    private boolean shared;
+    /** The attributes once there are more than {@link #SMALL}; then {@link #pairs} is unused. */
+    private Map<String, Object> large;
 
     private Builder(String tool) {
       this.tool = checkToolName(tool);
@@ -243,36 +334,136 @@ public final class ToolRequest {
     public Builder attribute(String path, Object value) {
       checkAttributePath(path);
       if (value == null) {
-        attributes.remove(path);
+        remove(path);
         return this;
       }
-      Object frozen = AttributeValues.freeze(path, value);
-      if (path.equals("resource.sensitivity") && frozen instanceof String) {
-        try {
-          frozen = Sensitivity.fromWireName((String) frozen);
-        } catch (IllegalArgumentException e) {
-          // the value may be a secret (a redacted argument): name the path and the choices, not the value
-          throw new IllegalArgumentException("attribute 'resource.sensitivity' is not a sensitivity name;"
-              + " expected one of public, internal, confidential, restricted");
-        }
+      // strings, the common case, need no freezing; everything else is copied out of line
+      Object frozen = value instanceof String ? value : AttributeValues.freeze(path, value);
+      if (frozen instanceof String && path.equals("resource.sensitivity")) {
+        frozen = sensitivityNamed((String) frozen);
       }
-      attributes.put(path, frozen);
+      put(path, frozen);
       return this;
+    }
+
+    private static Sensitivity sensitivityNamed(String name) {
+      try {
+        return Sensitivity.fromWireName(name);
+      } catch (IllegalArgumentException e) {
+        // the value may be a secret (a redacted argument): name the path and the choices, not the value
+        throw new IllegalArgumentException("attribute 'resource.sensitivity' is not a sensitivity name;"
+            + " expected one of public, internal, confidential, restricted");
+      }
     }
 
     /** Builds the request, deriving {@code destination.scheme/host/port} from {@code destination.url}. */
     public ToolRequest build() {
-      Object url = attributes.get("destination.url");
+      Object url = get("destination.url");
       if (url instanceof String) {
         deriveDestination((String) url);
       }
       return new ToolRequest(this);
     }
 
+    /** The pairs for a request being built, which this builder no longer changes (it copies first). */
+    Object[] share() {
+      if (pairs == null) {
+        return EMPTY;
+      }
+      shared = true;
+      return pairs;
+    }
+
+    private Object get(String path) {
+      if (large != null) {
+        return large.get(path);
+      }
+      int i = indexOf(pairs, size, path);
+      return i < 0 ? null : pairs[i + 1];
+    }
+
+    /**
+     * Sets {@code path}. Kept small so that it inlines into {@link #attribute} and a builder used in
+     * one expression is never allocated (the JIT's escape analysis); rarer cases go to {@link #putSlow}.
+     */
+    private void put(String path, Object value) {
+      Object[] p = pairs;
+      int n = size;
+      if (large == null && !shared && n < INITIAL && indexOf(p, n, path) < 0) {
+        if (p == null) {
+          p = new Object[2 * INITIAL];
+        }
+        p[2 * n] = path;
+        p[2 * n + 1] = value;
+        pairs = p;
+        size = n + 1;
+        return;
+      }
+      putSlow(path, value);
+    }
+
+    private void putSlow(String path, Object value) {
+      if (large != null) {
+        large.put(path, value);
+        return;
+      }
+      int i = indexOf(pairs, size, path);
+      if (i >= 0) {
+        writable(0)[i + 1] = value;
+        return;
+      }
+      if (size == SMALL) {
+        large = new HashMap<>();
+        for (int j = 0; j < 2 * size; j += 2) {
+          large.put((String) pairs[j], pairs[j + 1]);
+        }
+        large.put(path, value);
+        pairs = null;
+        size = 0;
+        return;
+      }
+      Object[] p = writable(1);
+      p[2 * size] = path;
+      p[2 * size + 1] = value;
+      size++;
+    }
+
+    private void remove(String path) {
+      if (large != null) {
+        large.remove(path);
+        return;
+      }
+      int i = indexOf(pairs, size, path);
+      if (i < 0) {
+        return;
+      }
+      Object[] p = writable(0);
+      int last = 2 * (size - 1);
+      p[i] = p[last]; // order is not kept, as in a hash map
+      p[i + 1] = p[last + 1];
+      p[last] = null;
+      p[last + 1] = null;
+      size--;
+    }
+
+    /** {@link #pairs}, private to this builder and with room for {@code extra} more pairs. */
+    private Object[] writable(int extra) {
+      Object[] p = pairs;
+      int need = 2 * (size + extra);
+      if (p == null) {
+        p = new Object[Math.max(need, 2 * INITIAL)];
+      } else if (shared || p.length < need) {
+        p = java.util.Arrays.copyOf(p, Math.max(need, shared ? p.length : 2 * p.length));
+      }
+      pairs = p;
+      shared = false;
+      return p;
+    }
+
     private void deriveDestination(String url) {
-      attributes.remove("destination.scheme");
-      attributes.remove("destination.host");
-      attributes.remove("destination.port");
+      remove("destination.scheme");
+      remove("destination.host");
+      remove("destination.port");
       URI uri;
       try {
         uri = new URI(url);
@@ -289,14 +480,14 @@ public final class ToolRequest {
       if (host.endsWith(".")) {
         host = host.substring(0, host.length() - 1);
       }
-      attributes.put("destination.scheme", scheme);
-      attributes.put("destination.host", host);
+      put("destination.scheme", scheme);
+      put("destination.host", host);
       long port = uri.getPort();
       if (port < 0) {
         port = defaultPort(scheme);
       }
       if (port >= 0) {
-        attributes.put("destination.port", port);
+        put("destination.port", port);
       }
     }
 

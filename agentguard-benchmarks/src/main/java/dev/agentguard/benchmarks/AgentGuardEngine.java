@@ -51,6 +51,13 @@ public final class AgentGuardEngine implements Engine {
     return () -> set.evaluate(agent, request).allowed();
   }
 
+  @Override
+  public BooleanSupplier perCall(Scenario.Request r) {
+    PolicySet set = policySet;
+    String agent = r.agent();
+    return () -> set.evaluate(AgentIdentity.of(agent), toolRequest(r)).allowed();
+  }
+
   /** The loaded policy set. */
   public PolicySet policySet() {
     return policySet;

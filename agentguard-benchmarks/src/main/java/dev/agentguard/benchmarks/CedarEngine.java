@@ -93,13 +93,22 @@ public final class CedarEngine implements Engine {
 
   @Override
   public BooleanSupplier prepare(Scenario.Request r) {
+    AuthorizationRequest request = request(r);
+    return () -> decide(request);
+  }
+
+  @Override
+  public BooleanSupplier perCall(Scenario.Request r) {
+    return () -> decide(request(r));
+  }
+
+  private static AuthorizationRequest request(Scenario.Request r) {
     Map<String, Value> context = new HashMap<>();
     context.put("sensitivity", new PrimLong(r.sensitivity()));
     context.put("environment", new PrimString(r.environment()));
     context.put("host", new PrimString(r.host()));
-    AuthorizationRequest request = new AuthorizationRequest(AGENT.of(r.agent()),
-        ACTION.of(r.tool()), RESOURCE.of("r"), new Context(context));
-    return () -> decide(request);
+    return new AuthorizationRequest(AGENT.of(r.agent()), ACTION.of(r.tool()), RESOURCE.of("r"),
+        new Context(context));
   }
 
   private boolean decide(AuthorizationRequest request) {

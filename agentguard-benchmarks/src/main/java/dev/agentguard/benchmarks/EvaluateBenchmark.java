@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One authorization decision per operation, for every engine, at N = 10, 1,000 and 10,000 rules,
  * on the three fixed requests of the shared {@link Scenario}: {@code allow}, {@code denyForbid}
- * and {@code denyNoMatch}. The setup loads the engine, prepares the requests, and runs the
+ * and {@code denyNoMatch}, with the engine's request objects either prepared once or built in
+ * every call ({@link #request}). The setup loads the engine, prepares the requests, and runs the
  * {@link CrossCheck} against the naive reference; an engine that disagrees throws there and is
  * never timed.
  *
@@ -27,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -jar agentguard-benchmarks/target/benchmarks.jar EvaluateBenchmark \
  *     -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc
  * </pre>
- * or one engine: {@code ... EvaluateBenchmark -p engine=agentguard -p n=10}. The full suite with
+ * or one engine: {@code ... EvaluateBenchmark -p engine=agentguard -p n=10}; the request built inside
+ * every call: {@code ... -p request=per-call}. The full suite with
  * fixed JVM flags: {@code agentguard-benchmarks/run-benchmarks.sh}.
  *
  * @since 0.1.0
@@ -49,6 +51,16 @@ public class EvaluateBenchmark {
   @Param({"10", "1000", "10000"})
   public int n;
 
+  /**
+   * {@code prepared}: the engine's request objects are built once in the setup ({@link Engine#prepare});
+   * {@code per-call}: they are built, caller identity included, inside every timed call
+   * ({@link Engine#perCall}), as an adapter that receives a tool call must.
+   *
+   * @since 0.2.0
+   */
+  @Param({"prepared", "per-call"})
+  public String request;
+
   private BooleanSupplier allow;
   private BooleanSupplier denyForbid;
   private BooleanSupplier denyNoMatch;
@@ -59,9 +71,14 @@ public class EvaluateBenchmark {
     Scenario scenario = Scenario.generate(n);
     Engine e = Engines.create(engine, scenario);
     CrossCheck.verify(e, scenario, crossCheckSize(engine, n));
-    allow = e.prepare(scenario.allow());
-    denyForbid = e.prepare(scenario.denyForbid());
-    denyNoMatch = e.prepare(scenario.denyNoMatch());
+    boolean perCall = switch (request) {
+      case "prepared" -> false;
+      case "per-call" -> true;
+      default -> throw new IllegalArgumentException("request must be prepared or per-call, not " + request);
+    };
+    allow = perCall ? e.perCall(scenario.allow()) : e.prepare(scenario.allow());
+    denyForbid = perCall ? e.perCall(scenario.denyForbid()) : e.prepare(scenario.denyForbid());
+    denyNoMatch = perCall ? e.perCall(scenario.denyNoMatch()) : e.prepare(scenario.denyNoMatch());
     if (!allow.getAsBoolean() || denyForbid.getAsBoolean() || denyNoMatch.getAsBoolean()) {
       throw new IllegalStateException(engine + " gives wrong decisions on the fixed requests");
     }

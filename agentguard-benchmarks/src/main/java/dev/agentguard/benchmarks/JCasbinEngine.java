@@ -77,6 +77,12 @@ public final class JCasbinEngine implements Engine {
     return () -> e.enforce(args);
   }
 
+  @Override
+  public BooleanSupplier perCall(Scenario.Request r) {
+    Enforcer e = enforcer;
+    return () -> e.enforce(r.agent(), r.tool(), r.sensitivityName(), r.environment(), r.host());
+  }
+
   /** True when {@code token} is one of the {@code |}-separated entries of {@code list}. */
   static boolean containsToken(String list, String token) {
     int from = 0;

@@ -17,7 +17,8 @@ import java.util.Locale;
  * Heap retained per rule by each engine: the heap in use (after full GCs, read through
  * {@link MemoryMXBean}) with the engine loaded at N = 10,000 minus the same at N = 10, divided by
  * the 9,990 extra rules. The scenario and its source text are built before the first reading, so
- * only what the engine keeps is counted. Cedar's numbers are the Java heap only: its parsed policies
+ * only what the engine keeps is counted; with {@code -Dfootprint.warm=true} the engine first decides
+ * the scenario's requests, so per-tool and per-agent caches count too. Cedar's numbers are the Java heap only: its parsed policies
  * live in Rust's native memory, which this cannot see.
  *
  * <p>Run with a collector whose {@code System.gc()} is a full, exact collection:
@@ -31,6 +32,12 @@ import java.util.Locale;
 public final class RuleFootprint {
   private static final int SMALL = 10;
   private static final int LARGE = 10_000;
+  /**
+   * With {@code -Dfootprint.warm=true}, each engine first decides the three fixed and
+   * {@value #WARM_REQUESTS} random requests, so what it caches per tool or agent is counted too.
+   */
+  private static final boolean WARM = Boolean.getBoolean("footprint.warm");
+  private static final int WARM_REQUESTS = 2_000;
 
   private RuleFootprint() {}
 
@@ -45,6 +52,7 @@ public final class RuleFootprint {
         ? Arrays.asList(args).subList(1, args.length) : Engines.NAMES;
     PrintStream out = System.out;
     List<String> json = new ArrayList<>();
+    out.printf(Locale.ROOT, "%s%n", WARM ? "after " + (WARM_REQUESTS + 3) + " decisions per load" : "loaded only");
     out.printf(Locale.ROOT, "%-14s %14s %14s %12s%n", "engine", "heap@N=10 B", "heap@N=10k B",
         "B/rule");
     for (String name : engines) {
@@ -66,10 +74,17 @@ public final class RuleFootprint {
   /** Heap retained by one engine loaded with N rules, median of three loads. */
   static long retained(String name, int n) {
     Scenario scenario = Scenario.generate(n);
+    List<Scenario.Request> requests = WARM ? new ArrayList<>(scenario.fixedRequests()) : List.of();
+    if (WARM) {
+      requests.addAll(scenario.randomRequests(WARM_REQUESTS, CrossCheck.REQUEST_SEED));
+    }
     long[] samples = new long[3];
     for (int i = 0; i < samples.length; i++) {
       long before = usedAfterGc();
       Engine engine = Engines.create(name, scenario);
+      for (Scenario.Request r : requests) {
+        engine.prepare(r).getAsBoolean(); // fills whatever the engine caches per tool or agent
+      }
       long after = usedAfterGc();
       Reference.reachabilityFence(engine);
       samples[i] = after - before;

@@ -181,4 +181,15 @@ public final class SpringSecurityEngine implements Engine {
     ToolCallAuthorizationManager m = manager;
     return () -> m.authorize(supplier, call).isGranted();
   }
+
+  @Override
+  public BooleanSupplier perCall(Scenario.Request r) {
+    ToolCallAuthorizationManager m = manager;
+    return () -> {
+      Authentication auth = UsernamePasswordAuthenticationToken.authenticated(r.agent(), "n/a",
+          List.of());
+      ToolCall call = new ToolCall(r.tool(), r.sensitivity(), r.environment(), r.host());
+      return m.authorize(() -> auth, call).isGranted();
+    };
+  }
 }

@@ -74,7 +74,37 @@ class EngineCrossCheckTest {
       public BooleanSupplier prepare(Scenario.Request request) {
         return () -> true;
       }
+
+      @Override
+      public BooleanSupplier perCall(Scenario.Request request) {
+        return () -> true;
+      }
     };
     assertThrows(IllegalStateException.class, () -> CrossCheck.verify(allowAll, s, 50));
+  }
+
+  @Test
+  void crossCheckRejectsAnEngineThatIsWrongOnlyWhenTheRequestIsBuiltPerCall() {
+    Scenario s = Scenario.generate(10);
+    Engine right = new AgentGuardEngine(s);
+    Engine wrongPerCall = new Engine() {
+      @Override
+      public String name() {
+        return "wrong-per-call";
+      }
+
+      @Override
+      public BooleanSupplier prepare(Scenario.Request request) {
+        return right.prepare(request);
+      }
+
+      @Override
+      public BooleanSupplier perCall(Scenario.Request request) {
+        return () -> true;
+      }
+    };
+    CrossCheck.verify(right, s, 50);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> CrossCheck.verify(wrongPerCall, s, 50));
+    assertTrue(e.getMessage().contains("(per-call)"), e.getMessage());
   }
 }

@@ -37,15 +37,13 @@ public final class Glob {
   private static final int K_PREFIX_STAR = 5; // "abc*"
 
   private final String pattern;
-  private final byte[] kinds;
-  private final char[] chars;
+  private final byte[] kinds; // null unless K_GENERAL
+  private final char[] chars; // null unless K_GENERAL
   private final int kind;
   private final String fixed;
 
   private Glob(String pattern, byte[] kinds, char[] chars) {
     this.pattern = pattern;
-    this.kinds = kinds;
-    this.chars = chars;
     int stars = 0;
     int firstStar = -1;
     for (int i = 0; i < kinds.length; i++) {
@@ -76,6 +74,9 @@ public final class Glob {
       kind = K_GENERAL;
       fixed = null;
     }
+    // only the general matcher reads the token arrays; the fast paths need none (compact literals)
+    this.kinds = kind == K_GENERAL ? kinds : null;
+    this.chars = kind == K_GENERAL ? chars : null;
   }
 
   /**

@@ -47,17 +47,17 @@ final class AttributePaths {
         if (path.equals("resource.sensitivity")) {
           return new Attr(path, Expr.T_SENS, Attr.RES_SENS, null, null);
         }
-        return new Attr(path, Expr.T_ANY, Attr.REQ_ATTR, path, null);
+        return new Attr(path, Expr.T_ANY, Attr.REQ_ATTR, requestKey(path), null);
       case "destination":
         if (n < 2) {
           break;
         }
-        return new Attr(path, Expr.T_ANY, Attr.REQ_ATTR, path, null);
+        return new Attr(path, Expr.T_ANY, Attr.REQ_ATTR, requestKey(path), null);
       case "context":
         if (n < 2) {
           break;
         }
-        return new Attr(path, Expr.T_ANY, Attr.CONTEXT, path, rest);
+        return new Attr(path, Expr.T_ANY, Attr.CONTEXT, requestKey(path), rest);
       case "task":
         if (n == 2) {
           switch (segs.get(1)) {
@@ -96,6 +96,15 @@ final class AttributePaths {
             "unknown attribute root '" + root + "'; expected agent, tool, resource, destination, context, task or time");
     }
     throw new ExprError(offset, path, "attribute '" + root + "' needs a name after the root, e.g. " + root + ".id");
+  }
+
+  /**
+   * The key a condition looks a request attribute up by, as the JVM's canonical instance: adapters
+   * name attributes with string literals (canonical too), so the request's lookup usually succeeds
+   * on its first, identity comparison. Policy paths are bounded by the document's size.
+   */
+  private static String requestKey(String path) {
+    return path.intern();
   }
 
 }

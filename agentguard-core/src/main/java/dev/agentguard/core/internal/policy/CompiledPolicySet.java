@@ -48,12 +48,13 @@ public final class CompiledPolicySet implements PolicySet {
 
   private final String source;
   private final String version;
-  private final String canonical;
+  /** The rules in document order; {@link #ruleIds()}, {@link #rules()} and the canonical form are views of it. */
+  private final List<Rule> documentRules;
   private final List<String> ruleIds;
   private final List<PolicyRule> ruleViews;
   private final List<CompiledRule> byId;
-  private final Map<String, List<CompiledRule>> byExactTool = new HashMap<>();
-  private final List<CompiledRule> globToolEntries = new ArrayList<>();
+  private final Map<String, CompiledRule[]> byExactTool;
+  private final CompiledRule[] globToolEntries;
   private final List<Limit> limits;
   private final LimitIndex limitIndex;
   private final Decision noMatch;
@@ -64,14 +65,12 @@ public final class CompiledPolicySet implements PolicySet {
   private CompiledPolicySet(DocumentReader.Parsed parsed, String source) {
     this.source = source;
     this.version = parsed.version;
-    this.canonical = parsed.canonical;
-    List<String> ids = new ArrayList<>(parsed.rules.size());
-    List<PolicyRule> views = new ArrayList<>(parsed.rules.size());
+    this.documentRules = parsed.rules;
+    Map<String, List<CompiledRule>> exactTool = new HashMap<>();
+    List<CompiledRule> globTool = new ArrayList<>();
     List<CompiledRule> all = new ArrayList<>(parsed.rules.size());
     List<CompiledRule> modalRules = new ArrayList<>();
     for (Rule r : parsed.rules) {
-      ids.add(r.id);
-      views.add(RuleView.of(r));
       CompiledRule e = new CompiledRule(r, version);
       all.add(e);
       if (ModalRules.separate(r)) {
@@ -80,21 +79,25 @@ public final class CompiledPolicySet implements PolicySet {
       }
       boolean glob = false;
       Set<String> seen = new java.util.HashSet<>();
-      for (int i = 0; i < r.toolGlobs.length; i++) {
-        if (r.toolGlobs[i].isLiteral()) {
+      for (int i = 0; i < r.tools.globs.length; i++) {
+        if (r.tools.globs[i].isLiteral()) {
           if (seen.add(r.tools.get(i))) {
-            byExactTool.computeIfAbsent(r.tools.get(i), k -> new ArrayList<>()).add(e);
+            exactTool.computeIfAbsent(r.tools.get(i), k -> new ArrayList<>()).add(e);
           }
         } else {
           glob = true;
         }
       }
       if (glob) {
-        globToolEntries.add(e);
+        globTool.add(e);
       }
     }
-    this.ruleIds = List.copyOf(ids);
-    this.ruleViews = List.copyOf(views);
+    Map<String, CompiledRule[]> exactArrays = new HashMap<>();
+    exactTool.forEach((tool, list) -> exactArrays.put(tool, list.toArray(NONE)));
+    this.byExactTool = exactArrays;
+    this.globToolEntries = globTool.toArray(NONE);
+    this.ruleIds = new RuleList<>(documentRules, r -> r.id);
+    this.ruleViews = new RuleList<>(documentRules, RuleView::of);
     all.sort(Comparator.comparing(e -> e.id));
     this.byId = List.copyOf(all);
     this.limits = parsed.limits;
@@ -153,7 +156,9 @@ public final class CompiledPolicySet implements PolicySet {
 
   @Override
   public String canonicalDocument() {
-    return canonical;
+    // printed again from the rules on each call rather than kept: the text is as large as the
+    // document, and only tools (the CLI) read it; the version was hashed from the same printing
+    return CanonicalForm.of(documentRules, limits);
   }
 
   @Override
@@ -353,9 +358,9 @@ public final class CompiledPolicySet implements PolicySet {
     if (c != null) {
       return c;
     }
-    List<CompiledRule> exact = byExactTool.get(tool);
-    List<CompiledRule> all = new ArrayList<>(exact == null ? List.of() : exact);
-    if (!globToolEntries.isEmpty()) {
+    CompiledRule[] exact = byExactTool.get(tool);
+    List<CompiledRule> all = new ArrayList<>(exact == null ? List.of() : java.util.Arrays.asList(exact));
+    if (globToolEntries.length > 0) {
       Map<CompiledRule, Boolean> dedupe = new IdentityHashMap<>();
       for (CompiledRule e : all) {
         dedupe.put(e, Boolean.TRUE);

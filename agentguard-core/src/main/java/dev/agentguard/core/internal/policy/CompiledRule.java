@@ -13,21 +13,14 @@ import java.util.List;
  * Immutable and thread-safe.
  */
 final class CompiledRule {
+  // compact: what the rule already holds (condition, expiry) is read through it, not copied
   final Rule rule;
   final String id;
-  final Expr.Cond cond;
-  final boolean expires;
-  final long expiresAt;
   final Decision decision;
-  final String version;
 
   CompiledRule(Rule rule, String version) {
     this.rule = rule;
     this.id = rule.id;
-    this.cond = rule.cond;
-    this.expires = rule.expires != null;
-    this.expiresAt = rule.expiresAtMillis;
-    this.version = version;
     this.decision = rule.forbid
         ? Decision.deny(DenyCode.FORBIDDEN, List.of("forbidden by " + rule.id), List.of(rule.id), version)
         : rule.approval ? ModalRules.approvalRequired(rule.id, version)
@@ -35,17 +28,17 @@ final class CompiledRule {
   }
 
   boolean expiredAt(long now) {
-    return expires && expiresAt <= now;
+    return rule.expiredAt(now);
   }
 
   /** The condition's value; see {@link #test(Expr.Cond, AgentIdentity, ToolRequest, TaskState, long)}. */
   int test(AgentIdentity a, ToolRequest r, TaskState t, long now) {
-    return test(cond, a, r, t, now);
+    return test(rule.cond, a, r, t, now);
   }
 
   /** Why {@link #test} errored. */
   String why(AgentIdentity a, ToolRequest r, TaskState t, long now) {
-    return why(cond, a, r, t, now);
+    return why(rule.cond, a, r, t, now);
   }
 
   /**
@@ -72,7 +65,7 @@ final class CompiledRule {
   /** The deny of a forbid whose condition errored. */
   Decision forbidError(String why) {
     return Decision.deny(DenyCode.EVALUATION_ERROR, List.of("forbid " + id + " could not be evaluated: " + why),
-        List.of(id), version);
+        List.of(id), decision.policyVersion());
   }
 
   /** The reason listed for a permit whose condition errored. */

@@ -31,6 +31,8 @@ final class DocumentValidator {
   String[] lines;
   /** Compiled conditions by text: trees are immutable, so identical conditions share one. */
   final Map<String, Expr.Cond> compiled = new java.util.HashMap<>();
+  /** Shares equal strings, globs and pattern lists between the rules (compact compiled form). */
+  final Interner interner = new Interner();
 
   DocumentValidator(String source, String text) {
     this.source = source;
@@ -91,7 +93,7 @@ final class DocumentValidator {
       }
       out.add(s);
     }
-    return out;
+    return interner.globList(out);
   }
 
   String id(Node n, String what) {
@@ -171,7 +173,7 @@ final class DocumentValidator {
         "approval"));
     String id = id(required(r, "id", "a rule"), "rule");
     Node dn = r.fields.get("description");
-    String description = dn == null ? null : string(dn, "description");
+    String description = dn == null ? null : interner.string(string(dn, "description"));
     Node en = required(r, "effect", "rule '" + id + "'");
     String effect = string(en, "effect");
     if (!effect.equals("permit") && !effect.equals("forbid")) {
@@ -184,7 +186,7 @@ final class DocumentValidator {
     String when = null;
     Expr.Cond cond = null;
     if (wn != null) {
-      when = string(wn, "when");
+      when = interner.string(string(wn, "when"));
       try {
         cond = compiled.get(when);
         if (cond == null) {

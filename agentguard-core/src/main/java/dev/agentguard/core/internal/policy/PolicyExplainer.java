@@ -32,7 +32,7 @@ final class PolicyExplainer {
         continue;
       }
       boolean expired = e.expiredAt(now);
-      Optional<Explanation.Condition> tree = e.rule.when == null ? Optional.empty() : Optional.of(node(e.cond, a, r, t, now));
+      Optional<Explanation.Condition> tree = e.rule.when == null ? Optional.empty() : Optional.of(node(e.rule.cond, a, r, t, now));
       Explanation.Outcome outcome = tree.map(Explanation.Condition::outcome).orElse(Explanation.Outcome.TRUE);
       rules.add(new ExplainedRule(RuleView.of(e.rule), expired, outcome, tree));
       if (expired || e.rule.shadow) {

@@ -5,20 +5,19 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One parsed and compiled rule of a policy document. Immutable and thread-safe.
+ * One parsed and compiled rule of a policy document. What rules repeat (pattern lists and their
+ * globs, condition texts and trees) is shared between them, not copied per rule. Immutable and
+ * thread-safe.
  */
 final class Rule {
   final String id;
   final String description; // nullable
   final boolean forbid;
-  final List<String> agents; // null = any agent
-  final Glob[] agentGlobs; // null = any agent
-  final List<String> tools;
-  final Glob[] toolGlobs;
+  final GlobList agents; // null = any agent; shared between rules naming the same patterns
+  final GlobList tools; // shared between rules naming the same patterns
   final String when; // nullable
   final Expr.Cond cond;
   final Instant expires; // nullable
-  final long expiresAtMillis;
   /** {@code mode: shadow}: evaluated and recorded, never deciding ({@link ModalRules}). */
   final boolean shadow;
   /** {@code approval: required} (permits only): allows only once approved ({@link ModalRules}). */
@@ -36,14 +35,16 @@ final class Rule {
     this.id = id;
     this.description = description;
     this.forbid = forbid;
-    this.agents = agents == null ? null : List.copyOf(agents);
-    this.agentGlobs = agents == null ? null : agents.stream().map(Glob::compile).toArray(Glob[]::new);
-    this.tools = List.copyOf(tools);
-    this.toolGlobs = tools.stream().map(Glob::compile).toArray(Glob[]::new);
+    this.agents = agents == null ? null : GlobList.of(agents); // shared when the reader interned it
+    this.tools = GlobList.of(tools);
     this.when = when;
     this.cond = cond == null ? Logic.Const.TRUE_C : cond;
     this.expires = expires;
-    this.expiresAtMillis = expires == null ? Long.MAX_VALUE : millis(expires);
+  }
+
+  /** Whether the rule has an expiry at or before {@code now} (epoch millis). */
+  boolean expiredAt(long now) {
+    return expires != null && millis(expires) <= now; // computed, not stored: 8 bytes per rule
   }
 
   private static long millis(Instant i) {
@@ -55,13 +56,13 @@ final class Rule {
   }
 
   boolean agentMatches(String agentId) {
-    if (agentGlobs == null) {
+    if (agents == null) {
       return true;
     }
-    return Glob.anyMatches(agentGlobs, agentId);
+    return Glob.anyMatches(agents.globs, agentId);
   }
 
   boolean toolMatches(String tool) {
-    return Glob.anyMatches(toolGlobs, tool);
+    return Glob.anyMatches(tools.globs, tool);
   }
 }

@@ -32,14 +32,14 @@ final class ToolCandidates {
     Map<String, List<List<CompiledRule>>> ex = new HashMap<>();
     for (CompiledRule e : entries) {
       Rule r = e.rule;
-      if (r.agentGlobs == null) {
+      if (r.agents == null) {
         (r.forbid ? af : ap).add(e);
         continue;
       }
       boolean hasGlob = false;
       Set<String> seen = new java.util.HashSet<>();
-      for (int i = 0; i < r.agentGlobs.length; i++) {
-        if (r.agentGlobs[i].isLiteral()) {
+      for (int i = 0; i < r.agents.globs.length; i++) {
+        if (r.agents.globs[i].isLiteral()) {
           String a = r.agents.get(i);
           if (seen.add(a)) {
             ex.computeIfAbsent(a, k -> List.of(new ArrayList<>(), new ArrayList<>())).get(r.forbid ? 0 : 1).add(e);
