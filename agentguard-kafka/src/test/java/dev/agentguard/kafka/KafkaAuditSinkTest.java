@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+// docs/security-cases.md #74, #83
 /** The sink against a real KRaft broker: order, bytes, key, headers, verification, settings. */
 class KafkaAuditSinkTest {
   static final AgentIdentity AGENT = AgentIdentity.of("spiffe://kafka.example/agent/writer");

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+// docs/security-cases.md #83
 /** The broker goes away and comes back (same port, same log directory): fail closed, lose nothing. */
 class KafkaOutageTest {
   private static KafkaBroker broker;

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
+// docs/security-cases.md #82
 /** Decision and overhead metrics after scripted runs: exact counts, bounded tool names. */
 class CallMetricsTest {
   static MetricData metric(OtelHarness otel, String name) {

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+// docs/security-cases.md #82
 /**
  * Neither a {@code @Redact} argument nor the task's credential token reaches any exported span,
  * metric or log record, in whatever field; the redacted argument's digest does reach the log body

@@ -52,6 +52,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+// docs/security-cases.md #50, #77
 /**
  * The PostgreSQL broker against a real server (one per class, least-privilege broker login): the
  * per-task login works during the task and is refused, its sessions terminated, once the task ends.

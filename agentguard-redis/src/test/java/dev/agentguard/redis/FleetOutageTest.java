@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+// docs/security-cases.md #49, #71, #72, #73
 /**
  * The fleet view when Redis goes away: stale after the bound, denied with REVOCATION_UNAVAILABLE,
  * allowed again after reconnect and resync, and no revocation lost on the way.

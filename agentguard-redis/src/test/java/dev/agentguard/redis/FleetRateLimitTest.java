@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+// docs/security-cases.md #73
 /** One agent's maxCallsPerMinute is counted once across the fleet, atomically. */
 class FleetRateLimitTest {
   private static final int GUARDS = 4;

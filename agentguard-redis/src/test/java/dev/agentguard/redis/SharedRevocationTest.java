@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+// docs/security-cases.md #49, #70, #74
 /** Revocations made on one guard reach every guard of the fleet; two guards in one JVM, separate connections. */
 class SharedRevocationTest {
   private static final Duration DELIVERY = Duration.ofSeconds(5);

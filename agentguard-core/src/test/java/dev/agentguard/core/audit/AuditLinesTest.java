@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+// docs/security-cases.md #84
 /**
  * {@link AuditLog#verify(Iterable)} over lines taken from anywhere gives the file verifier's
  * verdict (the same verifier), and the opening record names its guard instance under the hash.

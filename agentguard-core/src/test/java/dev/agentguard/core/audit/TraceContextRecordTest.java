@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+// docs/security-cases.md #82
 /**
  * {@code traceId} and {@code spanId} on call records: written in their canonical place, read back,
  * covered by the hash (changing one digit breaks the chain), and kept when a record is bounded.

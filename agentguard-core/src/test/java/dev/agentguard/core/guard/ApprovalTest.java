@@ -30,6 +30,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
+// docs/security-cases.md #52, #78, #79, #80
 /**
  * Human approval with a deadline ({@code approval: required}): docs/approvals.md. Every deny asserts
  * the tool body did not run and that the deny is recorded.

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
+// docs/security-cases.md #82
 /**
  * The call observer hook: what it is told and when, that it sees only audit content, that the trace
  * context it supplies lands on the call's records, and that a failing observer changes no decision.

@@ -26,6 +26,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
+// docs/security-cases.md #85
 /**
  * A call's two records: the full {@code tool.decision}, then a short {@code tool.completed} that says
  * only what the decision does not and names it by {@code parent}, whatever else the task recorded in

@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+// docs/security-cases.md #81
 /** Shadow rules and the shadow policy set: recorded, never deciding (docs/policy-language.md, docs/audit.md). */
 class ShadowTest {
   static final String LIVE = String.join("\n",

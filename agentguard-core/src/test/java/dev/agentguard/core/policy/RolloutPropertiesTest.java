@@ -23,6 +23,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
+// docs/security-cases.md #81
 /**
  * {@code mode: shadow} and {@code approval: required} against naive references: shadow rules never
  * change a decision (the same set without them decides identically), their reported results are

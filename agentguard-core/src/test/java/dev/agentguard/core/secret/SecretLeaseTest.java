@@ -44,6 +44,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+// docs/security-cases.md #50, #75, #76
 /**
  * The guard's lease model, against a broker of this test's own ({@link RecordingBroker}): who may
  * obtain a lease, when it is issued, reused and revoked, and that a broker that cannot issue denies

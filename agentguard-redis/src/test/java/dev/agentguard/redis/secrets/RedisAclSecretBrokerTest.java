@@ -42,6 +42,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+// docs/security-cases.md #50, #77
 /**
  * The Redis ACL broker against a real Redis server (one per class; the broker administers ACLs as a
  * least-privilege user): a lease user reaches only its key patterns and commands, and is deleted, its

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
+// docs/security-cases.md #85
 /** The lock-free record queue: bounded, every entry exactly once, each producer's entries in order. */
 class RecordQueueTest {
   /** One producer's n-th entry. */

@@ -31,6 +31,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+// docs/security-cases.md #70
 /** Each step of the request path on its own, on a real task of a real guard. */
 class CallStepsTest {
   private static final String POLICY = String.join("\n",
