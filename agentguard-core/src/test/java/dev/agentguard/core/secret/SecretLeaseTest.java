@@ -67,6 +67,7 @@ class SecretLeaseTest {
   static final class OrdersImpl implements Orders {
     final java.util.concurrent.atomic.AtomicInteger bodies = new java.util.concurrent.atomic.AtomicInteger();
     final AtomicReference<ToolCall> captured = new AtomicReference<>();
+    final AtomicReference<SecretLease> capturedLease = new AtomicReference<>();
     volatile Orders proxy;
 
     @Override
@@ -74,7 +75,9 @@ class SecretLeaseTest {
       bodies.incrementAndGet();
       ToolCall call = ToolCall.current();
       captured.set(call);
-      return call.secret("orders-db").principal();
+      SecretLease lease = call.secret("orders-db");
+      capturedLease.set(lease);
+      return lease.principal();
     }
 
     @Override
@@ -177,18 +180,39 @@ class SecretLeaseTest {
     String principal;
     AgentTask task = guard.startTask(spec().build());
     principal = orders.query();
-    SecretLease lease = impl.captured.get().secret("orders-db"); // captured ToolCall still answers while the task is open
+    SecretLease lease = impl.capturedLease.get();
     task.close();
     assertFalse(broker.live.contains(principal));
     assertTrue(lease.secret().isWiped());
     SecretUnavailableException e = assertThrows(SecretUnavailableException.class,
         () -> impl.captured.get().secret("orders-db"));
-    assertTrue(e.getMessage().contains("closed, revoked or expired"), e.getMessage());
+    assertTrue(e.getMessage().contains("has ended"), e.getMessage());
     guard.close();
     List<AuditEvent> revoked = events(AuditEvent.SECRET_REVOKED);
     assertEquals(1, revoked.size());
     assertEquals("task closed", revoked.get(0).reasons().get(0));
     assertEquals(task.id(), revoked.get(0).task());
+  }
+
+  // docs/security-cases.md #75: outside its call a kept ToolCall hands out nothing, task open or not
+  @Test
+  void aToolCallKeptPastItsCallHandsOutNothingWhileTheTaskIsStillOpen() throws Exception {
+    start(b -> b);
+    try (AgentTask task = guard.startTask(spec().build())) {
+      String principal = orders.query();
+      assertTrue(broker.live.contains(principal), "the task's lease is still live");
+      ToolCall kept = impl.captured.get();
+      SecretUnavailableException e = assertThrows(SecretUnavailableException.class, () -> kept.secret("orders-db"));
+      assertTrue(e.getMessage().contains("has ended"), e.getMessage());
+      // from a thread the body could have started, too
+      java.util.concurrent.FutureTask<SecretLease> other = new java.util.concurrent.FutureTask<>(
+          () -> kept.secret("orders-db"));
+      new Thread(task.wrap(other)).start();
+      java.util.concurrent.ExecutionException ex =
+          assertThrows(java.util.concurrent.ExecutionException.class, other::get);
+      assertTrue(ex.getCause() instanceof SecretUnavailableException, ex.getCause().toString());
+      assertEquals(principal, orders.query(), "a new call of the tool gets the lease again");
+    }
   }
 
   @Test
@@ -417,7 +441,7 @@ class SecretLeaseTest {
     String principal;
     AgentTask task = guard.startTask(spec().build());
     principal = orders.query();
-    SecretLease lease = impl.captured.get().secret("orders-db");
+    SecretLease lease = impl.capturedLease.get();
     assertFalse(lease.toString().contains(broker.secretsIssued.get(0)));
     assertFalse(lease.secret().toString().contains(broker.secretsIssued.get(0)));
     task.close();

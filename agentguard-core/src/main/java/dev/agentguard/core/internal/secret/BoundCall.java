@@ -6,12 +6,17 @@ import dev.agentguard.SecretUnavailableException;
 import dev.agentguard.ToolCall;
 import java.util.Set;
 
-/** The {@link ToolCall} bound while an allowed tool body runs. Immutable; its answers follow the ledger. */
+/**
+ * The {@link ToolCall} bound while an allowed tool body runs. It hands out leases only until its
+ * call returns: a reference the body kept (in a field, or passed to a thread it started) answers
+ * nothing afterwards, even while the task is still open. Thread-safe; its answers follow the ledger.
+ */
 final class BoundCall implements ToolCall {
   private final LeaseLedger ledger;
   private final AgentTask task;
   private final String tool;
   private final Set<String> declared;
+  private volatile boolean ended;
 
   BoundCall(LeaseLedger ledger, AgentTask task, String tool, Set<String> declared) {
     this.ledger = ledger;
@@ -30,8 +35,17 @@ final class BoundCall implements ToolCall {
     return task.id();
   }
 
+  /** The call returned (or threw): from now on this handle gives out no lease. */
+  void end() {
+    ended = true;
+  }
+
   @Override
   public SecretLease secret(String name) {
+    if (ended) {
+      throw new SecretUnavailableException("the call of tool " + tool + " has ended: a ToolCall gives out"
+          + " its leases only while its call runs; read ToolCall.current() inside the tool body");
+    }
     if (name == null || !declared.contains(name)) {
       throw new SecretUnavailableException("tool " + tool + " does not declare secret '" + name + "'"
           + (declared.isEmpty() ? "" : " (it declares " + new java.util.TreeSet<>(declared) + ")")

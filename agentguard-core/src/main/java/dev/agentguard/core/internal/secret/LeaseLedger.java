@@ -249,14 +249,17 @@ public final class LeaseLedger implements AutoCloseable {
 
   /**
    * Runs a tool body with its call bound to this thread, so {@link ToolCall#current()} finds it; the
-   * previous binding (an outer call) is restored afterwards.
+   * previous binding (an outer call) is restored afterwards, and the call's handle gives out nothing
+   * once the body returned.
    */
   public Object runBound(AgentTask task, String tool, Body body) throws Throwable {
     Set<String> declared = declarations.getOrDefault(tool, Set.of());
-    ToolCall before = CallScope.bind(new BoundCall(this, task, tool, declared));
+    BoundCall call = new BoundCall(this, task, tool, declared);
+    ToolCall before = CallScope.bind(call);
     try {
       return body.run();
     } finally {
+      call.end();
       CallScope.bind(before);
     }
   }
