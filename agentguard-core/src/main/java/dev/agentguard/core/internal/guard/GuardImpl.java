@@ -234,6 +234,16 @@ public final class GuardImpl implements AgentGuard {
 
   @Override
   public AgentTask startTask(TaskSpec spec) {
+    TaskImpl task = issueTask(spec, bound.get());
+    bound.set(task);
+    return task;
+  }
+
+  /**
+   * Issues a task (credential, {@code task.started}, registry) without binding it to any thread;
+   * {@code previousBinding} is what its close restores on a thread it is still bound to.
+   */
+  private TaskImpl issueTask(TaskSpec spec, TaskImpl previousBinding) {
     if (spec == null) {
       throw new NullPointerException("spec");
     }
@@ -260,7 +270,7 @@ public final class GuardImpl implements AgentGuard {
     if (liveTasks.size() >= SWEEP_LIVE_TASKS_ABOVE && seq % SWEEP_EVERY_STARTS == 0) {
       closeExpiredTasks();
     }
-    TaskImpl task = new TaskImpl(this, taskId, spec, credential, seq, bound.get());
+    TaskImpl task = new TaskImpl(this, taskId, spec, credential, seq, previousBinding);
     task.agentRevocationCountAtStart = agentRevocations;
     liveTasks.put(taskId, task);
     boolean recorded = audit.record(AuditRecords.forTask(AuditEvent.TASK_STARTED, task)
@@ -272,7 +282,6 @@ public final class GuardImpl implements AgentGuard {
       revocationDesk.revokeClosed(task);
       throw new AgentGuardException("the audit trail refused the task.started record; no task was started");
     }
-    bound.set(task);
     return task;
   }
 
@@ -539,5 +548,12 @@ public final class GuardImpl implements AgentGuard {
     }
     pipeline.rollout().close();
     audit.close();
+  }
+
+  // ---------------------------------------------------------------- unbound tasks (issue 19, leftovers)
+
+  @Override
+  public AgentTask openTask(TaskSpec spec) {
+    return issueTask(spec, null);
   }
 }
