@@ -13,11 +13,9 @@ import dev.agentguard.AccessDeniedException;
 import dev.agentguard.AgentGuardException;
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.AgentTask;
-import dev.agentguard.AgentTool;
 import dev.agentguard.AuditEvent;
 import dev.agentguard.CredentialException;
 import dev.agentguard.DenyCode;
-import dev.agentguard.Risk;
 import dev.agentguard.TaskSpec;
 import dev.agentguard.core.PolicySet;
 import java.util.List;
@@ -173,12 +171,6 @@ class OpenTaskTest {
     }
   }
 
-  /** A tool whose body waits until released, counting the calls that entered it. */
-  public interface Slow {
-    @AgentTool(value = "tickets.slow", risk = Risk.LOW)
-    String slow();
-  }
-
   @Test
   void boundOnTwoThreadsAtOnceTheCallsShareTheBudgetAndCloseWaitsForBoth() throws Exception { // docs/security-cases.md #58
     PolicySet policy = PolicySet.parse(String.join("\n",
@@ -195,15 +187,7 @@ class OpenTaskTest {
     CountDownLatch entered = new CountDownLatch(2);
     CountDownLatch release = new CountDownLatch(1);
     try (GuardFixture f = new GuardFixture(policy, b -> b)) {
-      Slow slow = f.guard.protect(Slow.class, () -> {
-        entered.countDown();
-        try {
-          release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return "done";
-      });
+      TaskCloseTest.Slow slow = f.guard.protect(TaskCloseTest.Slow.class, TaskCloseTest.blocking(entered, release));
       AgentTask task = f.guard.openTask(spec().scopes("tickets.*").build());
       Future<String> first = pool.submit(task.wrap(slow::slow));
       Future<String> second = pool.submit(task.wrap(slow::slow));
