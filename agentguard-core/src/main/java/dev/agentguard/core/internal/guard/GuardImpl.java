@@ -234,16 +234,14 @@ public final class GuardImpl implements AgentGuard {
 
   @Override
   public AgentTask startTask(TaskSpec spec) {
-    TaskImpl task = issueTask(spec, bound.get());
-    bound.set(task);
-    return task;
+    return issueTask(spec, true);
   }
 
   /**
-   * Issues a task (credential, {@code task.started}, registry) without binding it to any thread;
-   * {@code previousBinding} is what its close restores on a thread it is still bound to.
+   * Issues a task (credential, {@code task.started}, registry) and, when {@code bindToThread}, binds
+   * it to the calling thread (its close then restores what was bound there before).
    */
-  private TaskImpl issueTask(TaskSpec spec, TaskImpl previousBinding) {
+  private TaskImpl issueTask(TaskSpec spec, boolean bindToThread) {
     if (spec == null) {
       throw new NullPointerException("spec");
     }
@@ -270,7 +268,7 @@ public final class GuardImpl implements AgentGuard {
     if (liveTasks.size() >= SWEEP_LIVE_TASKS_ABOVE && seq % SWEEP_EVERY_STARTS == 0) {
       closeExpiredTasks();
     }
-    TaskImpl task = new TaskImpl(this, taskId, spec, credential, seq, previousBinding);
+    TaskImpl task = new TaskImpl(this, taskId, spec, credential, seq, bindToThread ? bound.get() : null);
     task.agentRevocationCountAtStart = agentRevocations;
     liveTasks.put(taskId, task);
     boolean recorded = audit.record(AuditRecords.forTask(AuditEvent.TASK_STARTED, task)
@@ -281,6 +279,9 @@ public final class GuardImpl implements AgentGuard {
       liveTasks.remove(taskId);
       revocationDesk.revokeClosed(task);
       throw new AgentGuardException("the audit trail refused the task.started record; no task was started");
+    }
+    if (bindToThread) {
+      bound.set(task);
     }
     return task;
   }
@@ -554,6 +555,6 @@ public final class GuardImpl implements AgentGuard {
 
   @Override
   public AgentTask openTask(TaskSpec spec) {
-    return issueTask(spec, null);
+    return issueTask(spec, false);
   }
 }
