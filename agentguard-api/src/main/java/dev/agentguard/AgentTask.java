@@ -5,7 +5,9 @@ import java.util.concurrent.Executor;
 
 /**
  * A running task: the unit that holds a short-lived credential and under which every guarded call
- * runs. Started by {@code AgentGuard.startTask(spec)}, which binds it to the current thread.
+ * runs. Started by {@code AgentGuard.startTask(spec)}, which binds it to the current thread, or
+ * opened by {@code AgentGuard.openTask(spec)}, which binds it to no thread until work
+ * {@link #wrap(Runnable) wrapped} with it runs.
  *
  * <p>{@link #close()} unbinds it from the thread, revokes its credential and records
  * {@code task.completed}; it is idempotent. Use it in try-with-resources:
@@ -35,7 +37,10 @@ public interface AgentTask extends TaskState, AutoCloseable {
 
   /**
    * Returns a runnable that binds this task while {@code r} runs on whatever thread runs it, and then
-   * restores what that thread had bound before, also when {@code r} throws.
+   * restores what that thread had bound before, also when {@code r} throws. The same task may be
+   * bound on several threads at once. Once the task is closed, the binding is of a closed task:
+   * guarded calls in {@code r} are denied {@code NO_TASK}, never decided under a task the thread had
+   * bound before.
    */
   Runnable wrap(Runnable r);
 

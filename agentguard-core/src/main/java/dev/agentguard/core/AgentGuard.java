@@ -166,6 +166,39 @@ public interface AgentGuard extends AutoCloseable {
    */
   AgentTask startTask(TaskSpec spec);
 
+  /**
+   * Opens a task without binding it to any thread: for a task that outlives the thread that creates
+   * it (a server session, a conversation, work handed to a pool), the way OpenTelemetry separates
+   * creating a {@code Context} from {@code makeCurrent()}. Everything else is as
+   * {@link #startTask}: the credential is issued (TTL from the spec, capped by the guard maximum),
+   * {@code task.started} is recorded, per-task limits count every call of the task, revocation by
+   * credential, task or agent applies, and {@link #close()} of the guard closes it.
+   *
+   * <p>Run work under it with {@link AgentTask#wrap(Runnable)}, {@link AgentTask#wrap(Callable)} or
+   * {@link AgentTask#wrap(java.util.concurrent.Executor)}: the task is bound only while the wrapped
+   * work runs, then the thread gets back what it had bound before. Binding never changes the task:
+   * calls run as the task's own agent, under its own scopes and credential. It may be bound on
+   * several threads at once; their calls share the task's budgets and history, and
+   * {@link AgentTask#close()} waits (bounded) for the calls in flight on all of them. Closing it
+   * revokes its credential; a closed task binds nothing usable: guarded calls in work wrapped with
+   * it, also work wrapped before the close, are denied {@code NO_TASK} and recorded, and never fall
+   * back to a task the thread had bound before.
+   *
+   * <pre>{@code
+   * AgentTask session = guard.openTask(spec);       // bound to no thread
+   * executor.submit(session.wrap(() -> tools.read("T-1")));
+   * ...
+   * session.close();
+   * }</pre>
+   *
+   * @throws dev.agentguard.AgentGuardException if the guard is closed or the audit trail refuses
+   *     the {@code task.started} record
+   * @throws IllegalArgumentException if a scope of the spec is not a valid glob
+   * @throws NullPointerException if {@code spec} is null
+   * @since 0.2.0
+   */
+  AgentTask openTask(TaskSpec spec);
+
   /** The task of this guard bound to the current thread, if any and still open. */
   Optional<AgentTask> currentTask();
 

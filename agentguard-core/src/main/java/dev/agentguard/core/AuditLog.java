@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Reads, verifies and reconstructs JSON Lines audit logs written by {@link AuditSinks#jsonLines}, or
@@ -113,18 +114,27 @@ public final class AuditLog {
    * @since 0.2.0
    */
   public static List<AuditEvent> read(Iterable<String> lines) {
+    return read(lines, AuditLog::reject);
+  }
+
+  /**
+   * Like {@link #read(Iterable)}, but an element that is no record does not end the read: it is
+   * handed to {@code onUnreadable} (its number and why, never its content) and the next element is
+   * read. A handler that throws ends the read with its exception.
+   *
+   * @throws NullPointerException if an argument is null
+   * @since 0.2.0
+   */
+  public static List<AuditEvent> read(Iterable<String> lines, Consumer<? super UnreadableLine> onUnreadable) {
     Objects.requireNonNull(lines, "lines");
+    Objects.requireNonNull(onUnreadable, "onUnreadable");
     List<AuditEvent> out = new ArrayList<>();
     long n = 0;
     for (String line : lines) {
       n++;
       String body = line != null && line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
       byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-      try {
-        out.add(AuditLineParser.parse(bytes, 0, bytes.length));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("record " + n + ": " + e.getMessage());
-      }
+      parseInto(out, bytes, bytes.length, null, n, onUnreadable);
     }
     return out;
   }
@@ -168,11 +178,36 @@ public final class AuditLog {
    * Parses every event of {@code files}, in file order, including the pipeline's own records
    * ({@code audit.opened, audit.checkpoint, audit.gap, audit.closed}). Does not verify hashes (use
    * {@link #verify}). An incomplete final line of a file (no newline: a crash mid-write) is skipped.
+   * Strict: the first line that is no record ends the read; to read past damaged lines use
+   * {@link #read(Consumer, Path...)}.
    *
    * @throws IllegalArgumentException naming the file and line of a malformed record
    * @throws UncheckedIOException if a file cannot be read
    */
   public static List<AuditEvent> read(Path... files) {
+    return read(AuditLog::reject, files);
+  }
+
+  /**
+   * Like {@link #read(Path...)}, but a line that is no record (malformed JSON, invalid UTF-8, valid
+   * JSON that is not a record of the format, longer than the 1 MiB bound) does not end the read: it
+   * is handed to {@code onUnreadable} as an {@link UnreadableLine} (file, line number and why, never
+   * the line's content) and reading goes on with the next line, so the rest of a trail with a torn
+   * write or a hand-edited line can still be read. An incomplete final line is skipped as in
+   * {@link #read(Path...)}. A handler that throws ends the read with its exception. This reads; it
+   * does not vouch: {@link #verify} still fails on the first damaged line.
+   *
+   * <pre>{@code
+   * List<UnreadableLine> damaged = new ArrayList<>();
+   * List<AuditEvent> events = AuditLog.read(damaged::add, AuditLog.files(trail).toArray(Path[]::new));
+   * }</pre>
+   *
+   * @throws UncheckedIOException if a file cannot be read
+   * @throws NullPointerException if an argument is null
+   * @since 0.2.0
+   */
+  public static List<AuditEvent> read(Consumer<? super UnreadableLine> onUnreadable, Path... files) {
+    Objects.requireNonNull(onUnreadable, "onUnreadable");
     List<AuditEvent> out = new ArrayList<>();
     for (Path file : files) {
       try (LineReader r = new LineReader(file)) {
@@ -181,13 +216,10 @@ public final class AuditLog {
             break;
           }
           if (r.tooLong()) {
-            throw new IllegalArgumentException(file + " line " + r.number() + ": longer than "
-                + RecordBounds.MAX_LINE_BYTES + " bytes");
-          }
-          try {
-            out.add(AuditLineParser.parse(r.bytes(), 0, r.length()));
-          } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + " line " + r.number() + ": " + e.getMessage());
+            onUnreadable.accept(new UnreadableLine(file, r.number(),
+                "longer than " + RecordBounds.MAX_LINE_BYTES + " bytes"));
+          } else {
+            parseInto(out, r.bytes(), r.length(), file, r.number(), onUnreadable);
           }
         }
       } catch (IOException e) {
@@ -195,6 +227,24 @@ public final class AuditLog {
       }
     }
     return out;
+  }
+
+  /** Adds the record of one line to {@code out}, or hands the line to {@code onUnreadable}. */
+  private static void parseInto(List<AuditEvent> out, byte[] bytes, int length, Path file, long line,
+      Consumer<? super UnreadableLine> onUnreadable) {
+    AuditEvent event;
+    try {
+      event = AuditLineParser.parse(bytes, 0, length);
+    } catch (IllegalArgumentException e) {
+      onUnreadable.accept(new UnreadableLine(file, line, e.getMessage()));
+      return;
+    }
+    out.add(event);
+  }
+
+  /** The strict reads' handler: the first unreadable line ends the read. */
+  private static void reject(UnreadableLine line) {
+    throw new IllegalArgumentException(line.toString());
   }
 
   /**

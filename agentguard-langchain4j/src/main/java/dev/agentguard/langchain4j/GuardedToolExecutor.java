@@ -80,8 +80,9 @@ final class GuardedToolExecutor implements ToolExecutor {
         LOG.warn("tool {} ({}) ran on thread '{}' with no AgentTask bound and was denied NO_TASK. With"
             + " GuardedTools.wrap(...)/toolExecutors(), calls are decided under the task bound to the thread that"
             + " runs them; AiServices.executeToolsConcurrently() runs them on a pool without it. Use"
-            + " GuardedTools.provider(guard, tools) (carries the task to any thread), or"
-            + " executeToolsConcurrently(GuardedTools.propagateTask(guard, executor)). Logged once.",
+            + " GuardedTools.provider(guard, tools) (carries the task to any thread),"
+            + " executeToolsConcurrently(GuardedTools.propagateTask(guard, executor)), or, for an AI service"
+            + " built per task, tools(guardedTools.toolExecutors(task)). Logged once.",
             llmName, method.tool(), Thread.currentThread().getName());
       }
       if (denialsThrow) {

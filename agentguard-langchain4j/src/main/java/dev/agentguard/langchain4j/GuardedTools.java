@@ -59,21 +59,27 @@ import org.slf4j.LoggerFactory;
  * LangChain4j specification ({@code @Tool} name and description, {@code @P} parameters); policies,
  * scopes and the audit trail see the {@code @AgentTool} name.
  *
- * <h2>Two forms</h2>
+ * <h2>Three forms</h2>
  * <ul>
  *   <li>{@link #provider(AgentGuard, Object...)} / {@link #toolProvider()}: a {@link ToolProvider}
  *       that, for each AI-service invocation, offers the model only the tools whose
  *       {@code @AgentTool} name the scopes of the task bound to the calling thread cover (no task:
  *       no tools), and decides each execution under that task on whatever thread LangChain4j runs
  *       it, so {@code executeToolsConcurrently()} needs nothing more.
+ *   <li>{@link #toolExecutors(AgentTask)}: a fixed map for {@code AiServices.tools(Map)} bound to
+ *       one task when the AI service is built (an AI service per conversation or session, with a
+ *       task from {@code AgentGuard.openTask}): the tools in its scopes, each execution decided
+ *       under it on any thread, so {@code executeToolsConcurrently()} needs nothing more.
  *   <li>{@link #wrap(AgentGuard, Object...)} / {@link #toolExecutors()}: a fixed map for
- *       {@code AiServices.tools(Map)}; every tool is offered, and each execution is decided under
- *       the task bound to the thread that runs it. With {@code executeToolsConcurrently}, pass
- *       {@link #propagateTask(AgentGuard, Executor)} so the pool threads get the caller's task;
- *       without it (including plain {@code executeToolsConcurrently()}) they have none, every
- *       concurrent call is denied {@code NO_TASK} and recorded, and the first such denial logs one
- *       warning naming these two fixes. A fixed map cannot carry the task itself: LangChain4j calls
- *       nothing of it on the calling thread before handing the calls to its pool.
+ *       {@code AiServices.tools(Map)} shared by every task; every tool is offered, and each
+ *       execution is decided under the task bound to the thread that runs it. With
+ *       {@code executeToolsConcurrently}, pass {@link #propagateTask(AgentGuard, Executor)} so the
+ *       pool threads get the caller's task; without it (including plain
+ *       {@code executeToolsConcurrently()}) they have none, every concurrent call is denied
+ *       {@code NO_TASK} and recorded, and the first such denial logs one warning naming the fixes.
+ *       A shared map cannot carry the caller's task itself: LangChain4j 1.19 copies its executors
+ *       when the AI service is built and calls nothing of it on the calling thread before handing
+ *       the calls to its pool.
  * </ul>
  *
  * <h2>Denials</h2>
@@ -210,6 +216,34 @@ public final class GuardedTools {
   /** Every tool, as a map for {@code AiServices.tools(Map)}; unmodifiable, in a stable order. */
   public Map<ToolSpecification, ToolExecutor> toolExecutors() {
     return executors;
+  }
+
+  /**
+   * The tools in the scopes of {@code task}, as a map for {@code AiServices.tools(Map)} whose
+   * executors decide every call under {@code task} on whatever thread runs it: the map form for an
+   * AI service built for one task (a conversation or a session, typically opened with
+   * {@code AgentGuard.openTask}), which then works with {@code executeToolsConcurrently()} on any
+   * executor, LangChain4j's own pool included, without {@link #propagateTask}. The task is captured
+   * here, when the AI service is built; a call after it closed is denied {@code NO_TASK} and
+   * recorded, and it is never decided under another task bound to the executing thread. Do not share
+   * such a map, or an AI service built with it, between tasks: every call through it runs as
+   * {@code task}.
+   *
+   * @return unmodifiable, in a stable order; empty when the task is closed
+   * @throws NullPointerException if {@code task} is null
+   * @since 0.2.0
+   */
+  public Map<ToolSpecification, ToolExecutor> toolExecutors(AgentTask task) {
+    Objects.requireNonNull(task, "task");
+    Map<ToolSpecification, ToolExecutor> map = new LinkedHashMap<>();
+    if (task.isOpen()) {
+      for (Entry e : entries) {
+        if (task.inScope(e.executor().tool())) {
+          map.put(e.spec(), e.executor().boundTo(task));
+        }
+      }
+    }
+    return Collections.unmodifiableMap(map);
   }
 
   /**

@@ -327,4 +327,80 @@ class GuardedToolsAiServicesTest {
       assertEquals(log.indexOf("Logged once"), log.lastIndexOf("Logged once"), "one hint, not one per call");
     }
   }
+
+  private static final String BOTH_TICKETS = "Ticket T-1: printer on fire, customer bob@example.com | "
+      + "Ticket T-2: printer on fire, customer bob@example.com";
+
+  private static ScriptedChatModel twoReadsAtOnce() {
+    return new ScriptedChatModel()
+        .callTools("readTicket", "{\"ticketId\":\"T-1\"}", "readTicket", "{\"ticketId\":\"T-2\"}")
+        .answerWithToolResults("");
+  }
+
+  private static Assistant withMapBoundTo(AgentTask task, ScriptedChatModel model, LcFixture f) {
+    return AiServices.builder(Assistant.class)
+        .chatModel(model)
+        .tools(GuardedTools.builder(f.guard).tools(f.tools).build().toolExecutors(task))
+        .executeToolsConcurrently()
+        .build();
+  }
+
+  @Test
+  void aMapBoundToAnOpenedTaskRunsConcurrentToolsOnLangChain4jsDefaultPool() {
+    try (LcFixture f = new LcFixture()) {
+      ScriptedChatModel model = twoReadsAtOnce();
+      String taskId;
+      try (AgentTask conversation = f.guard.openTask(supportTask())) {
+        taskId = conversation.id();
+        Assistant assistant = withMapBoundTo(conversation, model, f);
+        assertTrue(f.guard.currentTask().isEmpty(), "the calling thread has no task at all");
+        assertEquals(BOTH_TICKETS, assistant.chat("T-1 and T-2"));
+      }
+      String caller = Thread.currentThread().getName();
+      assertEquals(2, f.tools.calls.size());
+      assertTrue(f.tools.calls.stream().noneMatch(c -> c.endsWith("@" + caller)), f.tools.calls::toString);
+      List<AuditEvent> decisions = decisions(f.drainedEvents());
+      assertEquals(2, decisions.size());
+      assertTrue(decisions.stream().allMatch(d -> taskId.equals(d.task()) && "ALLOW".equals(d.decision())));
+    }
+  }
+
+  @Test
+  void aMapBoundToATaskOffersItsScopesAndDecidesAsItNotAsTheThreadsTask() { // docs/security-cases.md #23
+    try (LcFixture f = new LcFixture()) {
+      AgentTask readsOnly = f.guard.openTask(LcFixture.task("tickets.read"));
+      GuardedTools guarded = GuardedTools.builder(f.guard).tools(f.tools).build();
+      assertEquals(List.of("readTicket"), guarded.toolExecutors(readsOnly).keySet().stream()
+          .map(s -> s.name()).collect(Collectors.toList()));
+      ScriptedChatModel model = new ScriptedChatModel()
+          .callTools("readTicket", "{\"ticketId\":\"T-1\"}")
+          .answerWithToolResults("");
+      try (AgentTask wide = f.guard.startTask(supportTask())) {
+        withMapBoundTo(readsOnly, model, f).chat("T-1");
+        assertEquals(List.of("readTicket"), model.offeredTools(0));
+        List<AuditEvent> decisions = decisions(f.drainedEvents());
+        assertEquals(1, decisions.size());
+        assertEquals(readsOnly.id(), decisions.get(0).task(), "decided under the thread's task instead");
+        assertNotEquals(wide.id(), decisions.get(0).task());
+      }
+    }
+  }
+
+  @Test
+  void aMapBoundToATaskThatClosedDeniesNoTaskAndNeverBorrowsTheThreadsTask() { // docs/security-cases.md #23, #51
+    try (LcFixture f = new LcFixture()) {
+      AgentTask conversation = f.guard.openTask(supportTask());
+      Assistant assistant = withMapBoundTo(conversation, twoReadsAtOnce(), f);
+      conversation.close();
+      String denied = GuardedTools.denialText(DenyCode.NO_TASK);
+      try (AgentTask other = f.guard.startTask(supportTask())) {
+        assertEquals(denied + " | " + denied, assistant.chat("T-1 and T-2"));
+      }
+      assertEquals(List.of(), f.tools.calls, "a tool ran under a closed task");
+      assertTrue(GuardedTools.builder(f.guard).tools(f.tools).build().toolExecutors(conversation).isEmpty(),
+          "a closed task is offered no tools");
+      List<AuditEvent> decisions = decisions(f.drainedEvents());
+      assertEquals(List.of("NO_TASK", "NO_TASK"), decisions.stream().map(AuditEvent::code).collect(Collectors.toList()));
+    }
+  }
 }

@@ -129,7 +129,7 @@ final class CallerTasks {
     }
     TaskSpec s = spec.get();
     try {
-      return Optional.of(Detached.call(() -> guard.startTask(s)));
+      return Optional.of(guard.openTask(s)); // bound to no thread: ToolGate binds it around each call
     } catch (RuntimeException e) {
       LOG.warn("starting the caller's task failed ({}); the caller gets no task", e.getClass().getName());
       return Optional.empty();

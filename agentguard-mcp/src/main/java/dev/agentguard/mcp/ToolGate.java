@@ -38,11 +38,13 @@ final class ToolGate {
   private final AgentGuard guard;
   private final CallerTasks tasks;
   private final JsonSchemaValidator validator;
+  private final NoTaskMask noTask;
 
   ToolGate(AgentGuard guard, CallerTasks tasks, JsonSchemaValidator validator) {
     this.guard = guard;
     this.tasks = tasks;
     this.validator = validator;
+    this.noTask = new NoTaskMask(guard);
   }
 
   /** Decides and, when allowed, runs {@code handler} once, under the caller's task. */
@@ -133,10 +135,16 @@ final class ToolGate {
     if (task != null) {
       return task.wrap(() -> guard.call(request, action)).call();
     }
-    // no task: the guard denies NO_TASK and records it. A task someone else left bound to this pool
-    // thread must not decide it, so then the decision is made on a thread with nothing bound.
+    // no task: the guard denies NO_TASK and records it. A task the application left bound to this
+    // server thread must not decide it: a closed task bound over it makes the guard see none.
     if (guard.currentTask().isPresent()) {
-      return Detached.call(() -> guard.call(request, action));
+      Optional<AgentTask> mask = noTask.get();
+      if (mask.isEmpty()) { // the guard opens no task (closed, or its trail refuses): it would record nothing either
+        LOG.warn("MCP tool {}: a task is bound to this server thread and the caller has none; denied NO_TASK",
+            request.tool());
+        return error(DenialText.of(DenyCode.NO_TASK));
+      }
+      return mask.get().wrap(() -> guard.call(request, action)).call();
     }
     return guard.call(request, action);
   }

@@ -103,6 +103,26 @@ class GuardedMcpServerTest {
       assertEquals(DenialText.of(DenyCode.NO_TASK), text(anonymous.callTool(call("tickets.read", Map.of("ticket", "X")))));
     }
     assertEquals(10, f.runs("tickets.read"));
+    // the adapter opens tasks bound to no thread: no call found a task left behind that needed masking
+    assertTrue(f.flushedEvents().stream().noneMatch(e -> NoTaskMask.AGENT.id().equals(e.agent())));
+  }
+
+  @Test // docs/security-cases.md #23, #26
+  void aTaskTheApplicationLeftBoundToTheServerThreadNeverDecidesACallerWithoutATask() {
+    McpSyncClient leaker = f.client("leaker");
+    for (int i = 0; i < 3; i++) {
+      CallToolResult r = leaker.callTool(call("tickets.read", Map.of("ticket", "T-" + i)));
+      assertTrue(r.isError());
+      assertEquals(DenialText.of(DenyCode.NO_TASK), text(r));
+    }
+    assertEquals(0, f.runs("tickets.read"), "the handler ran under a task left bound to the server thread");
+    assertEquals(3, f.leaked.size(), "the mapping must have left a task bound before each call");
+    List<AuditEvent> events = f.flushedEvents();
+    List<AuditEvent> decisions = events.stream().filter(e -> e.type().equals("tool.decision")).collect(Collectors.toList());
+    assertEquals(3, decisions.stream().filter(e -> isDeny(e, "tickets.read", DenyCode.NO_TASK)).count());
+    assertTrue(decisions.stream().noneMatch(e -> f.leaked.contains(e.task())), "a leaked task decided a call");
+    assertEquals(1, events.stream().filter(e -> e.type().equals("task.started")
+        && NoTaskMask.AGENT.id().equals(e.agent())).count(), "one mask task, opened once");
   }
 
   @Test // docs/security-cases.md #23

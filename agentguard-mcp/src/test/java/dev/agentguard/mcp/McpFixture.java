@@ -72,6 +72,8 @@ final class McpFixture implements AutoCloseable {
   final Map<String, AtomicInteger> runs = new java.util.concurrent.ConcurrentHashMap<>();
   /** What each handler run saw: "<tool> <task id> <principal from the transport context>". */
   final ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
+  /** The ids of the tasks principal {@code leaker}'s mapping left bound to server threads. */
+  final ConcurrentLinkedQueue<String> leaked = new ConcurrentLinkedQueue<>();
   private final Tomcat tomcat;
   private final Path base;
   private final int port;
@@ -85,7 +87,7 @@ final class McpFixture implements AutoCloseable {
     guard = AgentGuard.builder().policy(PolicySet.parse(POLICY)).clock(clock).auditSink(audit).build();
     GuardedMcpServer.Builder b = GuardedMcpServer.builder(guard)
         .taskScope(scope)
-        .tasks(McpFixture::taskFor)
+        .tasks(this::taskOrLeak)
         .server(s -> s.serverInfo("support", "1.0"))
         .tool(tool("tickets.read", "{\"type\":\"object\",\"properties\":{\"ticket\":{\"type\":\"string\"}},"
             + "\"required\":[\"ticket\"]}", null),
@@ -143,6 +145,19 @@ final class McpFixture implements AutoCloseable {
     String[] scopes = p.equals("admin") ? new String[] {"tickets.*", "admin.*"} : new String[] {"tickets.*"};
     return Optional.of(TaskSpec.builder(AGENT).onBehalfOf("user:" + p).purpose("support for " + p)
         .scopes(scopes).ttl(Duration.ofMinutes(10)).build());
+  }
+
+  /**
+   * As {@link #taskFor}, except for principal {@code leaker}: its mapping is an application bug that
+   * starts a support task of the guard on the server thread, leaves it bound there, and gives the
+   * caller no task.
+   */
+  private Optional<TaskSpec> taskOrLeak(McpCaller caller) {
+    if (caller.principal().orElseThrow().equals("leaker")) {
+      leaked.add(guard.startTask(TaskSpec.builder(AGENT).onBehalfOf("user:leaker").scopes("tickets.*").build()).id());
+      return Optional.empty();
+    }
+    return taskFor(caller);
   }
 
   private SyncToolSpecification tool(String name, String inputSchema, String outputSchema) {

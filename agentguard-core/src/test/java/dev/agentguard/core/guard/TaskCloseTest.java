@@ -33,7 +33,7 @@ class TaskCloseTest {
       PolicySet.parse("version: 1\npolicies:\n  - id: all\n    effect: permit\n    tools: [\"**\"]\n");
 
   /** A body that signals it entered, then waits to be released. */
-  private static Slow blocking(CountDownLatch entered, CountDownLatch release) {
+  static Slow blocking(CountDownLatch entered, CountDownLatch release) {
     return () -> {
       entered.countDown();
       try {

@@ -234,6 +234,14 @@ public final class GuardImpl implements AgentGuard {
 
   @Override
   public AgentTask startTask(TaskSpec spec) {
+    return issueTask(spec, true);
+  }
+
+  /**
+   * Issues a task (credential, {@code task.started}, registry) and, when {@code bindToThread}, binds
+   * it to the calling thread (its close then restores what was bound there before).
+   */
+  private TaskImpl issueTask(TaskSpec spec, boolean bindToThread) {
     if (spec == null) {
       throw new NullPointerException("spec");
     }
@@ -260,7 +268,7 @@ public final class GuardImpl implements AgentGuard {
     if (liveTasks.size() >= SWEEP_LIVE_TASKS_ABOVE && seq % SWEEP_EVERY_STARTS == 0) {
       closeExpiredTasks();
     }
-    TaskImpl task = new TaskImpl(this, taskId, spec, credential, seq, bound.get());
+    TaskImpl task = new TaskImpl(this, taskId, spec, credential, seq, bindToThread ? bound.get() : null);
     task.agentRevocationCountAtStart = agentRevocations;
     liveTasks.put(taskId, task);
     boolean recorded = audit.record(AuditRecords.forTask(AuditEvent.TASK_STARTED, task)
@@ -272,7 +280,9 @@ public final class GuardImpl implements AgentGuard {
       revocationDesk.revokeClosed(task);
       throw new AgentGuardException("the audit trail refused the task.started record; no task was started");
     }
-    bound.set(task);
+    if (bindToThread) {
+      bound.set(task);
+    }
     return task;
   }
 
@@ -539,5 +549,12 @@ public final class GuardImpl implements AgentGuard {
     }
     pipeline.rollout().close();
     audit.close();
+  }
+
+  // ---------------------------------------------------------------- unbound tasks (issue 19, leftovers)
+
+  @Override
+  public AgentTask openTask(TaskSpec spec) {
+    return issueTask(spec, false);
   }
 }
