@@ -12,8 +12,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The compact attribute storage of {@link ToolRequest} (a flat array of pairs up to
- * {@link ToolRequest.Builder#SMALL} attributes, a hash map beyond) behaves exactly like the plain
+ * The compact attribute storage of {@link ToolRequest} (the builder's field slots, exact-size arrays
+ * of keys and values up to {@link ToolRequest#SMALL} attributes, a hash map beyond) behaves exactly like the plain
  * hash map it replaced, and the memo of validated paths and tool names never admits a bad one.
  */
 class ToolRequestStorageTest {
