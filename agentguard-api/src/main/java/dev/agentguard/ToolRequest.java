@@ -76,39 +76,72 @@ public final class ToolRequest {
   }
 
   /**
-   * A request from attributes nobody else holds: frozen values, distinct keys, {@code keys} and
-   * {@code values} of one length; derives {@code destination.scheme/host/port} from
-   * {@code destination.url}.
+   * The request of a builder's state, which this method does not keep: when {@code more} is null,
+   * the first {@code n} slots ({@code k0/v0 ..}), else the attributes in {@code more}; derives
+   * {@code destination.scheme/host/port} from {@code destination.url}. {@code url} says whether a
+   * {@code destination.url} may be among the slots: only then are they searched for one.
+   *
+   * <p>One method on purpose: called from {@link Builder#build()} with the builder's fields (never
+   * the builder), and larger than what the JIT inlines ({@code FreqInlineSize}), so {@code build()}
+   * compiles to a small call that inlines wherever a builder is used and the builder itself is
+   * left to escape analysis.
    */
-  private static ToolRequest of(String tool, String action, Risk risk, Sensitivity sensitivity, String[] keys,
-      Object[] values) {
-    int u = indexOf(keys, URL);
-    if (u >= 0 && values[u] instanceof String) {
-      Map<String, Object> m = new HashMap<>();
-      for (int i = 0; i < keys.length; i++) {
-        m.put(keys[i], values[i]);
+  private static ToolRequest assemble(String tool, String action, Risk risk, Sensitivity sensitivity,
+      Map<String, Object> more, boolean url, int n, String k0, Object v0, String k1, Object v1, String k2,
+      Object v2, String k3, Object v3) {
+    if (more == null && !url) {
+      if (n == 0) {
+        return new ToolRequest(tool, action, risk, sensitivity, NO_KEYS, NO_VALUES);
       }
-      return fromMap(tool, action, risk, sensitivity, m);
+      String[] keys = new String[n];
+      Object[] values = new Object[n];
+      keys[0] = k0;
+      values[0] = v0;
+      if (n > 1) {
+        keys[1] = k1;
+        values[1] = v1;
+      }
+      if (n > 2) {
+        keys[2] = k2;
+        values[2] = v2;
+      }
+      if (n > 3) {
+        keys[3] = k3;
+        values[3] = v3;
+      }
+      return new ToolRequest(tool, action, risk, sensitivity, keys, values);
     }
-    return new ToolRequest(tool, action, risk, sensitivity, keys, values);
-  }
-
-  /** A request from a map of frozen attributes that this method may change; derives the URL's parts. */
-  private static ToolRequest fromMap(String tool, String action, Risk risk, Sensitivity sensitivity,
-      Map<String, Object> m) {
-    Object url = m.get(URL);
-    if (url instanceof String) {
-      deriveDestination((String) url, m);
+    Map<String, Object> m;
+    if (more != null) {
+      m = new HashMap<>(more);
+    } else {
+      m = new HashMap<>();
+      if (n > 0) {
+        m.put(k0, v0);
+      }
+      if (n > 1) {
+        m.put(k1, v1);
+      }
+      if (n > 2) {
+        m.put(k2, v2);
+      }
+      if (n > 3) {
+        m.put(k3, v3);
+      }
     }
-    int n = m.size();
-    if (n > SMALL) {
+    Object destination = m.get(URL);
+    if (destination instanceof String) {
+      deriveDestination((String) destination, m);
+    }
+    int size = m.size();
+    if (size > SMALL) {
       return new ToolRequest(tool, action, risk, sensitivity, null, new Object[] {Map.copyOf(m)});
     }
-    if (n == 0) {
+    if (size == 0) {
       return new ToolRequest(tool, action, risk, sensitivity, NO_KEYS, NO_VALUES);
     }
-    String[] keys = new String[n];
-    Object[] values = new Object[n];
+    String[] keys = new String[size];
+    Object[] values = new Object[size];
     int i = 0;
     for (Map.Entry<String, Object> e : m.entrySet()) {
       keys[i] = e.getKey();
@@ -143,6 +176,7 @@ public final class ToolRequest {
         b.slot(i, keys[i], values[i]);
       }
       b.size = keys.length;
+      b.url = indexOf(keys, URL) >= 0;
     }
     return b;
   }
@@ -432,6 +466,8 @@ public final class ToolRequest {
     private Object v3;
     /** Attributes in the slots {@code k0/v0 ..}, when {@link #more} is null. */
     private int size;
+    /** Whether a {@code destination.url} was ever put into a slot (it may have been removed since). */
+    private boolean url;
     /** All attributes once there were more than {@link #SLOTS}; then the slots are unused. */
     private Map<String, Object> more;
 
@@ -509,30 +545,8 @@ public final class ToolRequest {
 
     /** Builds the request, deriving {@code destination.scheme/host/port} from {@code destination.url}. */
     public ToolRequest build() {
-      if (more != null) {
-        return fromMap(tool, action, risk, sensitivity, new HashMap<>(more));
-      }
-      int n = size;
-      if (n == 0) {
-        return new ToolRequest(tool, action, risk, sensitivity, NO_KEYS, NO_VALUES);
-      }
-      String[] keys = new String[n];
-      Object[] values = new Object[n];
-      keys[0] = k0;
-      values[0] = v0;
-      if (n > 1) {
-        keys[1] = k1;
-        values[1] = v1;
-      }
-      if (n > 2) {
-        keys[2] = k2;
-        values[2] = v2;
-      }
-      if (n > 3) {
-        keys[3] = k3;
-        values[3] = v3;
-      }
-      return of(tool, action, risk, sensitivity, keys, values);
+      // one static call on the fields: build() stays small enough to inline, the builder never escapes
+      return assemble(tool, action, risk, sensitivity, more, url, size, k0, v0, k1, v1, k2, v2, k3, v3);
     }
 
     /** The attributes set so far, as a new map (rare paths only). */
@@ -573,6 +587,7 @@ public final class ToolRequest {
         if (n < SLOTS) {
           slot(n, path, value);
           size = n + 1;
+          url |= path.equals(URL);
           return;
         }
         spill();
