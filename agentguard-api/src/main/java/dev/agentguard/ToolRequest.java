@@ -534,7 +534,7 @@ public final class ToolRequest {
       }
       for (String path : paths) {
         checkAttributePath(path);
-        if (indexOf(keys, path) >= 0) {
+        if (Arrays.asList(keys).subList(0, i).contains(path)) {
           throw new IllegalArgumentException("attribute path '" + path + "' is "
               + (fixed.containsKey(path) ? "already fixed in the template" : "given twice"));
         }
