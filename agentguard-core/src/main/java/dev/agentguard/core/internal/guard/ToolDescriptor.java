@@ -6,7 +6,8 @@ import dev.agentguard.ToolRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Arrays;
+import java.util.HashSet;
 
 /**
  * What the guard knows of one tool method, resolved once at {@code protect} time: name, action,
@@ -41,7 +42,8 @@ final class ToolDescriptor {
     this.unboundRequest = ToolRequest.builder(tool).action(action).risk(risk).sensitivity(sensitivity).build();
     this.bound = bindings.stream().filter(b -> b.path() != null).mapToInt(Binding::index).toArray();
     String[] paths = bindings.stream().map(Binding::path).filter(p -> p != null).toArray(String[]::new);
-    this.template = paths.length == Set.of(paths).size() ? unboundRequest.toBuilder().template(paths) : null;
+    this.template = paths.length == new HashSet<>(Arrays.asList(paths)).size()
+        ? unboundRequest.toBuilder().template(paths) : null;
   }
 
   String tool() {
