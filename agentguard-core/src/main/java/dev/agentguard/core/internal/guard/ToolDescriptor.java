@@ -3,11 +3,11 @@ package dev.agentguard.core.internal.guard;
 import dev.agentguard.Risk;
 import dev.agentguard.Sensitivity;
 import dev.agentguard.ToolRequest;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Arrays;
-import java.util.HashSet;
 
 /**
  * What the guard knows of one tool method, resolved once at {@code protect} time: name, action,
