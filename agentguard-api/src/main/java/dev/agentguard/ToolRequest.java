@@ -45,6 +45,8 @@ public final class ToolRequest {
   private static final ValidNames VALID_TOOLS = new ValidNames(512, 128);
   private static final String[] NO_KEYS = new String[0];
   private static final Object[] NO_VALUES = new Object[0];
+  /** {@link Sensitivity#values()} once: the enum's own method copies its array per call. */
+  private static final Sensitivity[] SENSITIVITIES = Sensitivity.values();
   /** Most attributes kept in two flat arrays; a request with more keeps an immutable hash map. */
   static final int SMALL = 8;
 
@@ -78,8 +80,8 @@ public final class ToolRequest {
   /**
    * The request of a builder's state, which this method does not keep: when {@code more} is null,
    * the first {@code n} slots ({@code k0/v0 ..}), else the attributes in {@code more}; derives
-   * {@code destination.scheme/host/port} from {@code destination.url}. {@code url} says whether a
-   * {@code destination.url} may be among the slots: only then are they searched for one.
+   * {@code destination.scheme/host/port} from {@code destination.url}. Slots may hold one key
+   * twice (see {@link Builder#put}): the later slot wins.
    *
    * <p>One method on purpose: called from {@link Builder#build()} with the builder's fields (never
    * the builder), and larger than what the JIT inlines ({@code FreqInlineSize}), so {@code build()}
@@ -87,9 +89,9 @@ public final class ToolRequest {
    * left to escape analysis.
    */
   private static ToolRequest assemble(String tool, String action, Risk risk, Sensitivity sensitivity,
-      Map<String, Object> more, boolean url, int n, String k0, Object v0, String k1, Object v1, String k2,
+      Map<String, Object> more, int n, String k0, Object v0, String k1, Object v1, String k2,
       Object v2, String k3, Object v3) {
-    if (more == null && !url) {
+    if (more == null && plainSlots(n, k0, k1, k2, k3)) {
       if (n == 0) {
         return new ToolRequest(tool, action, risk, sensitivity, NO_KEYS, NO_VALUES);
       }
@@ -151,6 +153,14 @@ public final class ToolRequest {
     return new ToolRequest(tool, action, risk, sensitivity, keys, values);
   }
 
+  /** Whether the first {@code n} slot keys are distinct and none is {@code destination.url}. */
+  private static boolean plainSlots(int n, String k0, String k1, String k2, String k3) {
+    return (n < 1 || !k0.equals(URL))
+        && (n < 2 || !(k1.equals(URL) || k1.equals(k0)))
+        && (n < 3 || !(k2.equals(URL) || k2.equals(k0) || k2.equals(k1)))
+        && (n < 4 || !(k3.equals(URL) || k3.equals(k0) || k3.equals(k1) || k3.equals(k2)));
+  }
+
   /**
    * Starts a request for a tool. Defaults: action {@code "invoke"}, risk MEDIUM, sensitivity
    * INTERNAL, as for {@link AgentTool}.
@@ -176,7 +186,6 @@ public final class ToolRequest {
         b.slot(i, keys[i], values[i]);
       }
       b.size = keys.length;
-      b.url = indexOf(keys, URL) >= 0;
     }
     return b;
   }
@@ -383,13 +392,14 @@ public final class ToolRequest {
   }
 
   private static Sensitivity sensitivityNamed(String name) {
-    try {
-      return Sensitivity.fromWireName(name);
-    } catch (IllegalArgumentException e) {
-      // the value may be a secret (a redacted argument): name the path and the choices, not the value
-      throw new IllegalArgumentException("attribute 'resource.sensitivity' is not a sensitivity name;"
-          + " expected one of public, internal, confidential, restricted");
+    for (Sensitivity s : SENSITIVITIES) {
+      if (s.wireName().equals(name)) {
+        return s;
+      }
     }
+    // the value may be a secret (a redacted argument): name the path and the choices, not the value
+    throw new IllegalArgumentException("attribute 'resource.sensitivity' is not a sensitivity name;"
+        + " expected one of public, internal, confidential, restricted");
   }
 
   /** Sets {@code destination.scheme/host/port} in {@code m} from {@code url}, dropping any given ones. */
@@ -466,8 +476,6 @@ public final class ToolRequest {
     private Object v3;
     /** Attributes in the slots {@code k0/v0 ..}, when {@link #more} is null. */
     private int size;
-    /** Whether a {@code destination.url} was ever put into a slot (it may have been removed since). */
-    private boolean url;
     /** All attributes once there were more than {@link #SLOTS}; then the slots are unused. */
     private Map<String, Object> more;
 
@@ -546,7 +554,7 @@ public final class ToolRequest {
     /** Builds the request, deriving {@code destination.scheme/host/port} from {@code destination.url}. */
     public ToolRequest build() {
       // one static call on the fields: build() stays small enough to inline, the builder never escapes
-      return assemble(tool, action, risk, sensitivity, more, url, size, k0, v0, k1, v1, k2, v2, k3, v3);
+      return assemble(tool, action, risk, sensitivity, more, size, k0, v0, k1, v1, k2, v2, k3, v3);
     }
 
     /** The attributes set so far, as a new map (rare paths only). */
@@ -562,32 +570,16 @@ public final class ToolRequest {
     }
 
     /**
-     * Sets {@code path}. Kept small so that it inlines into {@link #attribute}; rarer cases go to
-     * {@link #spill} and {@link #more}.
+     * Sets {@code path}. Kept small so that it inlines into {@link #attribute}: it only appends, so
+     * a key set twice takes two slots, in the order set, and {@link #assemble} (or the map, once
+     * spilled) keeps the later value. Rarer cases go to {@link #spill} and {@link #more}.
      */
     private void put(String path, Object value) {
       if (more == null) {
         int n = size;
-        if (n > 0 && same(k0, path)) {
-          v0 = value;
-          return;
-        }
-        if (n > 1 && same(k1, path)) {
-          v1 = value;
-          return;
-        }
-        if (n > 2 && same(k2, path)) {
-          v2 = value;
-          return;
-        }
-        if (n > 3 && same(k3, path)) {
-          v3 = value;
-          return;
-        }
         if (n < SLOTS) {
           slot(n, path, value);
           size = n + 1;
-          url |= path.equals(URL);
           return;
         }
         spill();
@@ -615,15 +607,16 @@ public final class ToolRequest {
         more.remove(path);
         return;
       }
-      for (int i = 0; i < size; i++) {
-        if (same(key(i), path)) {
-          int last = size - 1;
-          slot(i, key(last), value(last)); // order is not kept, as in a hash map
-          slot(last, null, null);
-          size = last;
-          return;
+      int kept = 0;
+      for (int i = 0; i < size; i++) { // every slot with an equal key (see put); the others keep their order
+        if (!same(key(i), path)) {
+          slot(kept++, key(i), value(i));
         }
       }
+      for (int i = kept; i < size; i++) {
+        slot(i, null, null);
+      }
+      size = kept;
     }
 
     private String key(int i) {
