@@ -43,14 +43,18 @@ class GuardPolicyReloadTest {
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /** A guard on {@code file}, written with {@link #ALLOW_READS} first, polled every 20 ms. */
+  private static AgentGuard watching(Path file, InMemoryAuditSink sink) throws Exception {
+    Files.writeString(file, ALLOW_READS);
+    return AgentGuard.builder().policy(file).policyPollInterval(Duration.ofMillis(20)).auditSink(sink).build();
+  }
+
   @Test
   void aNewVersionSwapsInAndABrokenOneIsRejectedAndAudited(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("policy.yaml");
-    Files.writeString(file, ALLOW_READS);
     InMemoryAuditSink sink = AuditSinks.inMemory();
     SupportTools.Impl impl = new SupportTools.Impl();
-    try (AgentGuard guard = AgentGuard.builder().policy(file).policyPollInterval(Duration.ofMillis(20))
-        .auditSink(sink).build()) {
+    try (AgentGuard guard = watching(file, sink)) {
       SupportTools tools = guard.protect(SupportTools.class, impl);
       String first = guard.policyVersion().orElseThrow();
       try (AgentTask task = guard.startTask(GuardFixture.allScopes())) {
@@ -85,11 +89,8 @@ class GuardPolicyReloadTest {
   @Test
   void aLimitAddedByAReloadCoversCallsThatHadNoLimitBefore(@TempDir Path dir) throws Exception { // docs/security-cases.md #11
     Path file = dir.resolve("policy.yaml");
-    Files.writeString(file, ALLOW_READS);
-    InMemoryAuditSink sink = AuditSinks.inMemory();
     SupportTools.Impl impl = new SupportTools.Impl();
-    try (AgentGuard guard = AgentGuard.builder().policy(file).policyPollInterval(Duration.ofMillis(20))
-        .auditSink(sink).build()) {
+    try (AgentGuard guard = watching(file, AuditSinks.inMemory())) {
       SupportTools tools = guard.protect(SupportTools.class, impl);
       String first = guard.policyVersion().orElseThrow();
       try (AgentTask task = guard.startTask(GuardFixture.allScopes())) {
