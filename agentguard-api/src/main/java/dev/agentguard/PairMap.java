@@ -9,42 +9,43 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The unmodifiable {@link Map} view of a small request's attributes, stored as keys and values side
- * by side in one array that nobody writes after construction. Lookups scan the (at most
- * {@link ToolRequest.Builder#SMALL}) keys; every mutator throws {@link UnsupportedOperationException};
+ * The unmodifiable {@link Map} view of a small request's attributes, stored as an array of keys
+ * (shared by the requests of one {@link ToolRequest.Template}) and an array of values of the same
+ * length, neither written after construction. Lookups scan the (at most {@link ToolRequest#SMALL})
+ * keys; every mutator throws {@link UnsupportedOperationException};
  * {@code equals} and {@code hashCode} follow {@link Map}; like {@link Map#copyOf}, null keys are
  * rejected with {@link NullPointerException}.
  *
  * <p>Immutable and thread-safe.
  */
 final class PairMap extends AbstractMap<String, Object> {
-  private final Object[] pairs;
-  private final int size;
+  private final String[] keys;
+  private final Object[] values;
 
-  PairMap(Object[] pairs, int size) {
-    this.pairs = pairs;
-    this.size = size;
+  PairMap(String[] keys, Object[] values) {
+    this.keys = keys;
+    this.values = values;
   }
 
   @Override
   public int size() {
-    return size;
+    return keys.length;
   }
 
   @Override
   public boolean isEmpty() {
-    return size == 0;
+    return keys.length == 0;
   }
 
   @Override
   public Object get(Object key) {
-    int i = ToolRequest.indexOf(pairs, size, Objects.requireNonNull(key, "key"));
-    return i < 0 ? null : pairs[i + 1];
+    int i = ToolRequest.indexOf(keys, Objects.requireNonNull(key, "key"));
+    return i < 0 ? null : values[i];
   }
 
   @Override
   public boolean containsKey(Object key) {
-    return ToolRequest.indexOf(pairs, size, Objects.requireNonNull(key, "key")) >= 0;
+    return ToolRequest.indexOf(keys, Objects.requireNonNull(key, "key")) >= 0;
   }
 
   @Override
@@ -55,7 +56,7 @@ final class PairMap extends AbstractMap<String, Object> {
   private final class Entries extends AbstractSet<Map.Entry<String, Object>> {
     @Override
     public int size() {
-      return size;
+      return keys.length;
     }
 
     @Override
@@ -65,15 +66,15 @@ final class PairMap extends AbstractMap<String, Object> {
 
         @Override
         public boolean hasNext() {
-          return i < size;
+          return i < keys.length;
         }
 
         @Override
         public Map.Entry<String, Object> next() {
-          if (i >= size) {
+          if (i >= keys.length) {
             throw new NoSuchElementException();
           }
-          Map.Entry<String, Object> e = new AbstractMap.SimpleImmutableEntry<>((String) pairs[2 * i], pairs[2 * i + 1]);
+          Map.Entry<String, Object> e = new AbstractMap.SimpleImmutableEntry<>(keys[i], values[i]);
           i++;
           return e;
         }

@@ -4,6 +4,7 @@ import dev.agentguard.internal.VisibleText;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
@@ -35,39 +36,129 @@ public final class ToolRequest {
   private static final Map<String, List<String>> DERIVATIONS = Map.of(
       "destination.url", List.of("destination.scheme", "destination.host", "destination.port"),
       "destination.host", List.of("destination.external"));
+  private static final String URL = "destination.url";
+  private static final String RESOURCE_SENSITIVITY = "resource.sensitivity";
 
   /** Attribute paths already validated (bounded; see {@link ValidNames}). */
   private static final ValidNames VALID_PATHS = new ValidNames(1024, 256);
   /** Tool names already validated (bounded). */
   private static final ValidNames VALID_TOOLS = new ValidNames(512, 128);
-  private static final Object[] EMPTY = new Object[0];
+  private static final String[] NO_KEYS = new String[0];
+  private static final Object[] NO_VALUES = new Object[0];
+  /** {@link Sensitivity#values()} once: the enum's own method copies its array per call. */
+  private static final Sensitivity[] SENSITIVITIES = Sensitivity.values();
+  /** Most attributes kept in two flat arrays; a request with more keeps an immutable hash map. */
+  static final int SMALL = 8;
 
   private final String tool;
   private final String action;
   private final Risk risk;
   private final Sensitivity sensitivity;
   /**
-   * The attributes, never written after construction: up to {@link Builder#SMALL} keys and values
-   * side by side ({@code k0, v0, k1, v1, ...}, {@code size} pairs); for a large request
-   * ({@code size == -1}) one element, the immutable hash map of its attributes.
+   * The keys of a small request, in the order of {@link #values}, or {@code null} for a large one.
+   * Never written after construction; all requests of one {@link Template} share one array.
    */
-  private final Object[] pairs;
-  private final int size;
-  /** The {@link #attributes()} view of a small request's {@link #pairs}, made on first use. */
+  private final String[] keys;
+  /**
+   * The values of a small request, exactly as many as {@link #keys}; for a large request one element,
+   * the immutable hash map of its attributes. Never written after construction.
+   */
+  private final Object[] values;
+  /** The {@link #attributes()} view of a small request, made on first use. */
   private Map<String, Object> view;
 
-  private ToolRequest(Builder b) {
-    this.tool = b.tool;
-    this.action = b.action;
-    this.risk = b.risk;
-    this.sensitivity = b.sensitivity;
-    if (b.large != null) {
-      this.pairs = new Object[] {Map.copyOf(b.large)};
-      this.size = -1;
-    } else {
-      this.pairs = b.share();
-      this.size = b.size;
+  private ToolRequest(String tool, String action, Risk risk, Sensitivity sensitivity, String[] keys,
+      Object[] values) {
+    this.tool = tool;
+    this.action = action;
+    this.risk = risk;
+    this.sensitivity = sensitivity;
+    this.keys = keys;
+    this.values = values;
+  }
+
+  /**
+   * The request of a builder's state, which this method does not keep: when {@code more} is null,
+   * the first {@code n} slots ({@code k0/v0 ..}), else the attributes in {@code more}; derives
+   * {@code destination.scheme/host/port} from {@code destination.url}. Slots may hold one key
+   * twice (see {@link Builder#put}): the later slot wins.
+   *
+   * <p>One method on purpose: called from {@link Builder#build()} with the builder's fields (never
+   * the builder), and larger than what the JIT inlines ({@code FreqInlineSize}), so {@code build()}
+   * compiles to a small call that inlines wherever a builder is used and the builder itself is
+   * left to escape analysis.
+   */
+  private static ToolRequest assemble(String tool, String action, Risk risk, Sensitivity sensitivity,
+      Map<String, Object> more, int n, String k0, Object v0, String k1, Object v1, String k2,
+      Object v2, String k3, Object v3) {
+    if (more == null && plainSlots(n, k0, k1, k2, k3)) {
+      if (n == 0) {
+        return new ToolRequest(tool, action, risk, sensitivity, NO_KEYS, NO_VALUES);
+      }
+      String[] keys = new String[n];
+      Object[] values = new Object[n];
+      keys[0] = k0;
+      values[0] = v0;
+      if (n > 1) {
+        keys[1] = k1;
+        values[1] = v1;
+      }
+      if (n > 2) {
+        keys[2] = k2;
+        values[2] = v2;
+      }
+      if (n > 3) {
+        keys[3] = k3;
+        values[3] = v3;
+      }
+      return new ToolRequest(tool, action, risk, sensitivity, keys, values);
     }
+    Map<String, Object> m;
+    if (more != null) {
+      m = new HashMap<>(more);
+    } else {
+      m = new HashMap<>();
+      if (n > 0) {
+        m.put(k0, v0);
+      }
+      if (n > 1) {
+        m.put(k1, v1);
+      }
+      if (n > 2) {
+        m.put(k2, v2);
+      }
+      if (n > 3) {
+        m.put(k3, v3);
+      }
+    }
+    Object destination = m.get(URL);
+    if (destination instanceof String) {
+      deriveDestination((String) destination, m);
+    }
+    int size = m.size();
+    if (size > SMALL) {
+      return new ToolRequest(tool, action, risk, sensitivity, null, new Object[] {Map.copyOf(m)});
+    }
+    if (size == 0) {
+      return new ToolRequest(tool, action, risk, sensitivity, NO_KEYS, NO_VALUES);
+    }
+    String[] keys = new String[size];
+    Object[] values = new Object[size];
+    int i = 0;
+    for (Map.Entry<String, Object> e : m.entrySet()) {
+      keys[i] = e.getKey();
+      values[i] = e.getValue();
+      i++;
+    }
+    return new ToolRequest(tool, action, risk, sensitivity, keys, values);
+  }
+
+  /** Whether the first {@code n} slot keys are distinct and none is {@code destination.url}. */
+  private static boolean plainSlots(int n, String k0, String k1, String k2, String k3) {
+    return (n < 1 || !k0.equals(URL))
+        && (n < 2 || !(k1.equals(URL) || k1.equals(k0)))
+        && (n < 3 || !(k2.equals(URL) || k2.equals(k0) || k2.equals(k1)))
+        && (n < 4 || !(k3.equals(URL) || k3.equals(k0) || k3.equals(k1) || k3.equals(k2)));
   }
 
   /**
@@ -83,12 +174,18 @@ public final class ToolRequest {
   /** A builder that starts as a copy of this request. */
   public Builder toBuilder() {
     Builder b = new Builder(tool).action(action).risk(risk).sensitivity(sensitivity);
-    if (size < 0) {
-      b.large = new HashMap<>(large());
+    if (keys == null) {
+      b.more = new HashMap<>(large());
+    } else if (keys.length > Builder.SLOTS) {
+      b.more = new HashMap<>();
+      for (int i = 0; i < keys.length; i++) {
+        b.more.put(keys[i], values[i]);
+      }
     } else {
-      b.pairs = pairs;
-      b.size = size;
-      b.shared = true; // copied on the builder's first change
+      for (int i = 0; i < keys.length; i++) {
+        b.slot(i, keys[i], values[i]);
+      }
+      b.size = keys.length;
     }
     return b;
   }
@@ -118,18 +215,18 @@ public final class ToolRequest {
    * tool's declared sensitivity.
    */
   public Sensitivity resourceSensitivity() {
-    Object s = attribute("resource.sensitivity");
+    Object s = attribute(RESOURCE_SENSITIVITY);
     return s instanceof Sensitivity ? (Sensitivity) s : sensitivity;
   }
 
   /** All attributes, unmodifiable, keyed by path. */
   public Map<String, Object> attributes() {
-    if (size < 0) {
+    if (keys == null) {
       return large();
     }
     Map<String, Object> v = view;
     if (v == null) {
-      v = new PairMap(pairs, size); // immutable with final fields: safe to publish through a race
+      v = new PairMap(keys, values); // immutable with final fields: safe to publish through a race
       view = v;
     }
     return v;
@@ -142,26 +239,26 @@ public final class ToolRequest {
    */
   public Object attribute(String path) {
     Objects.requireNonNull(path, "path");
-    if (size < 0) {
+    if (keys == null) {
       return large().get(path);
     }
-    int i = indexOf(pairs, size, path);
-    return i < 0 ? null : pairs[i + 1];
+    int i = indexOf(keys, path);
+    return i < 0 ? null : values[i];
   }
 
   @SuppressWarnings("unchecked")
   private Map<String, Object> large() {
-    return (Map<String, Object>) pairs[0];
+    return (Map<String, Object>) values[0];
   }
 
-  /** The index of {@code key} in {@code pairs} (an even index), or -1; a null key is never found. */
-  static int indexOf(Object[] pairs, int size, Object key) {
+  /** The index of {@code key} in {@code keys}, or -1; a null key is never found. */
+  static int indexOf(String[] keys, Object key) {
     if (key == null) {
       return -1;
     }
-    for (int i = 0; i < 2 * size; i += 2) {
-      Object k = pairs[i];
-      if (k == key || k.equals(key)) { // keys are Strings: equals is an intrinsic, quick on a length mismatch
+    for (int i = 0; i < keys.length; i++) {
+      String k = keys[i];
+      if (k == key || k.equals(key)) { // equals is an intrinsic, quick on a length mismatch
         return i;
       }
     }
@@ -277,24 +374,110 @@ public final class ToolRequest {
     }
   }
 
-  /** Builds a {@link ToolRequest}. Not thread-safe. */
+  /**
+   * The frozen form of {@code value} for the attribute at {@code path} (already checked), or
+   * {@code null} when {@code value} is null (the attribute is absent). See
+   * {@link Builder#attribute}.
+   */
+  private static Object frozen(String path, Object value) {
+    if (value == null) {
+      return null;
+    }
+    // strings, the common case, need no freezing; everything else is copied out of line
+    Object frozen = value instanceof String ? value : AttributeValues.freeze(path, value);
+    if (frozen instanceof String && path.equals(RESOURCE_SENSITIVITY)) {
+      frozen = sensitivityNamed((String) frozen);
+    }
+    return frozen;
+  }
+
+  private static Sensitivity sensitivityNamed(String name) {
+    for (Sensitivity s : SENSITIVITIES) {
+      if (s.wireName().equals(name)) {
+        return s;
+      }
+    }
+    // the value may be a secret (a redacted argument): name the path and the choices, not the value
+    throw new IllegalArgumentException("attribute 'resource.sensitivity' is not a sensitivity name;"
+        + " expected one of public, internal, confidential, restricted");
+  }
+
+  /** Sets {@code destination.scheme/host/port} in {@code m} from {@code url}, dropping any given ones. */
+  private static void deriveDestination(String url, Map<String, Object> m) {
+    m.remove("destination.scheme");
+    m.remove("destination.host");
+    m.remove("destination.port");
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      return; // no derived parts: conditions on them are errors, which fail closed
+    }
+    String scheme = uri.getScheme();
+    String host = uri.getHost();
+    if (scheme == null || host == null) {
+      return;
+    }
+    scheme = scheme.toLowerCase(Locale.ROOT);
+    host = host.toLowerCase(Locale.ROOT);
+    if (host.endsWith(".")) {
+      host = host.substring(0, host.length() - 1);
+    }
+    m.put("destination.scheme", scheme);
+    m.put("destination.host", host);
+    long port = uri.getPort();
+    if (port < 0) {
+      port = defaultPort(scheme);
+    }
+    if (port >= 0) {
+      m.put("destination.port", port);
+    }
+  }
+
+  private static long defaultPort(String scheme) {
+    switch (scheme) {
+      case "http":
+      case "ws":
+        return 80;
+      case "https":
+      case "wss":
+        return 443;
+      case "smtp":
+        return 25;
+      default:
+        return -1;
+    }
+  }
+
+  /**
+   * Builds a {@link ToolRequest}. A builder may go on being changed and built after {@link #build()};
+   * what it built does not change. Not thread-safe.
+   *
+   * <p>The first {@value #SLOTS} attributes are kept in fields and everything heavier (path checks,
+   * freezing, the request's arrays) happens in static methods, so a builder used in one expression
+   * ({@code builder(t).attribute(a, x).attribute(b, y).build()}) is left to the JIT's escape analysis:
+   * only the request itself is allocated.
+   */
   public static final class Builder {
-    /** Most attributes kept as a flat array of pairs; beyond that the builder switches to a hash map. */
-    static final int SMALL = 8;
-    /** Pairs room is made for at first. */
-    private static final int INITIAL = 4;
+    /** Attributes kept in fields; beyond, the builder keeps them in a hash map. */
+    static final int SLOTS = 4;
 
     private final String tool;
     private String action = "invoke";
     private Risk risk = Risk.MEDIUM;
     private Sensitivity sensitivity = Sensitivity.INTERNAL;
-    /** Keys and values side by side, {@code size} pairs; null until the first attribute. */
-    private Object[] pairs;
+    private String k0;
+    private String k1;
+    private String k2;
+    private String k3;
+    private Object v0;
+    private Object v1;
+    private Object v2;
+    private Object v3;
+    /** Attributes in the slots {@code k0/v0 ..}, when {@link #more} is null. */
     private int size;
-    /** Whether {@link #pairs} belongs to a built request too (copy before the next change). */
-    private boolean shared;
-    /** The attributes once there are more than {@link #SMALL}; then {@link #pairs} is unused. */
-    private Map<String, Object> large;
+    /** All attributes once there were more than {@link #SLOTS}; then the slots are unused. */
+    private Map<String, Object> more;
 
     private Builder(String tool) {
       this.tool = checkToolName(tool);
@@ -302,11 +485,7 @@ public final class ToolRequest {
 
     /** The action, e.g. {@code "read"}. */
     public Builder action(String action) {
-      Objects.requireNonNull(action, "action");
-      if (action.isEmpty() || action.length() > 64) {
-        throw new IllegalArgumentException("invalid action '" + action + "'");
-      }
-      this.action = action;
+      this.action = checkAction(action);
       return this;
     }
 
@@ -332,178 +511,313 @@ public final class ToolRequest {
      *     names the path and the type, never the value
      */
     public Builder attribute(String path, Object value) {
-      checkAttributePath(path);
-      if (value == null) {
+      Object frozen = frozen(checkAttributePath(path), value);
+      if (frozen == null) {
         remove(path);
-        return this;
+      } else {
+        put(path, frozen);
       }
-      // strings, the common case, need no freezing; everything else is copied out of line
-      Object frozen = value instanceof String ? value : AttributeValues.freeze(path, value);
-      if (frozen instanceof String && path.equals("resource.sensitivity")) {
-        frozen = sensitivityNamed((String) frozen);
-      }
-      put(path, frozen);
       return this;
     }
 
-    private static Sensitivity sensitivityNamed(String name) {
-      try {
-        return Sensitivity.fromWireName(name);
-      } catch (IllegalArgumentException e) {
-        // the value may be a secret (a redacted argument): name the path and the choices, not the value
-        throw new IllegalArgumentException("attribute 'resource.sensitivity' is not a sensitivity name;"
-            + " expected one of public, internal, confidential, restricted");
+    /**
+     * A template for requests of this builder's tool, action, risk and sensitivity, with the
+     * attributes set so far fixed, and one attribute per path in {@code paths} to be given per
+     * request ({@link Template#with(Object)}). The paths are checked here, once.
+     *
+     * @throws IllegalArgumentException for an invalid path, a path given twice or a path that
+     *     already has a fixed value
+     * @since 0.2.0
+     */
+    public Template template(String... paths) {
+      Objects.requireNonNull(paths, "paths");
+      Map<String, Object> fixed = attributes();
+      String[] keys = new String[fixed.size() + paths.length];
+      Object[] fixedValues = new Object[fixed.size()];
+      int i = 0;
+      for (Map.Entry<String, Object> e : fixed.entrySet()) {
+        keys[i] = e.getKey();
+        fixedValues[i] = e.getValue();
+        i++;
       }
+      for (String path : paths) {
+        checkAttributePath(path);
+        if (Arrays.asList(keys).subList(0, i).contains(path)) {
+          throw new IllegalArgumentException("attribute path '" + path + "' is "
+              + (fixed.containsKey(path) ? "already fixed in the template" : "given twice"));
+        }
+        keys[i++] = path;
+      }
+      return new Template(tool, action, risk, sensitivity, keys, fixedValues);
     }
 
     /** Builds the request, deriving {@code destination.scheme/host/port} from {@code destination.url}. */
     public ToolRequest build() {
-      Object url = get("destination.url");
-      if (url instanceof String) {
-        deriveDestination((String) url);
-      }
-      return new ToolRequest(this);
+      // one static call on the fields: build() stays small enough to inline, the builder never escapes
+      return assemble(tool, action, risk, sensitivity, more, size, k0, v0, k1, v1, k2, v2, k3, v3);
     }
 
-    /** The pairs for a request being built, which this builder no longer changes (it copies first). */
-    Object[] share() {
-      if (pairs == null) {
-        return EMPTY;
+    /** The attributes set so far, as a new map (rare paths only). */
+    private Map<String, Object> attributes() {
+      if (more != null) {
+        return new HashMap<>(more);
       }
-      shared = true;
-      return pairs;
-    }
-
-    private Object get(String path) {
-      if (large != null) {
-        return large.get(path);
+      Map<String, Object> m = new HashMap<>();
+      for (int i = 0; i < size; i++) {
+        m.put(key(i), value(i));
       }
-      int i = indexOf(pairs, size, path);
-      return i < 0 ? null : pairs[i + 1];
+      return m;
     }
 
     /**
-     * Sets {@code path}. Kept small so that it inlines into {@link #attribute} and a builder used in
-     * one expression is never allocated (the JIT's escape analysis); rarer cases go to {@link #putSlow}.
+     * Sets {@code path}. Kept small so that it inlines into {@link #attribute}: it only appends, so
+     * a key set twice takes two slots, in the order set, and {@link #assemble} (or the map, once
+     * spilled) keeps the later value. Rarer cases go to {@link #spill} and {@link #more}.
      */
     private void put(String path, Object value) {
-      Object[] p = pairs;
-      int n = size;
-      if (large == null && !shared && n < INITIAL && indexOf(p, n, path) < 0) {
-        if (p == null) {
-          p = new Object[2 * INITIAL];
+      if (more == null) {
+        int n = size;
+        if (n < SLOTS) {
+          slot(n, path, value);
+          size = n + 1;
+          return;
         }
-        p[2 * n] = path;
-        p[2 * n + 1] = value;
-        pairs = p;
-        size = n + 1;
-        return;
+        spill();
       }
-      putSlow(path, value);
+      more.put(path, value);
     }
 
-    private void putSlow(String path, Object value) {
-      if (large != null) {
-        large.put(path, value);
-        return;
+    private static boolean same(String key, String path) {
+      return key == path || key.equals(path);
+    }
+
+    /** Moves the slots into {@link #more}. */
+    private void spill() {
+      Map<String, Object> m = new HashMap<>();
+      for (int i = 0; i < size; i++) {
+        m.put(key(i), value(i));
+        slot(i, null, null);
       }
-      int i = indexOf(pairs, size, path);
-      if (i >= 0) {
-        writable(0)[i + 1] = value;
-        return;
-      }
-      if (size == SMALL) {
-        large = new HashMap<>();
-        for (int j = 0; j < 2 * size; j += 2) {
-          large.put((String) pairs[j], pairs[j + 1]);
-        }
-        large.put(path, value);
-        pairs = null;
-        size = 0;
-        return;
-      }
-      Object[] p = writable(1);
-      p[2 * size] = path;
-      p[2 * size + 1] = value;
-      size++;
+      size = 0;
+      more = m;
     }
 
     private void remove(String path) {
-      if (large != null) {
-        large.remove(path);
+      if (more != null) {
+        more.remove(path);
         return;
       }
-      int i = indexOf(pairs, size, path);
-      if (i < 0) {
-        return;
+      int kept = 0;
+      for (int i = 0; i < size; i++) { // every slot with an equal key (see put); the others keep their order
+        if (!same(key(i), path)) {
+          slot(kept++, key(i), value(i));
+        }
       }
-      Object[] p = writable(0);
-      int last = 2 * (size - 1);
-      p[i] = p[last]; // order is not kept, as in a hash map
-      p[i + 1] = p[last + 1];
-      p[last] = null;
-      p[last + 1] = null;
-      size--;
+      for (int i = kept; i < size; i++) {
+        slot(i, null, null);
+      }
+      size = kept;
     }
 
-    /** {@link #pairs}, private to this builder and with room for {@code extra} more pairs. */
-    private Object[] writable(int extra) {
-      Object[] p = pairs;
-      int need = 2 * (size + extra);
-      if (p == null) {
-        p = new Object[Math.max(need, 2 * INITIAL)];
-      } else if (shared || p.length < need) {
-        p = java.util.Arrays.copyOf(p, Math.max(need, shared ? p.length : 2 * p.length));
-      }
-      pairs = p;
-      shared = false;
-      return p;
-    }
-
-    private void deriveDestination(String url) {
-      remove("destination.scheme");
-      remove("destination.host");
-      remove("destination.port");
-      URI uri;
-      try {
-        uri = new URI(url);
-      } catch (URISyntaxException e) {
-        return; // no derived parts: conditions on them are errors, which fail closed
-      }
-      String scheme = uri.getScheme();
-      String host = uri.getHost();
-      if (scheme == null || host == null) {
-        return;
-      }
-      scheme = scheme.toLowerCase(Locale.ROOT);
-      host = host.toLowerCase(Locale.ROOT);
-      if (host.endsWith(".")) {
-        host = host.substring(0, host.length() - 1);
-      }
-      put("destination.scheme", scheme);
-      put("destination.host", host);
-      long port = uri.getPort();
-      if (port < 0) {
-        port = defaultPort(scheme);
-      }
-      if (port >= 0) {
-        put("destination.port", port);
-      }
-    }
-
-    private static long defaultPort(String scheme) {
-      switch (scheme) {
-        case "http":
-        case "ws":
-          return 80;
-        case "https":
-        case "wss":
-          return 443;
-        case "smtp":
-          return 25;
+    private String key(int i) {
+      switch (i) {
+        case 0:
+          return k0;
+        case 1:
+          return k1;
+        case 2:
+          return k2;
         default:
-          return -1;
+          return k3;
       }
+    }
+
+    private Object value(int i) {
+      switch (i) {
+        case 0:
+          return v0;
+        case 1:
+          return v1;
+        case 2:
+          return v2;
+        default:
+          return v3;
+      }
+    }
+
+    /** Writes slot {@code i} (0 .. {@link #SLOTS} - 1). */
+    void slot(int i, String key, Object value) {
+      switch (i) {
+        case 0:
+          k0 = key;
+          v0 = value;
+          break;
+        case 1:
+          k1 = key;
+          v1 = value;
+          break;
+        case 2:
+          k2 = key;
+          v2 = value;
+          break;
+        default:
+          k3 = key;
+          v3 = value;
+          break;
+      }
+    }
+  }
+
+  private static String checkAction(String action) {
+    Objects.requireNonNull(action, "action");
+    if (action.isEmpty() || action.length() > 64) {
+      throw new IllegalArgumentException("invalid action '" + action + "'");
+    }
+    return action;
+  }
+
+  /**
+   * The fixed parts of one tool's requests, made once (for example when an adapter registers a
+   * tool), so that each call only supplies its values: tool, action, risk, sensitivity, the
+   * attributes fixed at {@link Builder#template} time and the paths of the per-call attributes, in
+   * order, checked once. A request made with {@link #with(Object)} (or {@link #with(Object, Object)},
+   * {@link #withValues}) equals the one the builder makes from the
+   * same values ({@code toBuilder()} of the fixed part, then {@code attribute(path, value)} for each
+   * path in order, then {@code build()}), and has the same freezing, {@code resource.sensitivity}
+   * and {@code destination.url} handling; only it costs one request object and one exact-size array
+   * of values, the keys being shared by all requests of the template.
+   *
+   * <pre>{@code
+   * ToolRequest.Template reads = ToolRequest.builder("tickets.read").action("read").risk(Risk.LOW)
+   *     .attribute("context.environment", "prod")
+   *     .template("resource.id");
+   * ToolRequest r = reads.with(ticketId); // per call; with(a, b) and withValues(...) for more paths
+   * }</pre>
+   *
+   * <p>Immutable and thread-safe; one template may serve any number of threads at once, and no
+   * request made from it holds another's values.
+   *
+   * @since 0.2.0
+   */
+  public static final class Template {
+    private final String tool;
+    private final String action;
+    private final Risk risk;
+    private final Sensitivity sensitivity;
+    /** The fixed keys, then the per-call paths; shared by the requests, never written. */
+    private final String[] keys;
+    /** The fixed (frozen) values; never written. */
+    private final Object[] fixed;
+    /** Whether a request must be made through the builder: a URL to derive from, or too many attributes. */
+    private final boolean viaBuilder;
+
+    private Template(String tool, String action, Risk risk, Sensitivity sensitivity, String[] keys, Object[] fixed) {
+      this.tool = tool;
+      this.action = action;
+      this.risk = risk;
+      this.sensitivity = sensitivity;
+      this.keys = keys;
+      this.fixed = fixed;
+      this.viaBuilder = indexOf(keys, URL) >= 0 || keys.length > SMALL;
+    }
+
+    /** The per-call paths, in the order {@code with} and {@link #withValues} take their values. */
+    public List<String> paths() {
+      return List.of(keys).subList(fixed.length, keys.length);
+    }
+
+    /**
+     * The request for a template of exactly one path.
+     *
+     * @throws IllegalArgumentException if the template does not have exactly one path, or for an
+     *     unsupported value type (the message names the path and the type, never the value)
+     */
+    public ToolRequest with(Object value) {
+      arity(1);
+      Object v = viaBuilder ? null : frozen(keys[fixed.length], value);
+      if (v == null) {
+        return viaBuilder(new Object[] {value});
+      }
+      Object[] values = values();
+      values[fixed.length] = v;
+      return new ToolRequest(tool, action, risk, sensitivity, keys, values);
+    }
+
+    /**
+     * The request for a template of exactly two paths.
+     *
+     * @throws IllegalArgumentException as {@link #with(Object)}, for a template of other than two paths
+     */
+    public ToolRequest with(Object first, Object second) {
+      arity(2);
+      int at = fixed.length;
+      Object a = viaBuilder ? null : frozen(keys[at], first);
+      Object b = a == null ? null : frozen(keys[at + 1], second);
+      if (b == null) {
+        return viaBuilder(new Object[] {first, second});
+      }
+      Object[] values = values();
+      values[at] = a;
+      values[at + 1] = b;
+      return new ToolRequest(tool, action, risk, sensitivity, keys, values);
+    }
+
+    /**
+     * The request with one value per path, in {@link #paths()} order, for a template of any number
+     * of paths; a {@code null} value leaves its attribute out. The array is read once and not kept.
+     *
+     * @throws IllegalArgumentException if the number of values is not the number of paths, or for an
+     *     unsupported value type (the message names the path and the type, never the value)
+     * @throws NullPointerException if {@code values} is null
+     */
+    public ToolRequest withValues(Object... values) {
+      Objects.requireNonNull(values, "values");
+      arity(values.length);
+      Object[] given = values.clone(); // read each element once, whatever the caller does to its array
+      if (viaBuilder) {
+        return viaBuilder(given);
+      }
+      Object[] out = values();
+      for (int i = 0; i < given.length; i++) {
+        Object v = frozen(keys[fixed.length + i], given[i]);
+        if (v == null) {
+          return viaBuilder(given);
+        }
+        out[fixed.length + i] = v;
+      }
+      return new ToolRequest(tool, action, risk, sensitivity, keys, out);
+    }
+
+    private void arity(int n) {
+      if (n != keys.length - fixed.length) {
+        throw new IllegalArgumentException("the template of " + tool + " takes " + (keys.length - fixed.length)
+            + " values (" + String.join(", ", paths()) + "), not " + n);
+      }
+    }
+
+    /** A new values array of the request's length, the fixed values in place. */
+    private Object[] values() {
+      Object[] v = new Object[keys.length];
+      System.arraycopy(fixed, 0, v, 0, fixed.length);
+      return v;
+    }
+
+    /** The builder's way, for what the shared keys cannot hold: a null value, a URL, many attributes. */
+    private ToolRequest viaBuilder(Object[] given) {
+      Builder b = new Builder(tool).action(action).risk(risk).sensitivity(sensitivity);
+      for (int i = 0; i < fixed.length; i++) {
+        b.put(keys[i], fixed[i]);
+      }
+      for (int i = 0; i < given.length; i++) {
+        b.attribute(keys[fixed.length + i], given[i]);
+      }
+      return b.build();
+    }
+
+    @Override
+    public String toString() {
+      return "ToolRequest.Template{" + tool + " " + action + " " + risk.wireName() + "/" + sensitivity.wireName()
+          + " " + Arrays.asList(keys) + "}";
     }
   }
 }

@@ -12,8 +12,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The compact attribute storage of {@link ToolRequest} (a flat array of pairs up to
- * {@link ToolRequest.Builder#SMALL} attributes, a hash map beyond) behaves exactly like the plain
+ * The compact attribute storage of {@link ToolRequest} (the builder's field slots, exact-size arrays
+ * of keys and values up to {@link ToolRequest#SMALL} attributes, a hash map beyond) behaves exactly like the plain
  * hash map it replaced, and the memo of validated paths and tool names never admits a bad one.
  */
 class ToolRequestStorageTest {
@@ -33,6 +33,9 @@ class ToolRequestStorageTest {
       int ops = random.nextInt(30);
       for (int op = 0; op < ops; op++) {
         String path = PATHS.get(random.nextInt(PATHS.size() - 1)); // resource.sensitivity has its own test
+        if (random.nextBoolean()) {
+          path = new String(path); // an equal key of another instance (a path read from a model's argument names)
+        }
         if (random.nextInt(4) == 0) {
           b.attribute(path, null);
           reference.remove(path);
@@ -55,6 +58,18 @@ class ToolRequestStorageTest {
       assertSameAttributes(reference, r);
       assertEquals("changed", copy.attribute("resource.id"));
     }
+  }
+
+  @Test
+  void aUrlUnderAPathOfAnotherInstanceIsStillDerived() {
+    String url = new String("destination.url");
+    ToolRequest r = ToolRequest.builder("http.post").attribute(url, "https://Evil.example/x")
+        .attribute("destination.host", "allowed.example").build();
+    assertEquals("evil.example", r.attribute("destination.host"), "derived from the URL, never the given host");
+    ToolRequest twice = ToolRequest.builder("http.post").attribute("destination.url", "https://a.example/")
+        .attribute(url, "https://b.example/").build();
+    assertEquals("b.example", twice.attribute("destination.host"));
+    assertEquals(1, twice.attributes().keySet().stream().filter("destination.url"::equals).count());
   }
 
   private static void assertSameAttributes(Map<String, Object> expected, ToolRequest r) {

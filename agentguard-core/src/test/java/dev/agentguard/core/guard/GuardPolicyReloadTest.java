@@ -43,14 +43,18 @@ class GuardPolicyReloadTest {
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /** A guard on {@code file}, written with {@link #ALLOW_READS} first, polled every 20 ms. */
+  private static AgentGuard watching(Path file, InMemoryAuditSink sink) throws Exception {
+    Files.writeString(file, ALLOW_READS);
+    return AgentGuard.builder().policy(file).policyPollInterval(Duration.ofMillis(20)).auditSink(sink).build();
+  }
+
   @Test
   void aNewVersionSwapsInAndABrokenOneIsRejectedAndAudited(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("policy.yaml");
-    Files.writeString(file, ALLOW_READS);
     InMemoryAuditSink sink = AuditSinks.inMemory();
     SupportTools.Impl impl = new SupportTools.Impl();
-    try (AgentGuard guard = AgentGuard.builder().policy(file).policyPollInterval(Duration.ofMillis(20))
-        .auditSink(sink).build()) {
+    try (AgentGuard guard = watching(file, sink)) {
       SupportTools tools = guard.protect(SupportTools.class, impl);
       String first = guard.policyVersion().orElseThrow();
       try (AgentTask task = guard.startTask(GuardFixture.allScopes())) {
@@ -76,5 +80,41 @@ class GuardPolicyReloadTest {
     assertTrue(sink.events().stream().filter(ev -> AuditEvent.POLICY_REJECTED.equals(ev.type()))
         .allMatch(ev -> ev.error() != null && ev.error().contains("policy.yaml")));
     assertEquals(1, impl.invocations.get());
+  }
+
+  /**
+   * A call no limit covers takes no budget reservation at all; a reload that adds a limit must still
+   * count and deny from the next call on (the limits are read per call from the live policy set).
+   */
+  @Test
+  void aLimitAddedByAReloadCoversCallsThatHadNoLimitBefore(@TempDir Path dir) throws Exception { // docs/security-cases.md #11
+    Path file = dir.resolve("policy.yaml");
+    SupportTools.Impl impl = new SupportTools.Impl();
+    try (AgentGuard guard = watching(file, AuditSinks.inMemory())) {
+      SupportTools tools = guard.protect(SupportTools.class, impl);
+      String first = guard.policyVersion().orElseThrow();
+      try (AgentTask task = guard.startTask(GuardFixture.allScopes())) {
+        for (int i = 0; i < 5; i++) {
+          tools.read("T-" + i); // no limit: any number of calls
+        }
+        replace(file, ALLOW_READS + "limits:\n  - id: read-budget\n    tools: [\"tickets.*\"]\n"
+            + "    maxCallsPerTask: 6\n");
+        await(() -> !first.equals(guard.policyVersion().orElse(first)), "the version with the limit");
+        tools.read("T-5"); // the budget counts from the reload on: one of six taken
+        int allowed = 1;
+        AccessDeniedException denied = null;
+        for (int i = 0; i < 10 && denied == null; i++) {
+          try {
+            tools.read("T-more");
+            allowed++;
+          } catch (AccessDeniedException e) {
+            denied = e;
+          }
+        }
+        assertEquals(6, allowed, "six calls under the new limit, then a deny");
+        assertEquals(DenyCode.LIMIT_EXCEEDED, denied.code());
+        assertEquals(11, impl.invocations.get(), "the denied call's body never ran");
+      }
+    }
   }
 }

@@ -2,10 +2,8 @@ package dev.agentguard.core.internal.guard;
 
 import dev.agentguard.Decision;
 import dev.agentguard.ToolRequest;
-import dev.agentguard.core.PolicyLimit;
 import dev.agentguard.core.PolicySet;
 import dev.agentguard.core.internal.audit.ToolCallRecord;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,14 +17,13 @@ final class Call {
   private final boolean consume;
   private final long now;
   private final PolicySet policy;
-  private final CallBudgets.Reservation reservation = new CallBudgets.Reservation();
   private ToolRequest request;
   private TaskImpl task;
   private boolean inFlight;
-  private List<PolicyLimit> limits = List.of();
+  /** The budgets taken, or {@code null}: a call no limit covers allocates none. */
+  private CallBudgets.Reservation reservation;
   private Decision decision;
   private Map<String, Object> auditAttributes;
-  private String deniedVersion;
   private WatchedCall watched;
   // rollout: the policy asked for approval; shadow results for the record
   private boolean approvable;
@@ -41,12 +38,11 @@ final class Call {
     this.policy = policy;
   }
 
-  /** A call denied before the pipeline could run (e.g. its arguments could not be frozen). */
-  static Call denied(Decision deny, TaskImpl task, ToolRequest request, String policyVersion) {
+  /** A call denied before the pipeline could run (e.g. its arguments could not be frozen); it names no policy version. */
+  static Call denied(Decision deny, TaskImpl task, ToolRequest request) {
     Call c = new Call(request, false, 0, null);
     c.task = task;
     c.decision = deny;
-    c.deniedVersion = policyVersion;
     return c;
   }
 
@@ -80,7 +76,7 @@ final class Call {
   }
 
   String policyVersion() {
-    return policy != null ? policy.version() : deniedVersion;
+    return policy != null ? policy.version() : null;
   }
 
   /** The bound, open task, once the task step found it; else {@code null}. */
@@ -102,16 +98,28 @@ final class Call {
     }
   }
 
-  List<PolicyLimit> limits() {
-    return limits;
-  }
-
-  void limits(List<PolicyLimit> l) {
-    this.limits = l;
-  }
-
+  /** The reservation the limits step fills, made on first use. */
   CallBudgets.Reservation reservation() {
-    return reservation;
+    CallBudgets.Reservation r = reservation;
+    if (r == null) {
+      r = new CallBudgets.Reservation();
+      reservation = r;
+    }
+    return r;
+  }
+
+  /** Keeps the budgets the call took, if any. */
+  void commitBudgets() {
+    if (reservation != null) {
+      reservation.commit();
+    }
+  }
+
+  /** Gives back the budgets the call took, if any. Idempotent. */
+  void releaseBudgets() {
+    if (reservation != null) {
+      reservation.release();
+    }
   }
 
   /** The decision so far: the policy's allow once reached, or the deny that ended the call. */
@@ -123,6 +131,7 @@ final class Call {
     this.decision = d;
   }
 
+  /** The attributes the record keeps: those set by {@link #auditAttributes(Map)}, else (null) the decided request's. */
   Map<String, Object> auditAttributes() {
     return auditAttributes != null ? auditAttributes : request.attributes();
   }

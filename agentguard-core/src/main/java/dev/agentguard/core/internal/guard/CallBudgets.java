@@ -32,7 +32,7 @@ final class CallBudgets {
 
   /** Budgets one call took; given back unless the call is admitted. Not thread-safe (one per call). */
   static final class Reservation {
-    private final List<Runnable> undo = new ArrayList<>(0);
+    private final List<Runnable> undo = new ArrayList<>(2);
 
     /** Gives everything back. Idempotent. */
     void release() {

@@ -161,7 +161,7 @@ final class CallPipeline {
       }
       if (refused == null) {
         if (call.consumes()) {
-          call.reservation().commit();
+          call.commitBudgets();
           call.task().recordAllowed();
         } else {
           call.leave();
@@ -209,7 +209,7 @@ final class CallPipeline {
   }
 
   private static void abandon(Call call) {
-    call.reservation().release();
+    call.releaseBudgets();
     call.leave();
   }
 

@@ -439,31 +439,34 @@ public final class GuardImpl implements AgentGuard {
    * fail-closed boundary: a failure is a recorded {@code EVALUATION_ERROR} deny that consumes no
    * budget), then decided, recorded and, when allowed, the body runs on the copies that were decided.
    */
-  Object invokeTool(ToolDescriptor tool, Object[] args, ToolBody body) throws Throwable {
-    ToolDescriptor.Frozen frozen;
+  Object invokeTool(ToolDescriptor tool, Object[] live, ToolBody body) throws Throwable {
+    Object[] args;
+    ToolRequest request;
+    Map<String, String> digests;
     try {
-      frozen = tool.freeze(args);
+      args = tool.copyArguments(live);
+      request = tool.request(args);
+      digests = tool.digests(args);
     } catch (RuntimeException | StackOverflowError e) {
       // an argument that cannot be copied or frozen is a doubt: deny; the reason names types, never values
       Call denied = Call.denied(Decision.deny(DenyCode.EVALUATION_ERROR, "arguments of " + tool.tool()
           + " could not be frozen: " + (e instanceof IllegalArgumentException ? e.getMessage()
-          : e.getClass().getName())), openBoundTask(), tool.bareRequest(), null);
-      recordDecision(denied, denied.request().attributes());
+          : e.getClass().getName())), openBoundTask(), tool.bareRequest());
+      recordDecision(denied, null);
       throw new AccessDeniedException(tool.tool(), denied.decision());
     }
-    Call v = decide(frozen.request(), true);
-    Map<String, Object> attributes = tool.auditAttributes(v.request(), frozen);
-    v = recordDecision(v, attributes);
+    Call v = decide(request, true);
+    v = recordDecision(v, tool.auditAttributes(v.request(), digests));
     if (!v.decision().allowed()) {
       throw new AccessDeniedException(v.request().tool(), v.decision());
     }
-    return run(v, body, frozen.args());
+    return run(v, body, args);
   }
 
   @Override
   public Decision check(ToolRequest request) {
     Call v = decide(Objects.requireNonNull(request, "request"), false);
-    return recordDecision(v, v.request().attributes()).decision();
+    return recordDecision(v, null).decision();
   }
 
   @Override
@@ -498,7 +501,7 @@ public final class GuardImpl implements AgentGuard {
    * enqueued (denied when the overflow policy refuses them).
    */
   private Call recordDecision(Call v, Map<String, Object> auditAttributes) {
-    return pipeline.admit(v, auditAttributes != null ? auditAttributes : v.request().attributes());
+    return pipeline.admit(v, auditAttributes); // null: the decided request's own attributes (Call#auditAttributes)
   }
 
   /**

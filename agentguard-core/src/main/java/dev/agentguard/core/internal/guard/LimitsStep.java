@@ -21,7 +21,6 @@ final class LimitsStep implements CallStep {
   public Decision check(Call call) {
     TaskImpl task = call.task();
     List<PolicyLimit> limits = call.policy().limitsFor(call.request().tool(), task.agent().id());
-    call.limits(limits);
     if (limits.isEmpty()) {
       return null;
     }

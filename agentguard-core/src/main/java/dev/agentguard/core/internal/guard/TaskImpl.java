@@ -41,8 +41,8 @@ final class TaskImpl implements AgentTask {
   private final ConcurrentHashMap<String, AtomicLong> limitCounts = new ConcurrentHashMap<>();
   /** Scope matches per tool name, computed once per task (the credential's scopes never change). */
   private final ConcurrentHashMap<String, Boolean> scopeMatches = new ConcurrentHashMap<>();
-  /** Calls in flight per thread, from the task check until their outcome is recorded. */
-  private final ConcurrentHashMap<Thread, Integer> inFlight = new ConcurrentHashMap<>();
+  /** Calls in flight, from the task check until their outcome is recorded. */
+  private final InFlightCalls inFlight = new InFlightCalls();
   private final Object inFlightMonitor = new Object();
   /** The revocation store version at which this task was last found unrevoked (see {@link Revocations}). */
   volatile Long cleanRevocationVersion;
@@ -97,12 +97,12 @@ final class TaskImpl implements AgentTask {
 
   /** Marks a call of the current thread as in flight on this task. */
   void enterCall() {
-    inFlight.merge(Thread.currentThread(), 1, Integer::sum);
+    inFlight.enter();
   }
 
   /** Ends an in-flight mark of the current thread and wakes a close that waits for it. */
   void exitCall() {
-    inFlight.computeIfPresent(Thread.currentThread(), (t, n) -> n == 1 ? null : n - 1);
+    inFlight.exit();
     if (closed.get()) {
       synchronized (inFlightMonitor) {
         inFlightMonitor.notifyAll();
@@ -118,10 +118,9 @@ final class TaskImpl implements AgentTask {
    * @return how many calls of other threads are still in flight
    */
   long awaitCallsOfOtherThreads(long deadlineNanos) {
-    Thread self = Thread.currentThread();
     synchronized (inFlightMonitor) {
       long others;
-      while ((others = callsOfOtherThreads(self)) > 0) {
+      while ((others = inFlight.ofOtherThreads()) > 0) {
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) {
           return others;
@@ -130,21 +129,11 @@ final class TaskImpl implements AgentTask {
           TimeUnit.NANOSECONDS.timedWait(inFlightMonitor, left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          return callsOfOtherThreads(self);
+          return Math.max(0, inFlight.ofOtherThreads());
         }
       }
       return 0;
     }
-  }
-
-  private long callsOfOtherThreads(Thread self) {
-    long n = 0;
-    for (Map.Entry<Thread, Integer> e : inFlight.entrySet()) {
-      if (e.getKey() != self) {
-        n += e.getValue();
-      }
-    }
-    return n;
   }
 
   AtomicLong limitCount(String limitId) {

@@ -3,6 +3,8 @@ package dev.agentguard.core.internal.guard;
 import dev.agentguard.Risk;
 import dev.agentguard.Sensitivity;
 import dev.agentguard.ToolRequest;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +17,6 @@ final class ToolDescriptor {
   /** One parameter that is bound ({@code @Attr}) and/or redacted ({@code @Redact}), and how it is copied. */
   record Binding(int index, String path, boolean redacted, String auditKey, String typeName, ArgumentCopier copier) {}
 
-  /**
-   * One call's snapshot: the arguments the body runs on (bound and redacted ones copied, the others
-   * as given), the request decided on them, and the digests of the redacted ones, keyed by audit key.
-   */
-  record Frozen(Object[] args, ToolRequest request, Map<String, String> digests) {}
-
   private final String tool;
   private final String action;
   private final Risk risk;
@@ -28,6 +24,13 @@ final class ToolDescriptor {
   private final Binding[] bindings;
   private final boolean hasRedactions;
   private final ToolRequest unboundRequest;
+  /** The argument index of each binding with an attribute path, in binding order. */
+  private final int[] bound;
+  /**
+   * The tool's requests with their fixed parts made once; {@code null} when two parameters bind one
+   * path (then each call goes through the builder, where the later one wins).
+   */
+  private final ToolRequest.Template template;
 
   ToolDescriptor(String tool, String action, Risk risk, Sensitivity sensitivity, List<Binding> bindings) {
     this.tool = tool;
@@ -37,6 +40,10 @@ final class ToolDescriptor {
     this.bindings = bindings.toArray(new Binding[0]);
     this.hasRedactions = bindings.stream().anyMatch(Binding::redacted);
     this.unboundRequest = ToolRequest.builder(tool).action(action).risk(risk).sensitivity(sensitivity).build();
+    this.bound = bindings.stream().filter(b -> b.path() != null).mapToInt(Binding::index).toArray();
+    String[] paths = bindings.stream().map(Binding::path).filter(p -> p != null).toArray(String[]::new);
+    this.template = paths.length == new HashSet<>(Arrays.asList(paths)).size()
+        ? unboundRequest.toBuilder().template(paths) : null;
   }
 
   String tool() {
@@ -53,16 +60,16 @@ final class ToolDescriptor {
   }
 
   /**
-   * Takes one call's snapshot: copies every bound or redacted argument once, builds the request from
-   * the copies and digests the redacted copies, so the decision, its record and the body see the
-   * same values whatever the caller does with its objects afterwards.
+   * The arguments one call is decided and run on: every bound or redacted argument copied once,
+   * the others as given, so the decision, its record and the body see the same values whatever the
+   * caller does with its objects afterwards.
    *
-   * @throws IllegalArgumentException when an argument cannot be copied or frozen; the message names
-   *     the parameter by index, type and attribute path, never its value (the guard denies with it)
+   * @throws IllegalArgumentException when an argument cannot be copied; the message names the
+   *     parameter by index, type and attribute path, never its value (the guard denies with it)
    */
-  Frozen freeze(Object[] live) {
+  Object[] copyArguments(Object[] live) {
     if (bindings.length == 0) {
-      return new Frozen(live, unboundRequest, Map.of());
+      return live;
     }
     Object[] args = live.clone();
     for (Binding b : bindings) {
@@ -79,22 +86,65 @@ final class ToolDescriptor {
         throw new IllegalArgumentException(parameter(b) + " could not be read: " + t.getClass().getName());
       }
     }
-    ToolRequest.Builder request = ToolRequest.builder(tool).action(action).risk(risk).sensitivity(sensitivity);
-    Map<String, String> digests = hasRedactions ? new LinkedHashMap<>() : Map.of();
+    return args;
+  }
+
+  /**
+   * The request decided on copied arguments ({@link #copyArguments}): through the tool's template,
+   * one request object and one exact-size array of values per call.
+   *
+   * @throws IllegalArgumentException when an argument cannot be frozen into an attribute; the
+   *     message names the parameter, never its value
+   */
+  ToolRequest request(Object[] args) {
+    int[] at = bound;
+    if (at.length == 0) {
+      return unboundRequest;
+    }
+    if (template != null) {
+      try {
+        switch (at.length) {
+          case 1:
+            return template.with(args[at[0]]);
+          case 2:
+            return template.with(args[at[0]], args[at[1]]);
+          default:
+            Object[] values = new Object[at.length];
+            for (int i = 0; i < at.length; i++) {
+              values[i] = args[at[i]];
+            }
+            return template.withValues(values);
+        }
+      } catch (IllegalArgumentException e) {
+        // fall through: the builder names the parameter that cannot be frozen
+      }
+    }
+    ToolRequest.Builder request = unboundRequest.toBuilder();
     for (Binding b : bindings) {
-      Object value = args[b.index()];
       if (b.path() != null) {
         try {
-          request.attribute(b.path(), value);
+          request.attribute(b.path(), args[b.index()]);
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(parameter(b) + ": " + e.getMessage());
         }
       }
+    }
+    return request.build();
+  }
+
+  /** The digests of the redacted copied arguments, keyed by audit key; empty (shared) when none is redacted. */
+  Map<String, String> digests(Object[] args) {
+    if (!hasRedactions) {
+      return Map.of();
+    }
+    Map<String, String> digests = new LinkedHashMap<>();
+    for (Binding b : bindings) {
       if (b.redacted()) {
+        Object value = args[b.index()];
         digests.put(b.auditKey(), value == null ? "null" : Digests.of(value));
       }
     }
-    return new Frozen(args, request.build(), digests);
+    return digests;
   }
 
   private String parameter(Binding b) {
@@ -108,10 +158,13 @@ final class ToolDescriptor {
    * URL, ...; see {@link ToolRequest#derivedFrom}) replaced by a marker, plus digests of redacted
    * arguments that are not bound. Over-long values are bounded by the audit writer, for every path
    * alike ({@code internal.audit.RecordBounds}).
+   *
+   * @return {@code null} when no argument is redacted: the record keeps the decided request's own
+   *     attributes (see {@link Call#auditAttributes()}), and no map is made for it here
    */
-  Map<String, Object> auditAttributes(ToolRequest decided, Frozen frozen) {
+  Map<String, Object> auditAttributes(ToolRequest decided, Map<String, String> digests) {
     if (!hasRedactions) {
-      return decided.attributes();
+      return null;
     }
     Map<String, Object> out = new LinkedHashMap<>(decided.attributes());
     for (Binding binding : bindings) {
@@ -122,7 +175,7 @@ final class ToolDescriptor {
         }
       }
     }
-    out.putAll(frozen.digests());
+    out.putAll(digests);
     return out;
   }
 }
