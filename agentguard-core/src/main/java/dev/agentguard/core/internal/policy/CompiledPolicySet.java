@@ -161,16 +161,28 @@ public final class CompiledPolicySet implements PolicySet {
     return CanonicalForm.of(documentRules, limits);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the clock only when a rule that can select the call may need the time (an expiry, or
+   * a condition on {@code time.*} or {@code task.ageSeconds}): reading it costs more than deciding.
+   */
   @Override
   public Decision evaluate(AgentIdentity agent, ToolRequest request) {
-    return evaluate(agent, request, null, System.currentTimeMillis());
+    Objects.requireNonNull(agent, "agent");
+    Objects.requireNonNull(request, "request");
+    ToolCandidates c = candidates(request.tool());
+    // no rule reads the time when neither flag is set, so any value decides the same
+    long now = c.readsClock || modal.readsClock() ? System.currentTimeMillis() : 0L;
+    return modal.apply(evaluateIndexed(c, agent, request, null, now), agent, request, null, now);
   }
 
   @Override
   public Decision evaluate(AgentIdentity agent, ToolRequest request, TaskState task, long now) {
     Objects.requireNonNull(agent, "agent");
     Objects.requireNonNull(request, "request");
-    return modal.apply(evaluateIndexed(agent, request, task, now), agent, request, task, now);
+    ToolCandidates c = candidates(request.tool());
+    return modal.apply(evaluateIndexed(c, agent, request, task, now), agent, request, task, now);
   }
 
   /**
@@ -190,8 +202,8 @@ public final class CompiledPolicySet implements PolicySet {
   }
 
   /** The decision of the indexed rules (every rule but shadow rules and approval permits). */
-  private Decision evaluateIndexed(AgentIdentity agent, ToolRequest request, TaskState task, long now) {
-    ToolCandidates c = candidates(request.tool());
+  private Decision evaluateIndexed(ToolCandidates c, AgentIdentity agent, ToolRequest request, TaskState task,
+      long now) {
     String aid = agent.id();
     CompiledRule[][] ex = c.exact.isEmpty() ? null : c.exact.get(aid);
     CompiledRule[] gf = c.globForbid;

@@ -23,6 +23,8 @@ final class ToolCandidates {
   /** Per agent id: {forbids, permits} among the wildcard-agent rules that match it (bounded). */
   final ConcurrentHashMap<String, CompiledRule[][]> globByAgent = new ConcurrentHashMap<>();
   final Map<String, CompiledRule[][]> exact; // agent id -> {forbids, permits}
+  /** Whether any of these rules may need the current time ({@link Rule#readsClock()}). */
+  final boolean readsClock;
 
   ToolCandidates(List<CompiledRule> entries) {
     List<CompiledRule> af = new ArrayList<>();
@@ -30,8 +32,10 @@ final class ToolCandidates {
     List<CompiledRule> gf = new ArrayList<>();
     List<CompiledRule> gp = new ArrayList<>();
     Map<String, List<List<CompiledRule>>> ex = new HashMap<>();
+    boolean clock = false;
     for (CompiledRule e : entries) {
       Rule r = e.rule;
+      clock |= r.readsClock();
       if (r.agents == null) {
         (r.forbid ? af : ap).add(e);
         continue;
@@ -61,6 +65,7 @@ final class ToolCandidates {
       m.put(me.getKey(), new CompiledRule[][] {sorted(me.getValue().get(0)), sorted(me.getValue().get(1))});
     }
     exact = m;
+    readsClock = clock;
   }
 
   private static CompiledRule[] sorted(List<CompiledRule> l) {
