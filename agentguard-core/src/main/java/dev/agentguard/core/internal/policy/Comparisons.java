@@ -128,37 +128,35 @@ final class Comparisons {
     /** Longest list scanned in order; longer ones are looked up in a hash set. */
     static final int SCAN = 8;
 
-    final Val l;
-    final Val list;
+    /** The same test in general form: its elements, and its explanation of an error. */
+    private final InList general;
     private final String[] strings; // when short
     private final java.util.Set<String> set; // when long
-    private final java.util.List<Object> elemList;
 
-    private InStrings(Val l, String[] strings, Val list) {
-      this.l = l;
-      this.list = list;
-      this.elemList = java.util.Arrays.asList((Object[]) strings);
+    private InStrings(InList general, String[] strings) {
+      this.general = general;
       this.strings = strings.length <= SCAN ? strings : null;
-      this.set = strings.length <= SCAN ? null : java.util.Set.copyOf(elemList.stream().map(String.class::cast).toList());
+      this.set = strings.length <= SCAN ? null : java.util.Set.of(java.util.Arrays.stream(strings).distinct().toArray(String[]::new));
     }
 
     /** {@code l in [elems]}: an {@link InStrings} when every element is a string, else an {@link InList}. */
     static Cond of(Val l, Object[] elems, Val list) {
+      InList general = new InList(l, elems, list);
       String[] strings = new String[elems.length];
       for (int i = 0; i < elems.length; i++) {
         if (!(elems[i] instanceof String)) {
-          return new InList(l, elems, list);
+          return general;
         }
         strings[i] = (String) elems[i];
       }
-      return new InStrings(l, strings, list);
+      return new InStrings(general, strings);
     }
 
     @Override
     int test(AgentIdentity a, ToolRequest q, TaskState t, long now) {
-      Object x = l.get(a, q, t, now);
+      Object x = general.l.get(a, q, t, now);
       if (!(x instanceof String)) {
-        return x instanceof Err ? ERROR : member(x, elemList);
+        return x instanceof Err ? ERROR : member(x, general.elemList);
       }
       if (set != null) {
         return set.contains(x) ? TRUE : FALSE;
@@ -173,11 +171,7 @@ final class Comparisons {
 
     @Override
     String why(AgentIdentity a, ToolRequest q, TaskState t, long now) {
-      Object x = l.get(a, q, t, now);
-      if (x instanceof Err) {
-        return l.text + " " + ((Err) x).what;
-      }
-      return "cannot compare " + l.text + " (a " + typeName(x) + ") with the elements of " + list.text;
+      return general.why(a, q, t, now);
     }
   }
 
