@@ -1,6 +1,7 @@
 package dev.agentguard.benchmarks;
 
 import dev.agentguard.AgentIdentity;
+import dev.agentguard.Sensitivity;
 import dev.agentguard.ToolRequest;
 import dev.agentguard.core.PolicySet;
 import java.util.function.BooleanSupplier;
@@ -9,7 +10,8 @@ import java.util.function.BooleanSupplier;
  * The scenario in AgentGuard: {@link PolicySet#parse(String, String)} of the document from
  * {@link AgentGuardPolicies#yaml(Scenario)}, decided with
  * {@link PolicySet#evaluate(AgentIdentity, ToolRequest)}. The request carries
- * {@code resource.sensitivity}, {@code context.environment} and {@code destination.host} as
+ * {@code resource.sensitivity} (as the {@link Sensitivity} of the request's rank, as the Cedar
+ * adapter passes the rank as a long), {@code context.environment} and {@code destination.host} as
  * attributes.
  *
  * <p>Thread-safe: a {@link PolicySet} is immutable.
@@ -17,6 +19,9 @@ import java.util.function.BooleanSupplier;
  * @since 0.1.0
  */
 public final class AgentGuardEngine implements Engine {
+  /** Sensitivities by the scenario's rank (public 0 .. restricted 3), the enum's own order. */
+  private static final Sensitivity[] BY_RANK = Sensitivity.values();
+
   private final PolicySet policySet;
 
   /**
@@ -37,7 +42,7 @@ public final class AgentGuardEngine implements Engine {
   /** The AgentGuard request for {@code r}. */
   public static ToolRequest toolRequest(Scenario.Request r) {
     return ToolRequest.builder(r.tool())
-        .attribute("resource.sensitivity", r.sensitivityName())
+        .attribute("resource.sensitivity", BY_RANK[r.sensitivity()])
         .attribute("context.environment", r.environment())
         .attribute("destination.host", r.host())
         .build();

@@ -1,5 +1,6 @@
 package dev.agentguard.benchmarks;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,9 +20,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * One authorization decision per operation, for every engine, at N = 10, 1,000 and 10,000 rules,
  * on the three fixed requests of the shared {@link Scenario}: {@code allow}, {@code denyForbid}
  * and {@code denyNoMatch}, with the engine's request objects either prepared once or built in
- * every call ({@link #request}). The setup loads the engine, prepares the requests, and runs the
- * {@link CrossCheck} against the naive reference; an engine that disagrees throws there and is
- * never timed.
+ * every call ({@link #request}). Each operation takes the next of {@link #VARIANTS} variants of its
+ * request ({@link Scenario#variants}: fresh string instances, the host cycling), so the values
+ * differ from call to call and nothing folds into a constant. The setup loads the engine, prepares
+ * the requests, and runs the {@link CrossCheck} against the naive reference, the variants included;
+ * an engine that disagrees throws there and is never timed.
  *
  * <p>Run (after {@code mvn -B -Pbench package -pl agentguard-benchmarks -am -DskipTests}):
  * <pre>
@@ -61,9 +64,13 @@ public class EvaluateBenchmark {
   @Param({"prepared", "per-call"})
   public String request;
 
-  private BooleanSupplier allow;
-  private BooleanSupplier denyForbid;
-  private BooleanSupplier denyNoMatch;
+  /** Variants of each request taken in turn (a power of two). */
+  public static final int VARIANTS = 8;
+
+  private BooleanSupplier[] allow;
+  private BooleanSupplier[] denyForbid;
+  private BooleanSupplier[] denyNoMatch;
+  private int next;
 
   /** Loads and cross-checks the engine, then prepares the three requests. */
   @Setup(Level.Trial)
@@ -76,12 +83,32 @@ public class EvaluateBenchmark {
       case "per-call" -> true;
       default -> throw new IllegalArgumentException("request must be prepared or per-call, not " + request);
     };
-    allow = perCall ? e.perCall(scenario.allow()) : e.prepare(scenario.allow());
-    denyForbid = perCall ? e.perCall(scenario.denyForbid()) : e.prepare(scenario.denyForbid());
-    denyNoMatch = perCall ? e.perCall(scenario.denyNoMatch()) : e.prepare(scenario.denyNoMatch());
-    if (!allow.getAsBoolean() || denyForbid.getAsBoolean() || denyNoMatch.getAsBoolean()) {
-      throw new IllegalStateException(engine + " gives wrong decisions on the fixed requests");
+    ReferenceEvaluator reference = new ReferenceEvaluator(scenario);
+    allow = suppliers(e, reference, scenario.allow(), perCall, true);
+    denyForbid = suppliers(e, reference, scenario.denyForbid(), perCall, false);
+    denyNoMatch = suppliers(e, reference, scenario.denyNoMatch(), perCall, false);
+  }
+
+  /**
+   * The suppliers of {@code r}'s variants, each checked once: the reference and the engine must
+   * both decide it {@code expected}.
+   */
+  private BooleanSupplier[] suppliers(Engine e, ReferenceEvaluator reference, Scenario.Request r,
+      boolean perCall, boolean expected) {
+    List<Scenario.Request> variants = Scenario.variants(r, VARIANTS);
+    BooleanSupplier[] out = new BooleanSupplier[VARIANTS];
+    for (int i = 0; i < VARIANTS; i++) {
+      Scenario.Request v = variants.get(i);
+      out[i] = perCall ? e.perCall(v) : e.prepare(v);
+      if (reference.allowed(v) != expected || out[i].getAsBoolean() != expected) {
+        throw new IllegalStateException(engine + " or the reference does not decide " + v + " " + expected);
+      }
     }
+    return out;
+  }
+
+  private int next() {
+    return next++ & (VARIANTS - 1);
   }
 
   /**
@@ -99,18 +126,18 @@ public class EvaluateBenchmark {
   /** http.post to an allowlisted host: allowed. */
   @Benchmark
   public boolean allow() {
-    return allow.getAsBoolean();
+    return allow[next()].getAsBoolean();
   }
 
   /** http.post to another host: denied by the forbid. */
   @Benchmark
   public boolean denyForbid() {
-    return denyForbid.getAsBoolean();
+    return denyForbid[next()].getAsBoolean();
   }
 
   /** tickets.read on restricted data: no permit matches. */
   @Benchmark
   public boolean denyNoMatch() {
-    return denyNoMatch.getAsBoolean();
+    return denyNoMatch[next()].getAsBoolean();
   }
 }

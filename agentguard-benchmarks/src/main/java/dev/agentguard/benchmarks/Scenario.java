@@ -202,6 +202,37 @@ public final class Scenario {
         ALLOWLIST.get(0));
   }
 
+  /**
+   * {@code count} requests of the same kind as {@code r} whose values differ from call to call: each
+   * carries every string of {@code r} as a fresh {@code String} instance (equal, never identical to
+   * {@code r}'s, to the policy's or to another variant's, as strings parsed from a tool call are),
+   * and the destination host cycles through the hosts of {@code r}'s kind ({@link #ALLOWLIST} when
+   * {@code r}'s host is listed, else {@link #OTHER_HOSTS}). The reference decides every variant as it
+   * decides {@code r} (benchmarks check that before timing).
+   *
+   * @throws IllegalArgumentException if {@code count < 1}
+   * @since 0.2.0
+   */
+  public static List<Request> variants(Request r, int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be >= 1, was " + count);
+    }
+    List<String> hosts = ALLOWLIST.contains(r.host()) ? ALLOWLIST : OTHER_HOSTS;
+    int first = Math.max(0, hosts.indexOf(r.host()));
+    List<Request> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      String host = hosts.get((first + i) % hosts.size());
+      out.add(new Request(fresh(r.name()), fresh(r.agent()), fresh(r.tool()), r.sensitivity(),
+          fresh(r.environment()), fresh(host)));
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  @SuppressWarnings("StringOperationCanBeSimplified") // a new instance is the point
+  private static String fresh(String s) {
+    return new String(s.toCharArray());
+  }
+
   /** The three fixed requests: allow, deny_forbid, deny_nomatch. */
   public List<Request> fixedRequests() {
     return List.of(allow(), denyForbid(), denyNoMatch());

@@ -15,8 +15,13 @@ import java.util.List;
  * @since 0.2.0
  */
 final class PolicyDocument {
-  /** One rule as written (after canonicalisation). {@code agents} is empty when any agent matches. */
-  record Rule(String id, boolean permit, List<String> agents, List<String> tools, String when, Instant expires) {
+  /**
+   * One rule as written (after canonicalisation). {@code agents} is empty when any agent matches;
+   * {@code shadow} is {@code mode: shadow} (the rule never decides), {@code approval} is
+   * {@code approval: required}.
+   */
+  record Rule(String id, boolean permit, List<String> agents, List<String> tools, String when, Instant expires,
+      boolean shadow, boolean approval) {
     /** {@code true} when the rule has no {@code agents} list, so it applies to every agent. */
     boolean anyAgent() {
       return agents.isEmpty();
@@ -49,7 +54,8 @@ final class PolicyDocument {
       String expires = r.path("expires").asText(null);
       rules.add(new Rule(r.path("id").asText(), "permit".equals(r.path("effect").asText()),
           strings(r.path("agents")), strings(r.path("tools")), r.path("when").asText(null),
-          expires == null ? null : Instant.parse(expires)));
+          expires == null ? null : Instant.parse(expires), "shadow".equals(r.path("mode").asText()),
+          "required".equals(r.path("approval").asText())));
     }
     List<Limit> limits = new ArrayList<>();
     for (JsonNode l : root.path("limits")) {

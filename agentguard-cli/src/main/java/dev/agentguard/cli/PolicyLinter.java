@@ -7,8 +7,11 @@ import java.util.Optional;
 
 /**
  * The warnings of {@code policy lint}: rules that can never match (expired, or a permit fully
- * shadowed by an unconditional forbid), permits for any agent on globs that cover high or critical
- * tools of the catalog, and tool globs that match no tool of the catalog. Not thread-safe.
+ * shadowed by an unconditional forbid), plain permits every call of which an unconditional
+ * {@code approval: required} permit sends for approval, permits for any agent on globs that cover
+ * high or critical tools of the catalog, and tool globs that match no tool of the catalog. Rules in
+ * {@code mode: shadow} never decide, so they shadow nothing (they are still checked themselves).
+ * Not thread-safe.
  *
  * @since 0.2.0
  */
@@ -38,8 +41,15 @@ final class PolicyLinter {
         continue;
       }
       if (rule.permit()) {
-        shadowingForbid(doc, rule).ifPresent(f -> out.add(new Warning("shadowed", rule.id(),
-            "every call it permits is denied by the unconditional forbid " + f.id() + "; it never allows anything")));
+        Optional<PolicyDocument.Rule> forbid = covering(doc, rule, false);
+        forbid.ifPresent(f -> out.add(new Warning("shadowed", rule.id(),
+            "every call it permits is denied by the unconditional forbid " + f.id() + "; it never allows anything"
+                + (rule.shadow() ? " once enforced" : ""))));
+        if (forbid.isEmpty() && !rule.approval()) {
+          covering(doc, rule, true).ifPresent(a -> out.add(new Warning("needs-approval", rule.id(),
+              "every call it permits needs approval: the unconditional approval permit " + a.id()
+                  + " ranks above plain permits; add approval: required here, or narrow " + a.id())));
+        }
       }
       if (catalog != null) {
         catalogChecks(rule, out);
@@ -58,13 +68,18 @@ final class PolicyLinter {
     return out;
   }
 
-  private Optional<PolicyDocument.Rule> shadowingForbid(PolicyDocument doc, PolicyDocument.Rule permit) {
+  /**
+   * The first enforced, unconditional rule that selects every call {@code permit} selects, and for
+   * as long: a forbid, or (with {@code approvals}) an {@code approval: required} permit.
+   */
+  private Optional<PolicyDocument.Rule> covering(PolicyDocument doc, PolicyDocument.Rule permit, boolean approvals) {
     for (PolicyDocument.Rule f : doc.rules()) {
-      if (f.permit() || f.when() != null) {
+      boolean kind = approvals ? f.permit() && f.approval() && f != permit : !f.permit();
+      if (!kind || f.shadow() || f.when() != null) {
         continue;
       }
       if (f.expires() != null && (permit.expires() == null || f.expires().isBefore(permit.expires()))) {
-        continue; // the forbid stops before the permit does
+        continue; // it stops before the permit does
       }
       boolean agents = f.anyAgent() || (!permit.anyAgent() && globs.coversAll(f.agents(), permit.agents()));
       if (agents && globs.coversAll(f.tools(), permit.tools())) {

@@ -70,6 +70,60 @@ class PolicyCommandsTest {
   }
 
   @Test
+  void lintAcceptsRolloutRulesAndAShadowForbidShadowsNothing() throws IOException {
+    Path p = write("p.yaml", "version: 1", "policies:",
+        "  - id: mail", "    effect: permit", "    tools: [\"email.send\"]",
+        "  - id: no-email-trial", "    effect: forbid", "    tools: [\"email.*\"]", "    mode: shadow",
+        "  - id: refund", "    effect: permit", "    tools: [\"orders.refund\"]", "    approval: required",
+        "  - id: enforce-explicit", "    effect: permit", "    tools: [\"notes.write\"]", "    mode: enforce",
+        "    approval: none");
+    Cli.Result r = Cli.run("policy", "lint", p);
+    assertEquals(Main.OK, r.code(), r::toString);
+    assertTrue(r.out().contains("0 error(s), 0 warning(s)"), r::toString);
+    assertEquals(List.of(), kinds(Cli.run("policy", "lint", "--json", p).json()));
+  }
+
+  @Test
+  void lintWarnsWhenAnApprovalPermitTakesOverAPlainPermit() throws IOException {
+    Path p = write("p.yaml", "version: 1", "policies:",
+        "  - id: refund-small", "    effect: permit", "    tools: [\"orders.refund\"]",
+        "    when: resource.amount < 100",
+        "  - id: refund-any", "    effect: permit", "    tools: [\"orders.*\"]", "    approval: required",
+        "  - id: refund-trial", "    effect: permit", "    tools: [\"orders.refund\"]", "    mode: shadow",
+        "  - id: no-refund-trial", "    effect: forbid", "    tools: [\"orders.*\"]", "    mode: shadow");
+    JsonNode json = Cli.run("policy", "lint", "--json", p).json();
+    // refund-trial is a shadow permit: an approval permit covers it too
+    assertEquals(List.of("needs-approval:refund-small", "needs-approval:refund-trial"), kinds(json), json::toString);
+    String text = Cli.run("policy", "lint", p).out();
+    assertTrue(text.contains("warning [needs-approval] refund-small: every call it permits needs approval"), text);
+    assertTrue(text.contains("add approval: required here, or narrow refund-any"), text);
+  }
+
+  @Test
+  void lintReportsApprovalOnAForbidWithLineColumnAndTheFix() throws IOException {
+    Path bad = write("bad.yaml", "version: 1", "policies:", "  - id: no-refund", "    effect: forbid",
+        "    tools: [\"orders.refund\"]", "    approval: required");
+    Cli.Result r = Cli.run("policy", "lint", bad);
+    assertEquals(Main.BAD, r.code(), r::toString);
+    assertTrue(r.out().startsWith(bad + ":6:15: "), r::toString);
+    assertTrue(r.out().contains("remove 'approval' or make the rule a permit"), r::toString);
+    JsonNode error = Cli.run("policy", "lint", "--json", bad).json().get("files").get(0).get("error");
+    assertEquals(6, error.get("line").asInt());
+    assertEquals(15, error.get("column").asInt());
+  }
+
+  @Test
+  void lintReportsAnUnknownModeWithLineColumnAndTheChoices() throws IOException {
+    Path bad = write("bad.yaml", "version: 1", "policies:", "  - id: mail", "    effect: permit",
+        "    tools: [\"email.send\"]", "    mode: Shadow");
+    Cli.Result r = Cli.run("policy", "lint", bad);
+    assertEquals(Main.BAD, r.code(), r::toString);
+    assertTrue(r.out().startsWith(bad + ":6:11: "), r::toString);
+    assertTrue(r.out().contains("'mode' must be exactly enforce or shadow"), r::toString);
+    assertTrue(r.out().contains("Shadow"), "names the offending value: " + r);
+  }
+
+  @Test
   void aForbidThatCoversOnlySomeToolsOrAgentsDoesNotShadow() throws IOException {
     Path p = write("p.yaml", "version: 1", "policies:",
         "  - id: mail", "    effect: permit", "    tools: [\"email.send\", \"notes.write\"]",

@@ -77,6 +77,20 @@ class ConditionTest {
   }
 
   @Test
+  void inALongListOfStringsDecidesAsInAShortOne() {
+    String many = "['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9', 'a9', ";
+    assertEquals(T, c("resource.id in " + many + "'T-1']"));
+    assertEquals(F, c("resource.id in " + many + "'T-2']"));
+    assertEquals(T, c("context.environment in ['dev', 'prod']"));
+    assertEquals(F, c("context.environment in ['dev', 'staging']"));
+    // a value of another type is not a quiet false: a number against strings is an error
+    assertEquals(E, c("resource.count in " + many + "'T-1']"));
+    assertEquals(E, c("resource.count in ['5', 'T-1']"));
+    assertEquals(E, c("resource.missing in " + many + "'T-1']"));
+    assertEquals(E, c("resource.nan in ['x']"));
+  }
+
+  @Test
   void stringComparisons() {
     assertEquals(T, c("resource.id == 'T-1'"));
     assertEquals(T, c("resource.id == \"T-1\""));

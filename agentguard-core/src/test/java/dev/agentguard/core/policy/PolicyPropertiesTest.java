@@ -202,6 +202,11 @@ class PolicyPropertiesTest {
     return d == null ? E : bool(p.test(d));
   }
 
+  /** {@code resource.n} against the string {@code 'x'}: {@code same} when it is "x", {@code other} for another string, else an error. */
+  static int strX(Req q, int same, int other) {
+    return q.n() instanceof String ? ("x".equals(q.n()) ? same : other) : E;
+  }
+
   static Arbitrary<C> atoms() {
     return Arbitraries.of(
         new C("true", q -> T),
@@ -217,6 +222,13 @@ class PolicyPropertiesTest {
         new C("resource.missing == 1", q -> E),
         new C("tool.risk >= 'high'", q -> bool(q.risk().ordinal() >= 2)),
         new C("resource.sensitivity <= 'internal'", q -> bool(q.sens().ordinal() <= 1)),
+        // a literal compared with a value of another type (numbers, NaN, a missing value) takes the
+        // general path of the literal-specialised nodes: an error, never a quiet false
+        new C("resource.n == 'x'", q -> strX(q, T, F)),
+        new C("resource.n != 'x'", q -> strX(q, F, T)),
+        new C("resource.n in ['z', 'x']", q -> strX(q, T, F)),
+        new C("resource.sensitivity == 'internal'", q -> bool(q.sens() == Sensitivity.INTERNAL)),
+        new C("tool.risk != 'low'", q -> bool(q.risk() != Risk.LOW)),
         new C("tool.name.matches('a.*')", q -> bool(q.tool().startsWith("a."))),
         new C("agent.id.startsWith('ag')", q -> bool(q.agent().startsWith("ag"))));
   }
@@ -254,7 +266,7 @@ class PolicyPropertiesTest {
   @Provide
   Arbitrary<Req> requests() {
     return Combinators.combine(Arbitraries.of(TOOLS), Arbitraries.of(AGENTS),
-        Arbitraries.of((Object) 0L, 1L, 2L, "x", 2.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY,
+        Arbitraries.of((Object) 0L, 1L, 2L, "x", "y", 2.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY,
             Double.NEGATIVE_INFINITY).injectNull(0.2),
         Arbitraries.of("v", "w", "u").injectNull(0.2), Arbitraries.of("prod", "dev").injectNull(0.3),
         Arbitraries.of(Risk.class), Arbitraries.of(Sensitivity.class)).as(Req::new);

@@ -29,8 +29,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * patterns; the merged candidates per tool name are cached in a bounded concurrent map), then by
  * agent id (an exact-id map per tool plus the rules for any agent and the rules with wildcard agent
  * patterns). Within each group rules are sorted by id, forbids apart from permits, so the first
- * qualifying rule of a group is the one with the smallest id and scanning stops there. Decisions
- * for each rule and for "no permit" are built once.
+ * qualifying rule of a group is the one with the smallest id and scanning stops there. A tool
+ * without wildcard-agent rules and with few any-agent rules keeps, per exact agent id, one merged
+ * list of forbids and one of permits ({@link ToolCandidates#planned}), so a decision is two map
+ * lookups and two short scans. Decisions for each rule and for "no permit" are built once; the
+ * clock is read only when a candidate rule may need it.
  *
  * <p>Immutable after construction (caches are concurrent and bounded); thread-safe.
  *
@@ -161,16 +164,28 @@ public final class CompiledPolicySet implements PolicySet {
     return CanonicalForm.of(documentRules, limits);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the clock only when a rule that can select the call may need the time (an expiry, or
+   * a condition on {@code time.*} or {@code task.ageSeconds}): reading it costs more than deciding.
+   */
   @Override
   public Decision evaluate(AgentIdentity agent, ToolRequest request) {
-    return evaluate(agent, request, null, System.currentTimeMillis());
+    Objects.requireNonNull(agent, "agent");
+    Objects.requireNonNull(request, "request");
+    ToolCandidates c = candidates(request.tool());
+    // no rule reads the time when neither flag is set, so any value decides the same
+    long now = c.readsClock || modal.readsClock() ? System.currentTimeMillis() : 0L;
+    return modal.apply(evaluateIndexed(c, agent, request, null, now), agent, request, null, now);
   }
 
   @Override
   public Decision evaluate(AgentIdentity agent, ToolRequest request, TaskState task, long now) {
     Objects.requireNonNull(agent, "agent");
     Objects.requireNonNull(request, "request");
-    return modal.apply(evaluateIndexed(agent, request, task, now), agent, request, task, now);
+    ToolCandidates c = candidates(request.tool());
+    return modal.apply(evaluateIndexed(c, agent, request, task, now), agent, request, task, now);
   }
 
   /**
@@ -190,10 +205,14 @@ public final class CompiledPolicySet implements PolicySet {
   }
 
   /** The decision of the indexed rules (every rule but shadow rules and approval permits). */
-  private Decision evaluateIndexed(AgentIdentity agent, ToolRequest request, TaskState task, long now) {
-    ToolCandidates c = candidates(request.tool());
+  private Decision evaluateIndexed(ToolCandidates c, AgentIdentity agent, ToolRequest request, TaskState task,
+      long now) {
     String aid = agent.id();
     CompiledRule[][] ex = c.exact.isEmpty() ? null : c.exact.get(aid);
+    if (c.planned) {
+      return ex == null ? decide(c.anyForbid, c.anyPermit, agent, request, task, now)
+          : decide(ex[0], ex[1], agent, request, task, now);
+    }
     CompiledRule[] gf = c.globForbid;
     CompiledRule[] gp = c.globPermit;
     boolean checkGlob = true;
@@ -264,6 +283,30 @@ public final class CompiledPolicySet implements PolicySet {
       return noMatch;
     }
     return noPermitWithErrors(c, ex, agent, request, task, now);
+  }
+
+  /**
+   * The decision over every rule that can select the call, forbids and permits each in id order
+   * (a {@link ToolCandidates#planned} tool): the first qualifying forbid, else the first true
+   * permit, else no match with the errors of the permits that could not be evaluated.
+   */
+  private Decision decide(CompiledRule[] forbids, CompiledRule[] permits, AgentIdentity a, ToolRequest r,
+      TaskState t, long now) {
+    int f = firstForbid(forbids, false, a, r, t, now);
+    if (f >= 0) {
+      CompiledRule e = forbids[f >> 1];
+      return (f & 1) != 0 ? forbidError(e, a, r, t, now) : e.decision;
+    }
+    int p = firstPermit(permits, false, a, r, t, now);
+    if (p >= 0) {
+      return permits[p].decision;
+    }
+    if (p == -1) {
+      return noMatch;
+    }
+    TreeMap<String, String> errors = new TreeMap<>();
+    collectErrors(permits, false, errors, a, r, t, now);
+    return CompiledRule.noPermit(new ArrayList<>(errors.values()), version);
   }
 
   /**

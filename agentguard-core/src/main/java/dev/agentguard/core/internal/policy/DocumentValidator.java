@@ -234,7 +234,8 @@ final class DocumentValidator {
       throw err(n, "'approval' must be exactly required or none");
     }
     if (approval.equals("required") && effect.equals("forbid")) {
-      throw err(n, "'approval: required' applies to permit rules only; a forbid denies without asking anyone");
+      throw err(n, "'approval: required' applies to permit rules only; a forbid denies without asking anyone:"
+          + " remove 'approval' or make the rule a permit");
     }
     return approval.equals("required");
   }

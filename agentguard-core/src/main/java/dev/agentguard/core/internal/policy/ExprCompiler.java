@@ -151,7 +151,7 @@ final class ExprCompiler {
       Val r = asVal(right, rs);
       l = coerceLiteral(l, r, ls);
       r = coerceLiteral(r, l, rs);
-      return label(new Comparisons.Cmp(op, l, r), ls);
+      return label(Comparisons.CmpLit.of(op, l, r), ls);
     }
     if (lx.kind == IDENT && lx.text.equals("in")) {
       lx.next();
@@ -169,7 +169,7 @@ final class ExprCompiler {
             }
           }
         }
-        return label(new Comparisons.InList(l, elems, r), ls);
+        return label(Comparisons.InStrings.of(l, elems, r), ls);
       }
       if (r instanceof Lit) {
         throw new ExprError(rs, r.text, "'in' needs a list on its right side");

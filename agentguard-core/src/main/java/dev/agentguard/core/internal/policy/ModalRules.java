@@ -30,6 +30,8 @@ final class ModalRules {
 
   private final CompiledRule[] approvals;
   private final CompiledRule[] shadows;
+  /** Whether an approval permit may need the current time ({@link Rule#readsClock()}). */
+  private final boolean approvalsReadClock;
   private final ConcurrentHashMap<String, ToolRules> byTool = new ConcurrentHashMap<>();
 
   /**
@@ -48,6 +50,7 @@ final class ModalRules {
     s.sort(Comparator.comparing(e -> e.id));
     this.approvals = a.toArray(NONE);
     this.shadows = s.toArray(NONE);
+    this.approvalsReadClock = a.stream().anyMatch(e -> e.rule.readsClock());
   }
 
   /** Whether a rule is decided here rather than by the indexed engine. */
@@ -59,6 +62,11 @@ final class ModalRules {
   static Decision approvalRequired(String id, String version) {
     return Decision.deny(DenyCode.APPROVAL_REQUIRED, List.of("permitted by " + id + " once approved"), List.of(id),
         version);
+  }
+
+  /** Whether {@link #apply} may need the current time. */
+  boolean readsClock() {
+    return approvalsReadClock;
   }
 
   boolean hasShadowRules() {

@@ -55,6 +55,16 @@ final class Rule {
     }
   }
 
+  /**
+   * Whether deciding this rule may need the current time: it has an expiry, or its condition may
+   * read {@code time.*} or {@code task.ageSeconds}. Conservative: decided on the condition's text,
+   * where every attribute path appears as written (a string literal containing {@code time} only
+   * costs a clock read, never a wrong decision).
+   */
+  boolean readsClock() {
+    return expires != null || (when != null && (when.contains("time") || when.contains("ageSeconds")));
+  }
+
   boolean agentMatches(String agentId) {
     if (agents == null) {
       return true;
