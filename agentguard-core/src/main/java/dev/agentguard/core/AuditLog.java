@@ -2,6 +2,7 @@ package dev.agentguard.core;
 
 import dev.agentguard.AuditEvent;
 import dev.agentguard.core.internal.audit.AuditLineParser;
+import dev.agentguard.core.internal.audit.ImpliedMembers;
 import dev.agentguard.core.internal.audit.JsonLinesSink;
 import dev.agentguard.core.internal.audit.LineReader;
 import dev.agentguard.core.internal.audit.RecordBounds;
@@ -31,6 +32,13 @@ import java.util.Objects;
  * run's opening record names its signing key, and only a key set pinned from somewhere the
  * reviewer trusts ({@code guard.publicJwks()} published at start, deployment configuration) tells
  * the real key from a forger's.
+ *
+ * <p>Reading restores the members a version-2 record leaves out ({@link AuditEvent#impliedMembers()}:
+ * {@code reasons} of a plain allow, and {@code policyVersion} when it is the chain's current one), so
+ * every event read says what was decided under which policy version; the restored events still
+ * hash as written. A call below the write-ahead risk is one {@code tool.decision} that also carries
+ * its {@code outcome}; a write-ahead call is a {@code tool.decision} and a {@code tool.completed}
+ * whose {@code parent} is that decision's id (see {@code docs/audit.md}).
  *
  * <p>Parsing is strict (duplicate or unknown members, nulls and wrong types are rejected) and
  * bounded (lines up to 1 MiB, the bound the writer keeps every record within). Stateless and
@@ -115,13 +123,14 @@ public final class AuditLog {
   public static List<AuditEvent> read(Iterable<String> lines) {
     Objects.requireNonNull(lines, "lines");
     List<AuditEvent> out = new ArrayList<>();
+    ImpliedMembers implied = new ImpliedMembers();
     long n = 0;
     for (String line : lines) {
       n++;
       String body = line != null && line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
       byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
       try {
-        out.add(AuditLineParser.parse(bytes, 0, bytes.length));
+        out.add(implied.restore(AuditLineParser.parse(bytes, 0, bytes.length)));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("record " + n + ": " + e.getMessage());
       }
@@ -174,6 +183,7 @@ public final class AuditLog {
    */
   public static List<AuditEvent> read(Path... files) {
     List<AuditEvent> out = new ArrayList<>();
+    ImpliedMembers implied = new ImpliedMembers();
     for (Path file : files) {
       try (LineReader r = new LineReader(file)) {
         while (r.next()) {
@@ -185,7 +195,7 @@ public final class AuditLog {
                 + RecordBounds.MAX_LINE_BYTES + " bytes");
           }
           try {
-            out.add(AuditLineParser.parse(r.bytes(), 0, r.length()));
+            out.add(implied.restore(AuditLineParser.parse(r.bytes(), 0, r.length())));
           } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + " line " + r.number() + ": " + e.getMessage());
           }

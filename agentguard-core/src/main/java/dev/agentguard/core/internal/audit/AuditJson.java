@@ -73,9 +73,14 @@ public final class AuditJson {
     }
     str(out, ",\"decision\":", e.decision());
     str(out, ",\"code\":", e.code());
-    strings(out, ",\"reasons\":", e.reasons());
+    List<String> implied = e.impliedMembers();
+    if (implied.isEmpty() || !e.implied(AuditEvent.REASONS)) {
+      strings(out, ",\"reasons\":", e.reasons());
+    }
     strings(out, ",\"policies\":", e.policies());
-    str(out, ",\"policyVersion\":", e.policyVersion());
+    if (implied.isEmpty() || !e.implied(AuditEvent.POLICY_VERSION)) {
+      str(out, ",\"policyVersion\":", e.policyVersion());
+    }
     str(out, ",\"outcome\":", e.outcome());
     str(out, ",\"error\":", e.error());
     num(out, ",\"durationMicros\":", e.durationMicros());

@@ -196,17 +196,20 @@ final class AuditWriter implements Runnable {
     if (cp == null) {
       return false;
     }
-    write(cp);
+    write(cp.policyVersion(sealer.currentPolicyVersion())); // restated: a reader starting here knows it
     return true;
   }
 
   /**
-   * A call's entry: its decision the first time (unless GAP dropped that), else its short completion,
-   * linked to the decision by {@code parent} when the decision was written.
+   * A call's entry: the one record of a one-record call (stamped with the time it was decided); for
+   * a write-ahead call its decision the first time (unless GAP dropped that), else its short
+   * completion, linked to the decision by {@code parent} when the decision was written.
    */
   private void writeCall(ToolCallRecord call) {
-    if (!call.decisionWritten && !call.decisionDropped) {
-      call.decisionId = write(call.decision, null).id();
+    if (call.single()) {
+      write(call.combined(), null, timestamp(call.decidedMillis()));
+    } else if (!call.decisionWritten && !call.decisionDropped) {
+      call.decisionId = write(call.decision(), null).id();
       call.decisionWritten = true;
     } else {
       write(call.completion(), call.decisionId);
@@ -218,7 +221,11 @@ final class AuditWriter implements Runnable {
   }
 
   private AuditEvent write(AuditEvent.Builder b, String parent) {
-    AuditEvent sealed = sealer.seal(b, timestamp(config.clock().millis()), parent);
+    return write(b, parent, timestamp(config.clock().millis()));
+  }
+
+  private AuditEvent write(AuditEvent.Builder b, String parent, String ts) {
+    AuditEvent sealed = sealer.seal(b, ts, parent);
     checkpoints.counted(EventType.of(sealed.type()));
     sinks.deliver(sealed, sealer.lineBytes(), sealer.lineLength());
     written = written + 1;

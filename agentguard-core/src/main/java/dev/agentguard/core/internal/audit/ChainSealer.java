@@ -5,6 +5,7 @@ import dev.agentguard.core.internal.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,6 +40,7 @@ public final class ChainSealer {
   private final MessageDigest md = Hashing.sha256();
   private final RecordBounds bounds = new RecordBounds();
   private final Map<String, String> lastIdByTask = new HashMap<>();
+  private final ImpliedMembers implied = new ImpliedMembers();
   private final String idPrefix;
   private final byte[] digest = new byte[32];
   /** {@code prevHash} as ASCII bytes, and the array the next hash is formatted into (swapped after each seal). */
@@ -86,18 +88,25 @@ public final class ChainSealer {
     EventType type = EventType.of(content.type());
     AuditEvent draft = content.build();
     AuditEvent.Builder b = bounds.apply(draft, content, type);
+    AuditEvent view = b == content ? draft : b.build();
     long s = seq + 1;
     String id = idPrefix + s;
-    String task = b == content ? draft.task() : RecordBounds.text(draft.task());
+    String task = view.task();
     if (parent == null && task != null) {
       parent = lastIdByTask.get(task);
     }
-    AuditEvent unhashed = AuditEvent.recorded(b, s, id, ts, parent, prevHash, null);
+    int compact = implied.compact(view);
+    int v = (compact & ImpliedMembers.VERSION_1) != 0 ? 1 : AuditEvent.FORMAT_VERSION;
+    List<String> left = ImpliedMembers.names(compact);
+    AuditEvent unhashed = AuditEvent.recorded(b, v, s, id, ts, parent, prevHash, null, left);
     line.reset();
     AuditJson.writeCanonical(unhashed, line);
     if (line.length() + HASH_MEMBER_BYTES > RecordBounds.MAX_LINE_BYTES) {
       b = bounds.shrink(unhashed);
-      unhashed = AuditEvent.recorded(b, s, id, ts, parent, prevHash, null);
+      compact = implied.compact(b.build());
+      v = (compact & ImpliedMembers.VERSION_1) != 0 ? 1 : AuditEvent.FORMAT_VERSION;
+      left = ImpliedMembers.names(compact);
+      unhashed = AuditEvent.recorded(b, v, s, id, ts, parent, prevHash, null, left);
       line.reset();
       AuditJson.writeCanonical(unhashed, line);
     }
@@ -110,12 +119,23 @@ public final class ChainSealer {
         lastIdByTask.put(task, id);
       }
     }
+    implied.follow(view.type(), view.policyVersion());
     seq = s;
     prevHash = hash;
     byte[] swap = prevBytes;
     prevBytes = nextBytes;
     nextBytes = swap; // every head hash is "sha256:<64 hex>" (ChainHead checks it), so both arrays hold 71 bytes
-    return AuditEvent.recorded(b, s, id, ts, parent, unhashed.prev(), hash);
+    return AuditEvent.recorded(b, v, s, id, ts, parent, unhashed.prev(), hash, left);
+  }
+
+  /**
+   * The chain's current policy version (of the latest {@code policy.loaded} sealed in this run), or
+   * {@code null}: what an {@code audit.checkpoint} restates.
+   *
+   * @since 0.2.0
+   */
+  public String currentPolicyVersion() {
+    return implied.currentPolicyVersion();
   }
 
   /** The buffer holding the last sealed event's line, valid from 0 to {@link #lineLength()}. */
