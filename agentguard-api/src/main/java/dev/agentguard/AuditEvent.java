@@ -42,8 +42,16 @@ public final class AuditEvent {
    * @since 0.2.0
    */
   public static final String POLICY_VERSION = "policyVersion";
+  /**
+   * The member {@code decision}, as {@link #impliedMembers()} names it.
+   *
+   * @since 0.2.0
+   */
+  public static final String DECISION = "decision";
   private static final int IMPLIED_REASONS = 1;
   private static final int IMPLIED_POLICY_VERSION = 2;
+  private static final int IMPLIED_DECISION = 4;
+  private static final List<List<String>> IMPLIED_NAMES = impliedNames();
 
   /** A task started and received its credential. */
   public static final String TASK_STARTED = "task.started";
@@ -246,7 +254,7 @@ public final class AuditEvent {
    * (the writer left them out, a reader restored them from the chain): the event holds their values
    * and its canonical bytes leave them out, so it hashes as written.
    *
-   * @param impliedMembers a subset of {@link #REASONS} and {@link #POLICY_VERSION}; empty for a record
+   * @param impliedMembers a subset of {@link #DECISION}, {@link #REASONS} and {@link #POLICY_VERSION}; empty for a record
    *     that states every member
    * @return the event
    * @throws IllegalArgumentException if {@code v} is not 1 or 2, a member cannot be implied, or a
@@ -266,8 +274,11 @@ public final class AuditEvent {
         bits |= IMPLIED_REASONS;
       } else if (POLICY_VERSION.equals(m)) {
         bits |= IMPLIED_POLICY_VERSION;
+      } else if (DECISION.equals(m)) {
+        bits |= IMPLIED_DECISION;
       } else {
-        throw new IllegalArgumentException("member " + m + " is never implied; only reasons and policyVersion are");
+        throw new IllegalArgumentException("member " + m + " is never implied; only decision, reasons and "
+            + "policyVersion are");
       }
     }
     if (bits != 0 && v < 2) {
@@ -286,23 +297,36 @@ public final class AuditEvent {
    * @since 0.2.0
    */
   public List<String> impliedMembers() {
-    if (implied == 0) {
-      return List.of();
+    return IMPLIED_NAMES.get(implied);
+  }
+
+  private static List<List<String>> impliedNames() {
+    java.util.ArrayList<List<String>> out = new java.util.ArrayList<>();
+    for (int bits = 0; bits < 8; bits++) {
+      java.util.ArrayList<String> n = new java.util.ArrayList<>(3);
+      if ((bits & IMPLIED_DECISION) != 0) {
+        n.add(DECISION);
+      }
+      if ((bits & IMPLIED_REASONS) != 0) {
+        n.add(REASONS);
+      }
+      if ((bits & IMPLIED_POLICY_VERSION) != 0) {
+        n.add(POLICY_VERSION);
+      }
+      out.add(List.copyOf(n));
     }
-    if (implied == (IMPLIED_REASONS | IMPLIED_POLICY_VERSION)) {
-      return List.of(REASONS, POLICY_VERSION);
-    }
-    return List.of((implied & IMPLIED_REASONS) != 0 ? REASONS : POLICY_VERSION);
+    return List.copyOf(out);
   }
 
   /**
-   * Whether {@code member} ({@link #REASONS} or {@link #POLICY_VERSION}) is implied: held by this
-   * event but not written in its line.
+   * Whether {@code member} ({@link #DECISION}, {@link #REASONS} or {@link #POLICY_VERSION}) is
+   * implied: held by this event but not written in its line.
    *
    * @since 0.2.0
    */
   public boolean implied(String member) {
-    int bit = REASONS.equals(member) ? IMPLIED_REASONS : POLICY_VERSION.equals(member) ? IMPLIED_POLICY_VERSION : 0;
+    int bit = REASONS.equals(member) ? IMPLIED_REASONS : POLICY_VERSION.equals(member) ? IMPLIED_POLICY_VERSION
+        : DECISION.equals(member) ? IMPLIED_DECISION : 0;
     return (implied & bit) != 0;
   }
 

@@ -155,6 +155,7 @@ class OneRecordCallTest {
     assertEquals(2, lines.stream().filter(l -> l.contains("\"tickets.wipe\"")).count(), "two lines per HIGH call");
     String lowLine = lines.stream().filter(l -> l.contains("\"tickets.gated\"")).findFirst().orElseThrow();
     assertFalse(lowLine.contains("\"reasons\""), "a plain allow's reasons are implied: " + lowLine);
+    assertFalse(lowLine.contains("\"decision\""), "an outcome implies the ALLOW: " + lowLine);
     assertFalse(lowLine.contains("\"policyVersion\""), "the chain's current version is implied: " + lowLine);
     VerificationReport report = AuditLog.verify(file);
     assertTrue(report.ok(), report.toString());
@@ -162,7 +163,8 @@ class OneRecordCallTest {
         .orElseThrow();
     assertEquals(List.of("permitted by all"), read.reasons());
     assertEquals(PERMIT_ALL.version(), read.policyVersion());
-    assertEquals(List.of(AuditEvent.REASONS, AuditEvent.POLICY_VERSION), read.impliedMembers());
+    assertEquals("ALLOW", read.decision());
+    assertEquals(List.of(AuditEvent.DECISION, AuditEvent.REASONS, AuditEvent.POLICY_VERSION), read.impliedMembers());
   }
 
   @Test

@@ -71,9 +71,11 @@ public final class AuditJson {
       out.putAscii(",\"attributes\":");
       writeAttributes(attrs, out);
     }
-    str(out, ",\"decision\":", e.decision());
-    str(out, ",\"code\":", e.code());
     List<String> implied = e.impliedMembers();
+    if (implied.isEmpty() || !e.implied(AuditEvent.DECISION)) {
+      str(out, ",\"decision\":", e.decision());
+    }
+    str(out, ",\"code\":", e.code());
     if (implied.isEmpty() || !e.implied(AuditEvent.REASONS)) {
       strings(out, ",\"reasons\":", e.reasons());
     }

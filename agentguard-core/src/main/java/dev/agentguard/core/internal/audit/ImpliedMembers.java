@@ -9,6 +9,8 @@ import java.util.List;
  * {@link #compact} which to leave out of a record, a reader {@link #restore}s them. The one place
  * the rules are written (docs/audit.md "Implied members"):
  * <ul>
+ *   <li>{@code decision} is left out when it is {@code ALLOW} on a decision that carries its
+ *       {@code outcome} (one record of an allowed call: only an allowed call has an outcome);
  *   <li>{@code reasons} are left out of an {@code ALLOW} whose reasons are exactly what the policy
  *       engine states for a plain allow of its one policy ({@link PermitReasons});
  *   <li>{@code policyVersion} is left out when it equals the chain's current policy version: the
@@ -16,8 +18,9 @@ import java.util.List;
  *       {@code audit.checkpoint} (so a reader that starts at a checkpoint knows it); each
  *       {@code audit.opened} starts a run without one.
  * </ul>
- * A record that a reader would otherwise restore wrongly (an {@code ALLOW} of one policy with no
- * reasons at all; a decision without a version while the chain has one) is written as version 1,
+ * A record that a reader would otherwise restore wrongly (an outcome without a decision; an
+ * {@code ALLOW} of one policy with no reasons at all; a decision without a version while the chain
+ * has one) is written as version 1,
  * which states every member and is never restored.
  *
  * <p>Not thread-safe: one instance follows one chain (the writer's sealer, or a reader), in order.
@@ -28,10 +31,10 @@ public final class ImpliedMembers {
   /** {@link #compact} result bits. */
   static final int REASONS = 1;
   static final int POLICY_VERSION = 2;
+  static final int DECISION = 4;
   /** {@link #compact} result: write the record as version 1, leaving nothing out. */
-  static final int VERSION_1 = 4;
-  private static final List<List<String>> NAMES = List.of(List.of(), List.of(AuditEvent.REASONS),
-      List.of(AuditEvent.POLICY_VERSION), List.of(AuditEvent.REASONS, AuditEvent.POLICY_VERSION));
+  static final int VERSION_1 = 8;
+  private static final List<List<String>> NAMES = names();
 
   private String current;
 
@@ -61,6 +64,14 @@ public final class ImpliedMembers {
       return 0;
     }
     int bits = 0;
+    if (e.outcome() != null) {
+      if (e.decision() == null) {
+        return VERSION_1;
+      }
+      if ("ALLOW".equals(e.decision())) {
+        bits |= DECISION;
+      }
+    }
     if ("ALLOW".equals(e.decision()) && e.policies().size() == 1) {
       if (e.reasons().isEmpty()) {
         return VERSION_1;
@@ -82,7 +93,25 @@ public final class ImpliedMembers {
 
   /** The member names of {@link #compact} bits. */
   static List<String> names(int bits) {
-    return NAMES.get(bits & (REASONS | POLICY_VERSION));
+    return NAMES.get(bits & (REASONS | POLICY_VERSION | DECISION));
+  }
+
+  private static List<List<String>> names() {
+    List<List<String>> out = new java.util.ArrayList<>();
+    for (int bits = 0; bits < 8; bits++) {
+      List<String> n = new java.util.ArrayList<>();
+      if ((bits & DECISION) != 0) {
+        n.add(AuditEvent.DECISION);
+      }
+      if ((bits & REASONS) != 0) {
+        n.add(AuditEvent.REASONS);
+      }
+      if ((bits & POLICY_VERSION) != 0) {
+        n.add(AuditEvent.POLICY_VERSION);
+      }
+      out.add(List.copyOf(n));
+    }
+    return List.copyOf(out);
   }
 
   /**
@@ -94,14 +123,20 @@ public final class ImpliedMembers {
     if (e.v() < 2 || !AuditEvent.TOOL_DECISION.equals(e.type()) || !e.impliedMembers().isEmpty()) {
       return e;
     }
-    List<String> reasons = e.reasons().isEmpty() && "ALLOW".equals(e.decision())
+    boolean decision = e.decision() == null && e.outcome() != null;
+    String decided = decision ? "ALLOW" : e.decision();
+    List<String> reasons = e.reasons().isEmpty() && "ALLOW".equals(decided)
         ? PermitReasons.implied(e.policies()) : null;
     boolean version = e.policyVersion() == null && current != null;
-    if (reasons == null && !version) {
+    if (!decision && reasons == null && !version) {
       return e;
     }
     AuditEvent.Builder b = e.toBuilder();
     int bits = 0;
+    if (decision) {
+      b.decision(decided);
+      bits |= DECISION;
+    }
     if (reasons != null) {
       b.reasons(reasons);
       bits |= REASONS;
