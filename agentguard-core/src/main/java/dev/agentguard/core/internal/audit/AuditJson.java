@@ -52,12 +52,22 @@ public final class AuditJson {
 
   /** Appends the canonical bytes of {@code e} (everything but {@code hash}) to {@code out}. */
   public static void writeCanonical(AuditEvent e, ByteBuf out) {
+    writeCanonical(e, e.v(), e.seq(), e.id(), e.ts(), e.parent(), e.prev(), e.impliedMembers(), out);
+  }
+
+  /**
+   * Appends the canonical bytes of the event with {@code e}'s content and the given pipeline fields
+   * (the writer encodes straight from the content, before any sealed event exists).
+   */
+  static void writeCanonical(AuditEvent e, int v, long seq, String id, String ts, String parent, String prev,
+      List<String> implied, ByteBuf out) {
+    boolean none = implied.isEmpty();
     out.putAscii("{\"v\":");
-    out.putLong(e.v());
+    out.putLong(v);
     out.putAscii(",\"seq\":");
-    out.putLong(e.seq());
-    str(out, ",\"id\":", e.id());
-    str(out, ",\"ts\":", e.ts());
+    out.putLong(seq);
+    str(out, ",\"id\":", id);
+    str(out, ",\"ts\":", ts);
     str(out, ",\"type\":", e.type());
     str(out, ",\"agent\":", e.agent());
     str(out, ",\"onBehalfOf\":", e.onBehalfOf());
@@ -71,16 +81,15 @@ public final class AuditJson {
       out.putAscii(",\"attributes\":");
       writeAttributes(attrs, out);
     }
-    List<String> implied = e.impliedMembers();
-    if (implied.isEmpty() || !e.implied(AuditEvent.DECISION)) {
+    if (none || !implied.contains(AuditEvent.DECISION)) {
       str(out, ",\"decision\":", e.decision());
     }
     str(out, ",\"code\":", e.code());
-    if (implied.isEmpty() || !e.implied(AuditEvent.REASONS)) {
+    if (none || !implied.contains(AuditEvent.REASONS)) {
       strings(out, ",\"reasons\":", e.reasons());
     }
     strings(out, ",\"policies\":", e.policies());
-    if (implied.isEmpty() || !e.implied(AuditEvent.POLICY_VERSION)) {
+    if (none || !implied.contains(AuditEvent.POLICY_VERSION)) {
       str(out, ",\"policyVersion\":", e.policyVersion());
     }
     str(out, ",\"outcome\":", e.outcome());
@@ -98,8 +107,8 @@ public final class AuditJson {
     strings(out, ",\"shadowPolicies\":", e.shadowPolicies());
     str(out, ",\"shadowVersion\":", e.shadowVersion());
     strings(out, ",\"shadowRules\":", e.shadowRules());
-    str(out, ",\"parent\":", e.parent());
-    str(out, ",\"prev\":", e.prev());
+    str(out, ",\"parent\":", parent);
+    str(out, ",\"prev\":", prev);
     out.put('}');
   }
 

@@ -209,7 +209,7 @@ final class AuditWriter implements Runnable {
     if (call.single()) {
       write(call.combined(), null, timestamp(call.decidedMillis()));
     } else if (!call.decisionWritten && !call.decisionDropped) {
-      call.decisionId = write(call.decision(), null).id();
+      call.decisionId = write(call.decision(), null);
       call.decisionWritten = true;
     } else {
       write(call.completion(), call.decisionId);
@@ -220,16 +220,17 @@ final class AuditWriter implements Runnable {
     write(b, null);
   }
 
-  private AuditEvent write(AuditEvent.Builder b, String parent) {
+  private String write(AuditEvent.Builder b, String parent) {
     return write(b, parent, timestamp(config.clock().millis()));
   }
 
-  private AuditEvent write(AuditEvent.Builder b, String parent, String ts) {
-    AuditEvent sealed = sealer.seal(b, ts, parent);
-    checkpoints.counted(EventType.of(sealed.type()));
-    sinks.deliver(sealed, sealer.lineBytes(), sealer.lineLength());
+  /** Seals and delivers one record; returns its id. The event object is made only if a sink needs it. */
+  private String write(AuditEvent.Builder b, String parent, String ts) {
+    String id = sealer.sealLine(b, ts, parent);
+    checkpoints.counted(EventType.of(b.type()));
+    sinks.deliver(sealer);
     written = written + 1;
-    return sealed;
+    return id;
   }
 
   private void completeWaiters() {

@@ -48,6 +48,15 @@ public final class ChainSealer {
   private byte[] nextBytes = new byte[HASH_CHARS];
   private long seq;
   private String prevHash;
+  // the last sealed event's parts, for event()
+  private AuditEvent.Builder lastContent;
+  private int lastV;
+  private String lastId;
+  private String lastTs;
+  private String lastParent;
+  private String lastPrev;
+  private List<String> lastImplied;
+  private AuditEvent lastEvent;
 
   /**
    * A sealer that continues the chain after {@code head}.
@@ -85,6 +94,19 @@ public final class ChainSealer {
    * @since 0.2.0
    */
   public AuditEvent seal(AuditEvent.Builder content, String ts, String parent) {
+    sealLine(content, ts, parent);
+    return event();
+  }
+
+  /**
+   * Seals {@code content} like {@link #seal(AuditEvent.Builder, String, String)} without making the
+   * sealed event: its line is in {@link #lineBytes()}, and {@link #event()} makes the event only for
+   * a sink that needs one (the JSON Lines sink takes the bytes alone).
+   *
+   * @return the sealed event's id
+   * @since 0.2.0
+   */
+  public String sealLine(AuditEvent.Builder content, String ts, String parent) {
     EventType type = EventType.of(content.type());
     AuditEvent draft = content.build();
     AuditEvent.Builder b = bounds.apply(draft, content, type);
@@ -98,17 +120,16 @@ public final class ChainSealer {
     int compact = implied.compact(view);
     int v = (compact & ImpliedMembers.VERSION_1) != 0 ? 1 : AuditEvent.FORMAT_VERSION;
     List<String> left = ImpliedMembers.names(compact);
-    AuditEvent unhashed = AuditEvent.recorded(b, v, s, id, ts, parent, prevHash, null, left);
     line.reset();
-    AuditJson.writeCanonical(unhashed, line);
+    AuditJson.writeCanonical(view, v, s, id, ts, parent, prevHash, left, line);
     if (line.length() + HASH_MEMBER_BYTES > RecordBounds.MAX_LINE_BYTES) {
-      b = bounds.shrink(unhashed);
-      compact = implied.compact(b.build());
+      b = bounds.shrink(AuditEvent.recorded(b, v, s, id, ts, parent, prevHash, null, left));
+      view = b.build();
+      compact = implied.compact(view);
       v = (compact & ImpliedMembers.VERSION_1) != 0 ? 1 : AuditEvent.FORMAT_VERSION;
       left = ImpliedMembers.names(compact);
-      unhashed = AuditEvent.recorded(b, v, s, id, ts, parent, prevHash, null, left);
       line.reset();
-      AuditJson.writeCanonical(unhashed, line);
+      AuditJson.writeCanonical(view, v, s, id, ts, parent, prevHash, left, line);
     }
     String hash = chainHash();
     AuditJson.appendHash(line, hash);
@@ -120,12 +141,37 @@ public final class ChainSealer {
       }
     }
     implied.follow(view.type(), view.policyVersion());
+    lastContent = b;
+    lastV = v;
+    lastId = id;
+    lastTs = ts;
+    lastParent = parent;
+    lastPrev = prevHash;
+    lastImplied = left;
+    lastEvent = null;
     seq = s;
     prevHash = hash;
     byte[] swap = prevBytes;
     prevBytes = nextBytes;
     nextBytes = swap; // every head hash is "sha256:<64 hex>" (ChainHead checks it), so both arrays hold 71 bytes
-    return AuditEvent.recorded(b, v, s, id, ts, parent, unhashed.prev(), hash, left);
+    return id;
+  }
+
+  /**
+   * The last sealed event, deeply immutable (made once, on the first call after each seal).
+   *
+   * @throws IllegalStateException before the first seal
+   * @since 0.2.0
+   */
+  public AuditEvent event() {
+    if (lastEvent == null) {
+      if (lastContent == null) {
+        throw new IllegalStateException("nothing sealed yet");
+      }
+      lastEvent = AuditEvent.recorded(lastContent, lastV, seq, lastId, lastTs, lastParent, lastPrev, prevHash,
+          lastImplied);
+    }
+    return lastEvent;
   }
 
   /**
