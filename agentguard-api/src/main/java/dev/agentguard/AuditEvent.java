@@ -749,7 +749,8 @@ public final class AuditEvent {
      * as {@link ToolRequest#attributes()} is); iteration order is unspecified.
      */
     public Builder attributes(Map<String, Object> attributes) {
-      this.attributes = Map.copyOf(attributes);
+      // a request's own attribute map is immutable already: the audit writer takes it as it is
+      this.attributes = attributes instanceof PairMap ? attributes : Map.copyOf(attributes);
       return this;
     }
 

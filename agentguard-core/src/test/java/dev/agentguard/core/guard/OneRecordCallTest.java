@@ -123,6 +123,16 @@ class OneRecordCallTest {
     }
   }
 
+  /** Starts {@link #CAPACITY} calls whose bodies wait, so their reserved records fill the queue. */
+  private List<Future<String>> holdEverySlot(AgentTask task, Gated held, GatedImpl holder) throws Exception {
+    List<Future<String>> holders = new java.util.ArrayList<>();
+    for (int i = 0; i < CAPACITY; i++) {
+      holders.add(pool.submit(task.wrap(() -> held.gated("T-1"))));
+    }
+    assertTrue(holder.entered.await(10, TimeUnit.SECONDS));
+    return holders;
+  }
+
   private static List<AuditEvent> calls(List<AuditEvent> events) {
     return events.stream().filter(e -> e.type().startsWith("tool.")).toList();
   }
@@ -197,11 +207,7 @@ class OneRecordCallTest {
       Gated refused = guard.protect(Gated.class, second);
       try (AgentTask task = guard.startTask(allScopes())) {
         await(() -> guard.auditHealth().queued() == 0, "the opening records written");
-        List<Future<String>> holders = new java.util.ArrayList<>();
-        for (int i = 0; i < CAPACITY; i++) { // calls in flight hold every slot
-          holders.add(pool.submit(task.wrap(() -> held.gated("T-1"))));
-        }
-        assertTrue(holder.entered.await(10, TimeUnit.SECONDS));
+        List<Future<String>> holders = holdEverySlot(task, held, holder);
         Future<AccessDeniedException> denied = pool.submit(task.wrap(
             () -> assertThrows(AccessDeniedException.class, () -> refused.gated("T-2"))));
         await(() -> guard.auditHealth().refused() >= 1, "the reservation refused");
@@ -234,11 +240,7 @@ class OneRecordCallTest {
       Gated gapped = guard.protect(Gated.class, second);
       try (AgentTask task = guard.startTask(allScopes())) {
         await(() -> guard.auditHealth().queued() == 0, "the opening records written");
-        List<Future<String>> holders = new java.util.ArrayList<>();
-        for (int i = 0; i < CAPACITY; i++) {
-          holders.add(pool.submit(task.wrap(() -> held.gated("T-1"))));
-        }
-        assertTrue(holder.entered.await(10, TimeUnit.SECONDS));
+        List<Future<String>> holders = holdEverySlot(task, held, holder);
         assertEquals("gated T-2", pool.submit(task.wrap(() -> gapped.gated("T-2"))).get(10, TimeUnit.SECONDS));
         assertEquals(1, second.runs.get(), "GAP lets the call run");
         holder.release.countDown();

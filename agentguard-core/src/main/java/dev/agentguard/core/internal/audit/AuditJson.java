@@ -132,6 +132,15 @@ public final class AuditJson {
 
   /** The canonical JSON object of {@code attrs}: members sorted by key, values as in the class comment. */
   public static void writeAttributes(Map<String, Object> attrs, ByteBuf out) {
+    if (attrs.size() == 1) { // the common case: nothing to sort
+      Map.Entry<String, Object> only = attrs.entrySet().iterator().next();
+      out.put('{');
+      putString(out, only.getKey());
+      out.put(':');
+      putValue(out, only.getValue(), 0);
+      out.put('}');
+      return;
+    }
     String[] keys = attrs.keySet().toArray(new String[0]);
     Arrays.sort(keys);
     out.put('{');
