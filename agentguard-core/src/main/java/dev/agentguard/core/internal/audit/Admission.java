@@ -52,7 +52,7 @@ final class Admission {
   }
 
   /** See {@link AuditPipeline#recordCall}: the decision of a call; marks it dropped when GAP dropped it. */
-  boolean recordCall(ToolCallRecord call) {
+  boolean recordCall(ToolCallRecord.WriteAhead call) {
     int r = offer(call);
     if (r == DROPPED) {
       call.decisionDropped = true;
@@ -216,7 +216,7 @@ final class Admission {
   }
 
   /** See {@link AuditPipeline#recordCallDurably}. */
-  boolean recordCallDurably(ToolCallRecord call, Duration timeout) {
+  boolean recordCallDurably(ToolCallRecord.WriteAhead call, Duration timeout) {
     return awaitDurable(call, timeout);
   }
 

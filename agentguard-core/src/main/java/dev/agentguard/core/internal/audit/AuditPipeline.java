@@ -141,7 +141,7 @@ public final class AuditPipeline implements AutoCloseable {
    * @throws NullPointerException if {@code call} is null
    * @since 0.2.0
    */
-  public boolean recordCall(ToolCallRecord call) {
+  public boolean recordCall(ToolCallRecord.WriteAhead call) {
     return admission.recordCall(Objects.requireNonNull(call, "call"));
   }
 
@@ -153,7 +153,7 @@ public final class AuditPipeline implements AutoCloseable {
    * @throws NullPointerException if an argument is null
    * @since 0.2.0
    */
-  public boolean recordCallDurably(ToolCallRecord call, Duration timeout) {
+  public boolean recordCallDurably(ToolCallRecord.WriteAhead call, Duration timeout) {
     return admission.recordCallDurably(Objects.requireNonNull(call, "call"), timeout);
   }
 

@@ -208,11 +208,14 @@ final class AuditWriter implements Runnable {
   private void writeCall(ToolCallRecord call) {
     if (call.single()) {
       write(call.combined(), null, timestamp(call.decidedMillis()));
-    } else if (!call.decisionWritten && !call.decisionDropped) {
-      call.decisionId = write(call.decision(), null);
-      call.decisionWritten = true;
+      return;
+    }
+    ToolCallRecord.WriteAhead w = (ToolCallRecord.WriteAhead) call;
+    if (!w.decisionWritten && !w.decisionDropped) {
+      w.decisionId = write(w.content(), null);
+      w.decisionWritten = true;
     } else {
-      write(call.completion(), call.decisionId);
+      write(w.completion(), w.decisionId);
     }
   }
 

@@ -15,9 +15,9 @@ import java.util.Objects;
  * when set), stamped with the time the call was decided.
  *
  * <p><b>Two records</b> (write-ahead): the decision content is built by the caller
- * ({@link #ToolCallRecord(AuditEvent.Builder, String, String)}) and enqueued before the body runs
+ * ({@link WriteAhead}) and enqueued before the body runs
  * ({@link AuditPipeline#recordCallDurably}); after the body the same entry is enqueued again and the
- * writer builds the short {@code tool.completed} ({@link #completion()}), linked to the decision by
+ * writer builds the short {@code tool.completed} ({@link WriteAhead#completion()}), linked to the decision by
  * {@code parent}. A completion says only what its decision does not: {@code task} and {@code tool}
  * (so a task's trail reads alone), {@code outcome}, {@code error} and {@code durationMicros}.
  *
@@ -27,10 +27,7 @@ import java.util.Objects;
  *
  * @since 0.2.0
  */
-public class ToolCallRecord {
-  private final AuditEvent.Builder decision;
-  private final String task;
-  private final String tool;
+public abstract class ToolCallRecord {
   /** The call's clock reading (epoch millis) of a one-record call: its record's {@code ts}. */
   private final long decidedMillis;
   /** Set before the completion (or the one record) is enqueued. */
@@ -42,59 +39,26 @@ public class ToolCallRecord {
   private String spanId;
   /** One-record form: 0 not reserved yet, 1 slot reserved, 2 GAP counted it (never written). */
   byte reservation;
-  /** Set by the pipeline when the decision was dropped (GAP) rather than queued. */
-  boolean decisionDropped;
-  /** Writer only: the decision was sealed, under this id. */
-  boolean decisionWritten;
-  String decisionId;
 
   /**
-   * A write-ahead call's two records.
+   * A call decided at {@code decidedMillis}.
    *
-   * @param decision the {@code tool.decision} content; handed over, not used by the caller afterwards
-   * @param task the task id, or {@code null}
-   * @param tool the tool name
-   * @throws NullPointerException if {@code decision} is null
-   * @throws IllegalArgumentException if {@code decision} is not a {@code tool.decision}
-   */
-  public ToolCallRecord(AuditEvent.Builder decision, String task, String tool) {
-    if (!AuditEvent.TOOL_DECISION.equals(Objects.requireNonNull(decision, "decision").type())) {
-      throw new IllegalArgumentException("a call's first record is a tool.decision, not " + decision.type());
-    }
-    this.decision = decision;
-    this.task = task;
-    this.tool = tool;
-    this.decidedMillis = Long.MIN_VALUE;
-  }
-
-  /**
-   * A one-record call decided at {@code decidedMillis}; the subclass builds its content.
-   *
-   * @param decidedMillis the call's clock reading, epoch milliseconds: the record's {@code ts}
+   * @param decidedMillis the call's clock reading, epoch milliseconds: a one-record call's {@code ts}
    */
   protected ToolCallRecord(long decidedMillis) {
-    this.decision = null;
-    this.task = null;
-    this.tool = null;
     this.decidedMillis = decidedMillis;
   }
 
   /**
-   * The {@code tool.decision} content of a one-record call, built on the writer thread from what the
-   * subclass keeps (which must not change after the enqueue). The two-record form never calls it.
+   * The {@code tool.decision} content: for a one-record call built on the writer thread from what
+   * the subclass keeps (which must not change after the enqueue); for a write-ahead call the content
+   * the caller built.
    */
-  protected AuditEvent.Builder content() {
-    throw new UnsupportedOperationException("a write-ahead call's decision is built by the caller");
-  }
+  protected abstract AuditEvent.Builder content();
 
   /** Whether this is the one-record form. */
   final boolean single() {
-    return decision == null;
-  }
-
-  /** The write-ahead decision content (two-record form). */
-  final AuditEvent.Builder decision() {
-    return decision;
+    return !(this instanceof WriteAhead);
   }
 
   /** The time the one-record call was decided, epoch milliseconds. */
@@ -132,16 +96,57 @@ public class ToolCallRecord {
         .spanId(spanId);
   }
 
-  /**
-   * A new builder of the short {@code tool.completed} content of a write-ahead call (without
-   * {@code parent}, which the writer sets). A call observer gets its content on the caller's thread.
-   */
-  public final AuditEvent.Builder completion() {
-    return withOutcome(AuditEvent.builder(AuditEvent.TOOL_COMPLETED).task(task).tool(tool));
-  }
-
   /** The one record of a one-record call: its decision content with the outcome. Writer thread. */
   final AuditEvent.Builder combined() {
     return withOutcome(content());
+  }
+
+  /**
+   * A write-ahead call's two records (and a dry run's decision): the decision content is built by
+   * the caller, and the short {@code tool.completed} follows.
+   *
+   * @since 0.2.0
+   */
+  public static final class WriteAhead extends ToolCallRecord {
+    private final AuditEvent.Builder decision;
+    private final String task;
+    private final String tool;
+    /** Set by the pipeline when the decision was dropped (GAP) rather than queued. */
+    boolean decisionDropped;
+    /** Writer only: the decision was sealed, under this id. */
+    boolean decisionWritten;
+    String decisionId;
+
+    /**
+     * A write-ahead call's two records.
+     *
+     * @param decision the {@code tool.decision} content; handed over, not used by the caller afterwards
+     * @param task the task id, or {@code null}
+     * @param tool the tool name
+     * @throws NullPointerException if {@code decision} is null
+     * @throws IllegalArgumentException if {@code decision} is not a {@code tool.decision}
+     */
+    public WriteAhead(AuditEvent.Builder decision, String task, String tool) {
+      super(Long.MIN_VALUE);
+      if (!AuditEvent.TOOL_DECISION.equals(Objects.requireNonNull(decision, "decision").type())) {
+        throw new IllegalArgumentException("a call's first record is a tool.decision, not " + decision.type());
+      }
+      this.decision = decision;
+      this.task = task;
+      this.tool = tool;
+    }
+
+    @Override
+    protected AuditEvent.Builder content() {
+      return decision;
+    }
+
+    /**
+     * A new builder of the short {@code tool.completed} content (without {@code parent}, which the
+     * writer sets).
+     */
+    public AuditEvent.Builder completion() {
+      return withOutcome(AuditEvent.builder(AuditEvent.TOOL_COMPLETED).task(task).tool(tool));
+    }
   }
 }

@@ -47,7 +47,7 @@ final class AuditAdmissionStep implements CallStep {
         call.trail(trail);
       }
     } else {
-      ToolCallRecord event = new ToolCallRecord(WatchedCall.decisionRecord(call),
+      ToolCallRecord.WriteAhead event = new ToolCallRecord.WriteAhead(WatchedCall.decisionRecord(call),
           call.task() == null ? null : call.task().id(), call.request().tool());
       taken = writeAhead[call.declared().risk().ordinal()]
           ? audit.recordCallDurably(event, timeout)
