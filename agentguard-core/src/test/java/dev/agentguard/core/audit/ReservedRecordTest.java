@@ -72,7 +72,7 @@ class ReservedRecordTest {
     assertTrue(sink.events().stream().noneMatch(e -> AuditEvent.AUDIT_GAP.equals(e.type())));
   }
 
-  @Test
+  @Test // docs/security-cases.md #29
   void aCallThatOutlivesTheCloseTimeoutIsCountedNotSilentlyLost() throws Exception {
     Path file = dir.resolve("audit.jsonl");
     AuditPipeline p = AuditPipeline.start(AuditTestSupport.config(AuditSinks.jsonLines(file))
@@ -129,7 +129,7 @@ class ReservedRecordTest {
         .startsWith("released-")));
   }
 
-  @Test
+  @Test // docs/security-cases.md #31
   void deletingOrSwappingOneCombinedRecordIsDetected() throws Exception {
     Path file = dir.resolve("audit.jsonl");
     AuditPipeline p = AuditPipeline.start(AuditTestSupport.config(AuditSinks.jsonLines(file)));

@@ -195,7 +195,7 @@ class OneRecordCallTest {
     }
   }
 
-  @Test
+  @Test // docs/security-cases.md #29
   void denyAfterWaitWithAFullQueueDeniesBeforeTheBodyRunsAndRecordsTheDenial() throws Exception {
     GatedImpl holder = new GatedImpl(CAPACITY);
     holder.release = new CountDownLatch(1);
@@ -228,7 +228,7 @@ class OneRecordCallTest {
     assertTrue(decisions.stream().noneMatch(e -> "T-2".equals(e.attributes().get("resource.id")) && e.outcome() != null));
   }
 
-  @Test
+  @Test // docs/security-cases.md #29
   void gapWithAFullQueueRunsTheCallAndCountsItsRecord() throws Exception {
     GatedImpl holder = new GatedImpl(CAPACITY);
     holder.release = new CountDownLatch(1);
@@ -258,7 +258,7 @@ class OneRecordCallTest {
     assertTrue(sink.events().stream().noneMatch(e -> "T-2".equals(e.attributes().get("resource.id"))));
   }
 
-  @Test
+  @Test // docs/security-cases.md #57
   void slotsAreGivenBackWhenAnObligationRefusesOrTheBodyThrows() throws Exception {
     AtomicInteger obligationCalls = new AtomicInteger();
     GatedImpl impl = new GatedImpl();
