@@ -25,8 +25,33 @@ import java.util.Objects;
  * one builder setter and one equality term per field; there is no logic to split out.
  */
 public final class AuditEvent {
-  /** Current format version. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * Current format version: 2. A version-2 record may leave out members a reader restores
+   * ({@link #impliedMembers()}); a version-1 record states every member. Readers read both.
+   */
+  public static final int FORMAT_VERSION = 2;
+  /**
+   * The member {@code reasons}, as {@link #impliedMembers()} names it.
+   *
+   * @since 0.2.0
+   */
+  public static final String REASONS = "reasons";
+  /**
+   * The member {@code policyVersion}, as {@link #impliedMembers()} names it.
+   *
+   * @since 0.2.0
+   */
+  public static final String POLICY_VERSION = "policyVersion";
+  /**
+   * The member {@code decision}, as {@link #impliedMembers()} names it.
+   *
+   * @since 0.2.0
+   */
+  public static final String DECISION = "decision";
+  private static final int IMPLIED_REASONS = 1;
+  private static final int IMPLIED_POLICY_VERSION = 2;
+  private static final int IMPLIED_DECISION = 4;
+  private static final List<List<String>> IMPLIED_NAMES = impliedNames();
 
   /** A task started and received its credential. */
   public static final String TASK_STARTED = "task.started";
@@ -151,9 +176,12 @@ public final class AuditEvent {
   private final String parent;
   private final String prev;
   private final String hash;
+  private final int implied;
 
-  private AuditEvent(Builder b, long seq, String id, String ts, String parent, String prev, String hash) {
-    this.v = FORMAT_VERSION;
+  private AuditEvent(Builder b, int v, long seq, String id, String ts, String parent, String prev, String hash,
+                     int implied) {
+    this.v = v;
+    this.implied = implied;
     this.seq = seq;
     this.id = id;
     this.ts = ts;
@@ -216,7 +244,90 @@ public final class AuditEvent {
    */
   public static AuditEvent recorded(Builder content, long seq, String id, String ts, String parent,
                                     String prev, String hash) {
-    return new AuditEvent(Objects.requireNonNull(content, "content"), seq, id, ts, parent, prev, hash);
+    return new AuditEvent(Objects.requireNonNull(content, "content"), FORMAT_VERSION, seq, id, ts, parent, prev,
+        hash, 0);
+  }
+
+  /**
+   * Like {@link #recorded(Builder, long, String, String, String, String, String)} for a record of
+   * format version {@code v} (1 or 2) of which the members {@code impliedMembers} were not written
+   * (the writer left them out, a reader restored them from the chain): the event holds their values
+   * and its canonical bytes leave them out, so it hashes as written.
+   *
+   * @param impliedMembers a subset of {@link #DECISION}, {@link #REASONS} and {@link #POLICY_VERSION}; empty for a record
+   *     that states every member
+   * @return the event
+   * @throws IllegalArgumentException if {@code v} is not 1 or 2, a member cannot be implied, or a
+   *     version-1 record is given implied members
+   * @throws NullPointerException if {@code content} or {@code impliedMembers} is null
+   * @since 0.2.0
+   */
+  public static AuditEvent recorded(Builder content, int v, long seq, String id, String ts, String parent,
+                                    String prev, String hash, java.util.Collection<String> impliedMembers) {
+    Objects.requireNonNull(content, "content");
+    if (v != 1 && v != FORMAT_VERSION) {
+      throw new IllegalArgumentException("unsupported format version " + v);
+    }
+    int bits = 0;
+    for (String m : impliedMembers) {
+      if (REASONS.equals(m)) {
+        bits |= IMPLIED_REASONS;
+      } else if (POLICY_VERSION.equals(m)) {
+        bits |= IMPLIED_POLICY_VERSION;
+      } else if (DECISION.equals(m)) {
+        bits |= IMPLIED_DECISION;
+      } else {
+        throw new IllegalArgumentException("member " + m + " is never implied; only decision, reasons and "
+            + "policyVersion are");
+      }
+    }
+    if (bits != 0 && v < 2) {
+      throw new IllegalArgumentException("a version-1 record states every member");
+    }
+    return new AuditEvent(content, v, seq, id, ts, parent, prev, hash, bits);
+  }
+
+  /**
+   * The members of this record that its line does not contain because a reader restores them: the
+   * writer leaves out {@code reasons} when they are what the policy engine states for a plain allow
+   * of the record's one policy, and {@code policyVersion} when it is the chain's current policy
+   * version (see {@code docs/audit.md}). This event's accessors return the restored values; its
+   * canonical bytes leave these members out. Empty for events that state every member.
+   *
+   * @since 0.2.0
+   */
+  public List<String> impliedMembers() {
+    return IMPLIED_NAMES.get(implied);
+  }
+
+  private static List<List<String>> impliedNames() {
+    java.util.ArrayList<List<String>> out = new java.util.ArrayList<>();
+    for (int bits = 0; bits < 8; bits++) {
+      java.util.ArrayList<String> n = new java.util.ArrayList<>(3);
+      if ((bits & IMPLIED_DECISION) != 0) {
+        n.add(DECISION);
+      }
+      if ((bits & IMPLIED_REASONS) != 0) {
+        n.add(REASONS);
+      }
+      if ((bits & IMPLIED_POLICY_VERSION) != 0) {
+        n.add(POLICY_VERSION);
+      }
+      out.add(List.copyOf(n));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Whether {@code member} ({@link #DECISION}, {@link #REASONS} or {@link #POLICY_VERSION}) is
+   * implied: held by this event but not written in its line.
+   *
+   * @since 0.2.0
+   */
+  public boolean implied(String member) {
+    int bit = REASONS.equals(member) ? IMPLIED_REASONS : POLICY_VERSION.equals(member) ? IMPLIED_POLICY_VERSION
+        : DECISION.equals(member) ? IMPLIED_DECISION : 0;
+    return (implied & bit) != 0;
   }
 
   /**
@@ -257,7 +368,7 @@ public final class AuditEvent {
     return b;
   }
 
-  /** Format version, currently 1. */
+  /** Format version of the record: 2 for what this version writes, 1 for records that state every member. */
   public int v() {
     return v;
   }
@@ -497,6 +608,7 @@ public final class AuditEvent {
     }
     AuditEvent e = (AuditEvent) o;
     return v == e.v
+        && implied == e.implied
         && seq == e.seq
         && Objects.equals(id, e.id)
         && Objects.equals(ts, e.ts)
@@ -637,7 +749,8 @@ public final class AuditEvent {
      * as {@link ToolRequest#attributes()} is); iteration order is unspecified.
      */
     public Builder attributes(Map<String, Object> attributes) {
-      this.attributes = Map.copyOf(attributes);
+      // a request's own attribute map is immutable already: the audit writer takes it as it is
+      this.attributes = attributes instanceof PairMap ? attributes : Map.copyOf(attributes);
       return this;
     }
 
@@ -820,7 +933,7 @@ public final class AuditEvent {
      * the others {@code null}); see {@link AuditEvent#recorded} for a sealed one.
      */
     public AuditEvent build() {
-      return new AuditEvent(this, 0, null, null, null, null, null);
+      return new AuditEvent(this, FORMAT_VERSION, 0, null, null, null, null, null, 0);
     }
   }
 }

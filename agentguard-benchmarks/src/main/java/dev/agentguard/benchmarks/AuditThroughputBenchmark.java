@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * writing every event to a file (the default BLOCK overflow policy makes the caller wait when the
  * writer falls behind, so this is the rate the sink sustains, not the rate of enqueueing). At the
  * end of the trial the guard is closed and the file is checked: {@link AuditLog#verify} must pass
- * and it must hold one {@code tickets.read} decision and one completion for every call made; otherwise the teardown
+ * and it must hold one {@code tickets.read} record (the decision with its outcome) for every call made; otherwise the teardown
  * throws and the run fails.
  *
  * <p>Run (after {@code mvn -B -Pbench package -pl agentguard-benchmarks -am -DskipTests}):
@@ -72,11 +72,12 @@ public class AuditThroughputBenchmark {
       if (!report.ok()) {
         throw new IllegalStateException("audit file does not verify: " + report.problem());
       }
-      long decisions = count(fixture.auditFile, "tool.decision");
-      long completions = count(fixture.auditFile, "tool.completed");
-      if (decisions != calls || completions != calls) {
-        throw new IllegalStateException("audit file holds " + decisions + " tickets.read decisions"
-            + " and " + completions + " completions for " + calls + " calls");
+      // one record per LOW call since 0.2.0: the decision carries the outcome
+      long records = count(fixture.auditFile, "tool.decision", "\"outcome\":\"success\"");
+      long completions = count(fixture.auditFile, "tool.completed", "");
+      if (records != calls || completions != 0) {
+        throw new IllegalStateException("audit file holds " + records + " tickets.read records with an outcome"
+            + " and " + completions + " separate completions for " + calls + " calls");
       }
       System.out.println("audit file verified: " + report.eventsChecked() + " events, " + calls
           + " calls");
@@ -89,11 +90,11 @@ public class AuditThroughputBenchmark {
    * Counts the tickets.read events of one type, streaming (the file can hold millions of
    * events; {@link AuditLog#verify} has already parsed and chained every line).
    */
-  static long count(Path file, String type) {
+  static long count(Path file, String type, String also) {
     String typeField = "\"type\":\"" + type + "\"";
     try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
       return lines.filter(l -> l.contains(typeField)
-          && l.contains("\"tool\":\"tickets.read\"")).count();
+          && l.contains("\"tool\":\"tickets.read\"") && l.contains(also)).count();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

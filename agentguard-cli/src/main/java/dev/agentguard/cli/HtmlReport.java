@@ -176,7 +176,8 @@ final class HtmlReport {
             .append(text(e.ts())).append("</td><td>").append(text(e.type())).append("</td><td>")
             .append(text(e.tool() == null ? "" : e.tool())).append("</td><td>")
             .append(text(e.decision() == null ? e.outcome() == null ? "" : e.outcome()
-                : e.decision() + (e.code() == null ? "" : " " + e.code()))).append("</td><td>")
+                : e.decision() + (e.code() == null ? "" : " " + e.code())
+                + (e.outcome() == null ? "" : " " + e.outcome()))).append("</td><td>")
             .append(text(String.join(", ", e.policies()))).append("</td><td>")
             .append(text(String.join("; ", e.reasons()))).append("</td><td>");
         for (Map.Entry<String, Object> a : new TreeMap<>(e.attributes()).entrySet()) {

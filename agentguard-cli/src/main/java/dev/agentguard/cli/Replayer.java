@@ -88,7 +88,12 @@ final class Replayer {
           if (task != null && ("ALLOW".equals(e.decision()) || DenyCode.AUDIT_UNAVAILABLE.name().equals(e.code()))) {
             task.allowed(); // the guard counts the call before the audit write that may refuse it
           }
-          if ("ALLOW".equals(e.decision()) && e.id() != null) {
+          if (e.outcome() != null) {
+            // since 0.2.0 a call below the write-ahead risk is one record: decision and outcome together
+            if (task != null && "success".equals(e.outcome()) && e.tool() != null) {
+              task.succeeded(e.tool(), touched(e));
+            }
+          } else if ("ALLOW".equals(e.decision()) && e.id() != null) {
             awaitingCompletion.put(e.id(), e);
           }
         }

@@ -23,7 +23,8 @@ class AuditShowCommandTest {
     for (int i = 0; i < lines.length - 1; i++) {
       assertTrue(lines[i].contains(w.taskA()), lines[i]);
     }
-    assertTrue(r.out().contains("orders.read  ALLOW  rules=clerk-tools"), r::toString);
+    // one record per LOW call since 0.2.0: the decision shows its outcome
+    assertTrue(r.out().contains("orders.read  ALLOW  success  rules=clerk-tools"), r::toString);
     assertTrue(r.out().contains("files.read  DENY FORBIDDEN  rules=no-restricted"), r::toString);
     assertFalse(r.out().contains(w.taskB()), r::toString);
   }

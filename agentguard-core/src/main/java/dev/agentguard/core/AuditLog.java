@@ -2,6 +2,7 @@ package dev.agentguard.core;
 
 import dev.agentguard.AuditEvent;
 import dev.agentguard.core.internal.audit.AuditLineParser;
+import dev.agentguard.core.internal.audit.ImpliedMembers;
 import dev.agentguard.core.internal.audit.JsonLinesSink;
 import dev.agentguard.core.internal.audit.LineReader;
 import dev.agentguard.core.internal.audit.RecordBounds;
@@ -32,6 +33,13 @@ import java.util.function.Consumer;
  * run's opening record names its signing key, and only a key set pinned from somewhere the
  * reviewer trusts ({@code guard.publicJwks()} published at start, deployment configuration) tells
  * the real key from a forger's.
+ *
+ * <p>Reading restores the members a version-2 record leaves out ({@link AuditEvent#impliedMembers()}:
+ * {@code reasons} of a plain allow, and {@code policyVersion} when it is the chain's current one), so
+ * every event read says what was decided under which policy version; the restored events still
+ * hash as written. A call below the write-ahead risk is one {@code tool.decision} that also carries
+ * its {@code outcome}; a write-ahead call is a {@code tool.decision} and a {@code tool.completed}
+ * whose {@code parent} is that decision's id (see {@code docs/audit.md}).
  *
  * <p>Parsing is strict (duplicate or unknown members, nulls and wrong types are rejected) and
  * bounded (lines up to 1 MiB, the bound the writer keeps every record within). Stateless and
@@ -129,12 +137,13 @@ public final class AuditLog {
     Objects.requireNonNull(lines, "lines");
     Objects.requireNonNull(onUnreadable, "onUnreadable");
     List<AuditEvent> out = new ArrayList<>();
+    ImpliedMembers implied = new ImpliedMembers();
     long n = 0;
     for (String line : lines) {
       n++;
       String body = line != null && line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
       byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-      parseInto(out, bytes, bytes.length, null, n, onUnreadable);
+      parseInto(out, implied, bytes, bytes.length, null, n, onUnreadable);
     }
     return out;
   }
@@ -209,6 +218,7 @@ public final class AuditLog {
   public static List<AuditEvent> read(Consumer<? super UnreadableLine> onUnreadable, Path... files) {
     Objects.requireNonNull(onUnreadable, "onUnreadable");
     List<AuditEvent> out = new ArrayList<>();
+    ImpliedMembers implied = new ImpliedMembers();
     for (Path file : files) {
       try (LineReader r = new LineReader(file)) {
         while (r.next()) {
@@ -216,10 +226,11 @@ public final class AuditLog {
             break;
           }
           if (r.tooLong()) {
+            implied.lost(); // whatever that line said about the chain's policy version is unknown now
             onUnreadable.accept(new UnreadableLine(file, r.number(),
                 "longer than " + RecordBounds.MAX_LINE_BYTES + " bytes"));
           } else {
-            parseInto(out, r.bytes(), r.length(), file, r.number(), onUnreadable);
+            parseInto(out, implied, r.bytes(), r.length(), file, r.number(), onUnreadable);
           }
         }
       } catch (IOException e) {
@@ -230,16 +241,17 @@ public final class AuditLog {
   }
 
   /** Adds the record of one line to {@code out}, or hands the line to {@code onUnreadable}. */
-  private static void parseInto(List<AuditEvent> out, byte[] bytes, int length, Path file, long line,
-      Consumer<? super UnreadableLine> onUnreadable) {
+  private static void parseInto(List<AuditEvent> out, ImpliedMembers implied, byte[] bytes, int length, Path file,
+      long line, Consumer<? super UnreadableLine> onUnreadable) {
     AuditEvent event;
     try {
       event = AuditLineParser.parse(bytes, 0, length);
     } catch (IllegalArgumentException e) {
+      implied.lost(); // the line may have been the policy.loaded that set the version: never restore a guess
       onUnreadable.accept(new UnreadableLine(file, line, e.getMessage()));
       return;
     }
-    out.add(event);
+    out.add(implied.restore(event));
   }
 
   /** The strict reads' handler: the first unreadable line ends the read. */

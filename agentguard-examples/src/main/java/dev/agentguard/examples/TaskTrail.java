@@ -24,7 +24,8 @@ public record TaskTrail(List<String> decisions, boolean verified) {
     out.println("Audit trail of task " + taskId + " (" + auditFile.getFileName() + ")");
     for (AuditEvent e : trail) {
       out.printf("  #%-4d %-16s %-16s %-6s %s%n", e.seq(), e.type(), e.tool() == null ? "" : e.tool(),
-          e.decision() == null ? (e.outcome() == null ? "" : e.outcome()) : e.decision(),
+          e.decision() == null ? (e.outcome() == null ? "" : e.outcome())
+              : e.outcome() == null ? e.decision() : e.decision() + " " + e.outcome(),
           e.code() == null ? "" : e.code() + " " + e.policies());
     }
     VerificationReport report = AuditLog.verify(auditFile);

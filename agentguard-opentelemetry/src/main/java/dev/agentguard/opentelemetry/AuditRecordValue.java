@@ -12,7 +12,10 @@ import java.util.Map;
  * has, named as in the JSON Lines format ({@code docs/audit.md}) and in its order; absent fields
  * (null, and empty {@code attributes}, {@code reasons}, {@code policies}) are left out. Numbers are
  * longs and doubles, request attributes a nested map, lists arrays, so the record can be rebuilt
- * from the value field by field. Stateless.
+ * from the value field by field. Members the JSON line leaves out because a reader restores them
+ * ({@link AuditEvent#impliedMembers()}) are given in full, and named in a last entry
+ * {@code implied} (absent when none), so a consumer that recomputes the hash leaves them out.
+ * Stateless.
  */
 final class AuditRecordValue {
   private AuditRecordValue() {}
@@ -65,6 +68,7 @@ final class AuditRecordValue {
     str(m, "parent", e.parent());
     str(m, "prev", e.prev());
     str(m, "hash", e.hash());
+    strings(m, "implied", e.impliedMembers());
     return Value.of(m);
   }
 

@@ -80,11 +80,13 @@ final class OtelHarness implements AutoCloseable {
     if (m.containsKey("policies")) {
       b.policies(strings(m.get("policies")));
     }
-    if ((Long) m.get("v").getValue() != AuditEvent.FORMAT_VERSION) {
-      throw new AssertionError("format version " + m.get("v").getValue());
+    long v = (Long) m.get("v").getValue();
+    if (v != 1 && v != AuditEvent.FORMAT_VERSION) {
+      throw new AssertionError("format version " + v);
     }
-    return AuditEvent.recorded(b, (Long) m.get("seq").getValue(), str(m, "id"), str(m, "ts"), str(m, "parent"),
-        str(m, "prev"), str(m, "hash"));
+    List<String> implied = m.containsKey("implied") ? strings(m.get("implied")) : List.of();
+    return AuditEvent.recorded(b, (int) v, (Long) m.get("seq").getValue(), str(m, "id"), str(m, "ts"),
+        str(m, "parent"), str(m, "prev"), str(m, "hash"), implied);
   }
 
   private static String str(Map<String, Value<?>> m, String name) {

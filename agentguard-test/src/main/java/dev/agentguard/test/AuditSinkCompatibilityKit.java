@@ -196,6 +196,35 @@ public abstract class AuditSinkCompatibilityKit {
     assertEquals("ALLOW", decisions.get(0).decision());
   }
 
+  /**
+   * A LOW call's one record (its decision with the outcome, members a reader restores left out of
+   * the line) reads back whole and equal to what the pipeline sealed, in an unbroken chain.
+   */
+  @Test
+  public void aCallsOneRecordReadsBackWhole() throws Exception {
+    AuditSink sink = newSink();
+    InMemoryAuditSink reference = AuditSinks.inMemory();
+    try (AgentGuard guard = guard(sink, reference)) {
+      try (AgentTask task = guard.startTask(spec("one-record"))) {
+        assertEquals("ran", guard.call(request(0, 0), () -> "ran"));
+        assertThrows(IllegalStateException.class, () -> guard.call(request(0, 1), () -> {
+          throw new IllegalStateException("body failed");
+        }));
+      }
+    }
+    List<AuditEvent> got = readBack(sink);
+    assertOneUnbrokenChain(got);
+    List<AuditEvent> calls = ofType(got, AuditEvent.TOOL_DECISION);
+    assertEquals(2, calls.size(), "one record per call");
+    assertEquals("ALLOW", calls.get(0).decision());
+    assertEquals("success", calls.get(0).outcome());
+    assertEquals(List.of("permitted by kit-permit-all"), calls.get(0).reasons());
+    assertNotNull(calls.get(0).policyVersion(), "the implied policy version is restored");
+    assertEquals("failure", calls.get(1).outcome());
+    assertEquals(IllegalStateException.class.getName(), calls.get(1).error());
+    assertEquals(reference.events(), got);
+  }
+
   /** After the guard closed the sink, a write fails; nothing written before close is lost. */
   @Test
   public void writesAfterCloseFail() throws Exception {

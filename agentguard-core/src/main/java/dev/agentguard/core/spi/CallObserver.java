@@ -75,8 +75,10 @@ public interface CallObserver {
     /**
      * The allowed tool body ended.
      *
-     * @param outcome the content of the {@code tool.completed} record: {@code outcome} is
-     *     {@code "success"} or {@code "failure"}, {@code error} the exception's class name on failure
+     * @param outcome the call's outcome as a short {@code tool.completed} content ({@code task},
+     *     {@code tool}, {@code outcome} {@code "success"} or {@code "failure"}, {@code error} the
+     *     exception's class name on failure, {@code durationMicros}): the trail's own completion for a
+     *     write-ahead call, the outcome members of the call's one {@code tool.decision} otherwise
      */
     default void completed(AuditEvent outcome) {}
   }

@@ -68,7 +68,7 @@ class AuditPipelineTest {
     for (int i = 0; i < events.size(); i++) {
       AuditEvent e = events.get(i);
       assertEquals(i + 1, e.seq());
-      assertEquals(1, e.v());
+      assertEquals(AuditEvent.FORMAT_VERSION, e.v()); // 2 since records may imply members (docs/audit.md)
       assertEquals(prev, e.prev());
       assertEquals(ChainSealer.hashOf(e), e.hash());
       assertNotNull(e.id());

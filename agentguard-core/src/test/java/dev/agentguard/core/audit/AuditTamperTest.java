@@ -187,7 +187,7 @@ class AuditTamperTest {
     assertBad(verifyLines(deep), Kind.MALFORMED_LINE, 4);
 
     List<String> dupKey = new ArrayList<>(lines.subList(0, 3));
-    dupKey.add(lines.get(3).replace("{\"v\":1,", "{\"v\":1,\"decision\":\"ALLOW\","));
+    dupKey.add(lines.get(3).replaceFirst("^\\{\"v\":(\\d),", "{\"v\":$1,\"decision\":\"ALLOW\",")); // any version
     dupKey.addAll(lines.subList(4, 6));
     assertBad(verifyLines(dupKey), Kind.MALFORMED_LINE, 4);
 

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 // docs/security-cases.md #85
 /**
- * A call's two records: the full {@code tool.decision}, then a short {@code tool.completed} that says
+ * A write-ahead call's two records (every call here is at the write-ahead risk; a call below it is one
+ * record, see {@link OneRecordCallTest}): the full {@code tool.decision}, then a short {@code tool.completed} that says
  * only what the decision does not and names it by {@code parent}, whatever else the task recorded in
  * between.
  */
@@ -48,7 +49,7 @@ class CallRecordsTest {
   @Test
   void theCompletionIsShortAndNamesItsDecision() {
     List<AuditEvent> events;
-    try (GuardFixture f = new GuardFixture()) {
+    try (GuardFixture f = new GuardFixture(b -> b.writeAheadRisk(Risk.LOW))) {
       try (AgentTask task = f.guard.startTask(allScopes())) {
         assertEquals("ticket T-1", f.tools.read("T-1"));
       }
@@ -78,7 +79,7 @@ class CallRecordsTest {
   @Test
   void aFailedCallsCompletionNamesTheExceptionTypeOnly() {
     List<AuditEvent> events;
-    try (GuardFixture f = new GuardFixture(PERMIT_ALL, b -> b)) {
+    try (GuardFixture f = new GuardFixture(PERMIT_ALL, b -> b.writeAheadRisk(Risk.LOW))) {
       Nested failing = f.guard.protect(Nested.class, new Nested() {
         @Override
         public String outer(String id) {
@@ -104,7 +105,7 @@ class CallRecordsTest {
   @Test
   void aNestedCallsOuterCompletionNamesTheOuterDecisionNotTheInnerCall() {
     List<AuditEvent> events;
-    try (GuardFixture f = new GuardFixture(PERMIT_ALL, b -> b)) {
+    try (GuardFixture f = new GuardFixture(PERMIT_ALL, b -> b.writeAheadRisk(Risk.LOW))) {
       Nested[] self = new Nested[1];
       self[0] = f.guard.protect(Nested.class, new Nested() {
         @Override
@@ -141,7 +142,7 @@ class CallRecordsTest {
     int perThread = 200;
     List<AuditEvent> events;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try (GuardFixture f = new GuardFixture(PERMIT_ALL, b -> b)) {
+    try (GuardFixture f = new GuardFixture(PERMIT_ALL, b -> b.writeAheadRisk(Risk.LOW))) {
       AgentTask task = f.guard.startTask(allScopes());
       List<Future<?>> running = new ArrayList<>();
       for (int t = 0; t < threads; t++) {

@@ -73,7 +73,7 @@ class TaskCloseTest {
       assertEquals("done", call.get(10, TimeUnit.SECONDS));
       closing.get(10, TimeUnit.SECONDS);
       List<AuditEvent> events = f.drainedEvents();
-      int completedCall = indexOf(events, AuditEvent.TOOL_COMPLETED, "tickets.slow");
+      int completedCall = indexOf(events, AuditEvent.TOOL_DECISION, "tickets.slow"); // one record, after the body
       int completedTask = indexOf(events, AuditEvent.TASK_COMPLETED, null);
       assertTrue(completedCall >= 0 && completedCall < completedTask, GuardFixture.types(events).toString());
     } finally {

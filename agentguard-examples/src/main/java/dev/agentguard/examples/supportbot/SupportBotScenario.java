@@ -138,7 +138,8 @@ public final class SupportBotScenario {
     List<AuditEvent> chain = AuditLog.reconstruct(auditFile, mainTaskId);
     for (AuditEvent e : chain) {
       out.printf("  #%-4d %-18s %-15s %-6s %-18s %s%n", e.seq(), e.type(), e.tool() == null ? "" : e.tool(),
-          e.decision() == null ? (e.outcome() == null ? "" : e.outcome()) : e.decision(),
+          e.decision() == null ? (e.outcome() == null ? "" : e.outcome())
+              : e.outcome() == null ? e.decision() : e.decision() + " " + e.outcome(),
           e.code() == null ? "" : e.code(), String.join("; ", e.reasons()));
     }
     VerificationReport report = AuditLog.verify(auditFile);

@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes records into the bounded queue under the configured overflow behaviour, and counts what
@@ -22,6 +24,7 @@ final class Admission {
   private static final int QUEUED = 0;
   private static final int DROPPED = 1;
   private static final int REFUSED = 2;
+  private static final Logger LOG = LoggerFactory.getLogger(AuditPipeline.class);
 
   private final AuditConfig config;
   private final RecordQueue queue;
@@ -29,6 +32,12 @@ final class Admission {
   private final AtomicLong pendingGap = new AtomicLong();
   private final AtomicLong gapsTotal = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
+  /**
+   * Reservations of one-record calls taken and neither redeemed nor released, plus callers waiting
+   * for one; {@link #SEALED} once close gave up waiting for them (then they were counted as a gap).
+   */
+  private final AtomicLong reservations = new AtomicLong();
+  private static final long SEALED = Long.MIN_VALUE;
   private volatile boolean closed;
 
   Admission(AuditConfig config) {
@@ -43,7 +52,7 @@ final class Admission {
   }
 
   /** See {@link AuditPipeline#recordCall}: the decision of a call; marks it dropped when GAP dropped it. */
-  boolean recordCall(ToolCallRecord call) {
+  boolean recordCall(ToolCallRecord.WriteAhead call) {
     int r = offer(call);
     if (r == DROPPED) {
       call.decisionDropped = true;
@@ -53,7 +62,117 @@ final class Admission {
 
   /** See {@link AuditPipeline#recordOutcome}. */
   boolean recordOutcome(ToolCallRecord call) {
-    return offer(call) != REFUSED;
+    if (!call.single()) {
+      return offer(call) != REFUSED;
+    }
+    if (call.reservation != RESERVED_SLOT) {
+      return call.reservation == GAP_COUNTED; // counted in a gap when it was reserved; never reserved: refused
+    }
+    call.reservation = 0;
+    if (!leaveReservation()) {
+      return true; // close gave up on it and counted it in the gap before audit.closed
+    }
+    queue.publish(call);
+    return true;
+  }
+
+  /** {@link ToolCallRecord#reservation} states. */
+  static final byte RESERVED_SLOT = 1;
+  static final byte GAP_COUNTED = 2;
+
+  /** See {@link AuditPipeline#reserveCall}. */
+  boolean reserveCall(ToolCallRecord call) {
+    if (!call.single() || call.reservation != 0) {
+      throw new IllegalStateException("a one-record call reserves its slot once");
+    }
+    if (!enterReservation()) {
+      return refuse();
+    }
+    boolean held = false;
+    try {
+      if (closed) {
+        return refuse();
+      }
+      if (queue.reserve()) {
+        held = true;
+      } else {
+        switch (config.overflow()) {
+          case GAP -> {
+            pendingGap.incrementAndGet();
+            gapsTotal.incrementAndGet();
+            call.reservation = GAP_COUNTED;
+            return true;
+          }
+          case DENY_AFTER_WAIT -> held = queue.reserve(config.overflowWait().toNanos(), TimeUnit.NANOSECONDS);
+          case BLOCK -> {
+            while (!held && !closed) {
+              held = queue.reserve(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            }
+          }
+        }
+      }
+      if (!held) {
+        return refuse();
+      }
+      call.reservation = RESERVED_SLOT;
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return refuse();
+    } finally {
+      if (!held) {
+        leaveReservation();
+      }
+    }
+  }
+
+  /** See {@link AuditPipeline#releaseCall}. */
+  void releaseCall(ToolCallRecord call) {
+    if (call.reservation == RESERVED_SLOT) {
+      call.reservation = 0;
+      queue.release();
+      leaveReservation();
+    }
+  }
+
+  private boolean enterReservation() {
+    while (true) {
+      long r = reservations.get();
+      if ((r & SEALED) != 0) {
+        return false;
+      }
+      if (reservations.compareAndSet(r, r + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** False when close already gave up on (and counted) the reservation. */
+  private boolean leaveReservation() {
+    while (true) {
+      long r = reservations.get();
+      if ((r & SEALED) != 0) {
+        return false;
+      }
+      if (reservations.compareAndSet(r, r - 1)) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Stops waiting for reserved records: counts the calls still holding a reservation (their records
+   * will never be written) as a gap, loudly, and makes their later enqueue a no-op.
+   */
+  private void sealReservations(String why) {
+    long r = reservations.getAndUpdate(x -> x | SEALED);
+    long held = r & ~SEALED;
+    if ((r & SEALED) == 0 && held > 0) {
+      pendingGap.addAndGet(held);
+      gapsTotal.addAndGet(held);
+      LOG.error("{} calls were still running when {}; their records will not be written and are counted "
+          + "in an audit.gap", held, why);
+    }
   }
 
   /** Queues {@code entry} under the overflow behaviour: {@link #QUEUED}, {@link #DROPPED} (GAP) or {@link #REFUSED}. */
@@ -97,7 +216,7 @@ final class Admission {
   }
 
   /** See {@link AuditPipeline#recordCallDurably}. */
-  boolean recordCallDurably(ToolCallRecord call, Duration timeout) {
+  boolean recordCallDurably(ToolCallRecord.WriteAhead call, Duration timeout) {
     return awaitDurable(call, timeout);
   }
 
@@ -158,14 +277,16 @@ final class Admission {
   /** Refuses every later record, then waits (bounded) for producers inside a call to leave. */
   void close(long deadlineNanos) {
     closed = true;
-    while (producers.get() > 0 && System.nanoTime() < deadlineNanos) {
+    while ((producers.get() > 0 || (reservations.get() & ~SEALED) > 0) && System.nanoTime() < deadlineNanos) {
       LockSupport.parkNanos(100_000);
     }
+    sealReservations("the audit trail closed (closeTimeout passed)");
   }
 
   /** Refuses every later record at once (the writer stopped). */
   void closeNow() {
     closed = true;
+    sealReservations("the audit writer stopped");
   }
 
   boolean closed() {

@@ -52,12 +52,22 @@ public final class AuditJson {
 
   /** Appends the canonical bytes of {@code e} (everything but {@code hash}) to {@code out}. */
   public static void writeCanonical(AuditEvent e, ByteBuf out) {
+    writeCanonical(e, e.v(), e.seq(), e.id(), e.ts(), e.parent(), e.prev(), e.impliedMembers(), out);
+  }
+
+  /**
+   * Appends the canonical bytes of the event with {@code e}'s content and the given pipeline fields
+   * (the writer encodes straight from the content, before any sealed event exists).
+   */
+  static void writeCanonical(AuditEvent e, int v, long seq, String id, String ts, String parent, String prev,
+      List<String> implied, ByteBuf out) {
+    boolean none = implied.isEmpty();
     out.putAscii("{\"v\":");
-    out.putLong(e.v());
+    out.putLong(v);
     out.putAscii(",\"seq\":");
-    out.putLong(e.seq());
-    str(out, ",\"id\":", e.id());
-    str(out, ",\"ts\":", e.ts());
+    out.putLong(seq);
+    str(out, ",\"id\":", id);
+    str(out, ",\"ts\":", ts);
     str(out, ",\"type\":", e.type());
     str(out, ",\"agent\":", e.agent());
     str(out, ",\"onBehalfOf\":", e.onBehalfOf());
@@ -71,11 +81,17 @@ public final class AuditJson {
       out.putAscii(",\"attributes\":");
       writeAttributes(attrs, out);
     }
-    str(out, ",\"decision\":", e.decision());
+    if (none || !implied.contains(AuditEvent.DECISION)) {
+      str(out, ",\"decision\":", e.decision());
+    }
     str(out, ",\"code\":", e.code());
-    strings(out, ",\"reasons\":", e.reasons());
+    if (none || !implied.contains(AuditEvent.REASONS)) {
+      strings(out, ",\"reasons\":", e.reasons());
+    }
     strings(out, ",\"policies\":", e.policies());
-    str(out, ",\"policyVersion\":", e.policyVersion());
+    if (none || !implied.contains(AuditEvent.POLICY_VERSION)) {
+      str(out, ",\"policyVersion\":", e.policyVersion());
+    }
     str(out, ",\"outcome\":", e.outcome());
     str(out, ",\"error\":", e.error());
     num(out, ",\"durationMicros\":", e.durationMicros());
@@ -91,8 +107,8 @@ public final class AuditJson {
     strings(out, ",\"shadowPolicies\":", e.shadowPolicies());
     str(out, ",\"shadowVersion\":", e.shadowVersion());
     strings(out, ",\"shadowRules\":", e.shadowRules());
-    str(out, ",\"parent\":", e.parent());
-    str(out, ",\"prev\":", e.prev());
+    str(out, ",\"parent\":", parent);
+    str(out, ",\"prev\":", prev);
     out.put('}');
   }
 
@@ -116,6 +132,15 @@ public final class AuditJson {
 
   /** The canonical JSON object of {@code attrs}: members sorted by key, values as in the class comment. */
   public static void writeAttributes(Map<String, Object> attrs, ByteBuf out) {
+    if (attrs.size() == 1) { // the common case: nothing to sort
+      Map.Entry<String, Object> only = attrs.entrySet().iterator().next();
+      out.put('{');
+      putString(out, only.getKey());
+      out.put(':');
+      putValue(out, only.getValue(), 0);
+      out.put('}');
+      return;
+    }
     String[] keys = attrs.keySet().toArray(new String[0]);
     Arrays.sort(keys);
     out.put('{');

@@ -116,7 +116,7 @@ public final class AuditLineParser {
       if (!hasV || !hasSeq || id == null || ts == null || type == null || prev == null || hash == null) {
         throw new IllegalArgumentException("missing one of the required members v, seq, id, ts, type, prev, hash");
       }
-      if (v != AuditEvent.FORMAT_VERSION) {
+      if (v != 1 && v != AuditEvent.FORMAT_VERSION) {
         throw new IllegalArgumentException("unsupported format version " + v);
       }
       if (EventType.of(type) == null) {
@@ -124,7 +124,7 @@ public final class AuditLineParser {
       }
       AuditEvent.Builder b = AuditEvent.builder(type);
       applyPending(b, pending);
-      return AuditEvent.recorded(b, seq, id, ts, parent, prev, hash);
+      return AuditEvent.recorded(b, (int) v, seq, id, ts, parent, prev, hash, List.of()); // as written: see ImpliedMembers
     } catch (IOException e) {
       throw new IllegalArgumentException("not valid JSON (" + e.getClass().getSimpleName() + ")");
     }

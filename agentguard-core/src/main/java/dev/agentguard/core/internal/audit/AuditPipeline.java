@@ -141,7 +141,7 @@ public final class AuditPipeline implements AutoCloseable {
    * @throws NullPointerException if {@code call} is null
    * @since 0.2.0
    */
-  public boolean recordCall(ToolCallRecord call) {
+  public boolean recordCall(ToolCallRecord.WriteAhead call) {
     return admission.recordCall(Objects.requireNonNull(call, "call"));
   }
 
@@ -153,12 +153,43 @@ public final class AuditPipeline implements AutoCloseable {
    * @throws NullPointerException if an argument is null
    * @since 0.2.0
    */
-  public boolean recordCallDurably(ToolCallRecord call, Duration timeout) {
+  public boolean recordCallDurably(ToolCallRecord.WriteAhead call, Duration timeout) {
     return admission.recordCallDurably(Objects.requireNonNull(call, "call"), timeout);
   }
 
   /**
-   * Enqueues the short {@code tool.completed} of a call whose decision went through
+   * Reserves the queue slot of a one-record call ({@link ToolCallRecord} made by its subclass
+   * constructor) before its body runs, under the overflow behaviour: {@code BLOCK} waits for room,
+   * {@code DENY_AFTER_WAIT} waits its bounded time, {@code GAP} lets the call run and counts its
+   * record in the next {@code audit.gap}. The record is enqueued later with {@link #recordOutcome},
+   * which then never waits and never fails; a call that does not run must {@link #releaseCall}.
+   * {@link #close()} waits (bounded by the close timeout) for every reservation to be redeemed or
+   * released, and counts those still held then in an {@code audit.gap} with an error log.
+   *
+   * @return {@code false} if refused (closed, the wait expired, interrupted): the caller must deny
+   *     with {@code AUDIT_UNAVAILABLE} before the body runs
+   * @throws NullPointerException if {@code call} is null
+   * @throws IllegalStateException if {@code call} is not a one-record call or already reserved
+   * @since 0.2.0
+   */
+  public boolean reserveCall(ToolCallRecord call) {
+    return admission.reserveCall(Objects.requireNonNull(call, "call"));
+  }
+
+  /**
+   * Gives back the slot {@link #reserveCall} reserved for a call that will not run (a later step
+   * denied it, something threw); a no-op when nothing is held. Never fails.
+   *
+   * @throws NullPointerException if {@code call} is null
+   * @since 0.2.0
+   */
+  public void releaseCall(ToolCallRecord call) {
+    admission.releaseCall(Objects.requireNonNull(call, "call"));
+  }
+
+  /**
+   * Enqueues the one record of a call {@link #reserveCall} reserved (into its slot; never waits), or
+   * the short {@code tool.completed} of a call whose decision went through
    * {@link #recordCall} or {@link #recordCallDurably} and whose {@link ToolCallRecord#outcome} is set;
    * the writer links it to the decision by {@code parent}. The caller must not touch {@code call}
    * afterwards.
@@ -182,7 +213,8 @@ public final class AuditPipeline implements AutoCloseable {
   }
 
   /**
-   * Stops accepting records (later calls return {@code false}), writes everything queued, writes
+   * Stops accepting records (later calls return {@code false}), waits for the calls holding a
+   * reserved slot ({@link #reserveCall}) to enqueue their record, writes everything queued, writes
    * the signed close record, flushes and closes every sink. Bounded by the close timeout: a sink
    * that keeps failing past it is given up on with one error log saying how many events it did not
    * take. Idempotent; safe to call from any thread.

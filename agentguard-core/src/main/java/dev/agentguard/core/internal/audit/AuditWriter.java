@@ -196,20 +196,26 @@ final class AuditWriter implements Runnable {
     if (cp == null) {
       return false;
     }
-    write(cp);
+    write(cp.policyVersion(sealer.currentPolicyVersion())); // restated: a reader starting here knows it
     return true;
   }
 
   /**
-   * A call's entry: its decision the first time (unless GAP dropped that), else its short completion,
-   * linked to the decision by {@code parent} when the decision was written.
+   * A call's entry: the one record of a one-record call (stamped with the time it was decided); for
+   * a write-ahead call its decision the first time (unless GAP dropped that), else its short
+   * completion, linked to the decision by {@code parent} when the decision was written.
    */
   private void writeCall(ToolCallRecord call) {
-    if (!call.decisionWritten && !call.decisionDropped) {
-      call.decisionId = write(call.decision, null).id();
-      call.decisionWritten = true;
+    if (call.single()) {
+      write(call.combined(), null, timestamp(call.decidedMillis()));
+      return;
+    }
+    ToolCallRecord.WriteAhead w = (ToolCallRecord.WriteAhead) call;
+    if (!w.decisionWritten && !w.decisionDropped) {
+      w.decisionId = write(w.content(), null);
+      w.decisionWritten = true;
     } else {
-      write(call.completion(), call.decisionId);
+      write(w.completion(), w.decisionId);
     }
   }
 
@@ -217,12 +223,17 @@ final class AuditWriter implements Runnable {
     write(b, null);
   }
 
-  private AuditEvent write(AuditEvent.Builder b, String parent) {
-    AuditEvent sealed = sealer.seal(b, timestamp(config.clock().millis()), parent);
-    checkpoints.counted(EventType.of(sealed.type()));
-    sinks.deliver(sealed, sealer.lineBytes(), sealer.lineLength());
+  private String write(AuditEvent.Builder b, String parent) {
+    return write(b, parent, timestamp(config.clock().millis()));
+  }
+
+  /** Seals and delivers one record; returns its id. The event object is made only if a sink needs it. */
+  private String write(AuditEvent.Builder b, String parent, String ts) {
+    String id = sealer.sealLine(b, ts, parent);
+    checkpoints.counted(EventType.of(b.type()));
+    sinks.deliver(sealer);
     written = written + 1;
-    return sealed;
+    return id;
   }
 
   private void completeWaiters() {

@@ -5,6 +5,7 @@ import dev.agentguard.core.internal.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,6 +40,7 @@ public final class ChainSealer {
   private final MessageDigest md = Hashing.sha256();
   private final RecordBounds bounds = new RecordBounds();
   private final Map<String, String> lastIdByTask = new HashMap<>();
+  private final ImpliedMembers implied = new ImpliedMembers();
   private final String idPrefix;
   private final byte[] digest = new byte[32];
   /** {@code prevHash} as ASCII bytes, and the array the next hash is formatted into (swapped after each seal). */
@@ -46,6 +48,15 @@ public final class ChainSealer {
   private byte[] nextBytes = new byte[HASH_CHARS];
   private long seq;
   private String prevHash;
+  // the last sealed event's parts, for event()
+  private AuditEvent.Builder lastContent;
+  private int lastV;
+  private String lastId;
+  private String lastTs;
+  private String lastParent;
+  private String lastPrev;
+  private List<String> lastImplied;
+  private AuditEvent lastEvent;
 
   /**
    * A sealer that continues the chain after {@code head}.
@@ -83,23 +94,42 @@ public final class ChainSealer {
    * @since 0.2.0
    */
   public AuditEvent seal(AuditEvent.Builder content, String ts, String parent) {
+    sealLine(content, ts, parent);
+    return event();
+  }
+
+  /**
+   * Seals {@code content} like {@link #seal(AuditEvent.Builder, String, String)} without making the
+   * sealed event: its line is in {@link #lineBytes()}, and {@link #event()} makes the event only for
+   * a sink that needs one (the JSON Lines sink takes the bytes alone).
+   *
+   * @return the sealed event's id
+   * @since 0.2.0
+   */
+  public String sealLine(AuditEvent.Builder content, String ts, String parent) {
     EventType type = EventType.of(content.type());
     AuditEvent draft = content.build();
     AuditEvent.Builder b = bounds.apply(draft, content, type);
+    AuditEvent view = b == content ? draft : b.build();
     long s = seq + 1;
     String id = idPrefix + s;
-    String task = b == content ? draft.task() : RecordBounds.text(draft.task());
+    String task = view.task();
     if (parent == null && task != null) {
       parent = lastIdByTask.get(task);
     }
-    AuditEvent unhashed = AuditEvent.recorded(b, s, id, ts, parent, prevHash, null);
+    int compact = implied.compact(view);
+    int v = (compact & ImpliedMembers.VERSION_1) != 0 ? 1 : AuditEvent.FORMAT_VERSION;
+    List<String> left = ImpliedMembers.names(compact);
     line.reset();
-    AuditJson.writeCanonical(unhashed, line);
+    AuditJson.writeCanonical(view, v, s, id, ts, parent, prevHash, left, line);
     if (line.length() + HASH_MEMBER_BYTES > RecordBounds.MAX_LINE_BYTES) {
-      b = bounds.shrink(unhashed);
-      unhashed = AuditEvent.recorded(b, s, id, ts, parent, prevHash, null);
+      b = bounds.shrink(AuditEvent.recorded(b, v, s, id, ts, parent, prevHash, null, left));
+      view = b.build();
+      compact = implied.compact(view);
+      v = (compact & ImpliedMembers.VERSION_1) != 0 ? 1 : AuditEvent.FORMAT_VERSION;
+      left = ImpliedMembers.names(compact);
       line.reset();
-      AuditJson.writeCanonical(unhashed, line);
+      AuditJson.writeCanonical(view, v, s, id, ts, parent, prevHash, left, line);
     }
     String hash = chainHash();
     AuditJson.appendHash(line, hash);
@@ -110,12 +140,48 @@ public final class ChainSealer {
         lastIdByTask.put(task, id);
       }
     }
+    implied.follow(view.type(), view.policyVersion());
+    lastContent = b;
+    lastV = v;
+    lastId = id;
+    lastTs = ts;
+    lastParent = parent;
+    lastPrev = prevHash;
+    lastImplied = left;
+    lastEvent = null;
     seq = s;
     prevHash = hash;
     byte[] swap = prevBytes;
     prevBytes = nextBytes;
     nextBytes = swap; // every head hash is "sha256:<64 hex>" (ChainHead checks it), so both arrays hold 71 bytes
-    return AuditEvent.recorded(b, s, id, ts, parent, unhashed.prev(), hash);
+    return id;
+  }
+
+  /**
+   * The last sealed event, deeply immutable (made once, on the first call after each seal).
+   *
+   * @throws IllegalStateException before the first seal
+   * @since 0.2.0
+   */
+  public AuditEvent event() {
+    if (lastEvent == null) {
+      if (lastContent == null) {
+        throw new IllegalStateException("nothing sealed yet");
+      }
+      lastEvent = AuditEvent.recorded(lastContent, lastV, seq, lastId, lastTs, lastParent, lastPrev, prevHash,
+          lastImplied);
+    }
+    return lastEvent;
+  }
+
+  /**
+   * The chain's current policy version (of the latest {@code policy.loaded} sealed in this run), or
+   * {@code null}: what an {@code audit.checkpoint} restates.
+   *
+   * @since 0.2.0
+   */
+  public String currentPolicyVersion() {
+    return implied.currentPolicyVersion();
   }
 
   /** The buffer holding the last sealed event's line, valid from 0 to {@link #lineLength()}. */

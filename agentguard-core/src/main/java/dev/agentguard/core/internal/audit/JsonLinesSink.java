@@ -144,6 +144,16 @@ public final class JsonLinesSink implements EncodedAuditSink {
 
   @Override
   public void write(AuditEvent event, byte[] line, int off, int len) throws IOException {
+    writeLine(line, off, len);
+  }
+
+  /**
+   * Takes one line ({@code line[off..off+len)}, ending with {@code \n}); the pipeline hands this
+   * sink the bytes alone, without making the event.
+   *
+   * @throws IOException if it was not taken
+   */
+  void writeLine(byte[] line, int off, int len) throws IOException {
     if (closed) {
       throw new IllegalStateException("audit sink for " + path + " is closed");
     }

@@ -9,7 +9,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The bounded record queue between the callers and the writer: many producers, one consumer,
  * without a lock. Producers claim a slot with one compare-and-set on the producer index and publish
- * the entry into it; the consumer reads slots in order and frees them. With the JDK's
+ * the entry into it; the consumer reads slots in order and frees them. Room is counted apart from
+ * the slots ({@link #reserve}), so a producer can reserve room before it has the entry (a call
+ * reserves its record's room before its body runs) and {@link #publish} it later without waiting. With the JDK's
  * {@code ArrayBlockingQueue} every caller and the writer took the same lock for every record, so the
  * callers queued behind each other and behind a writer that was descheduled while holding it (on a
  * busy two-core machine, for milliseconds).
@@ -32,6 +34,8 @@ final class RecordQueue {
   private final int mask;
   private final AtomicReferenceArray<Object> slots;
   private final AtomicLong producerIndex = new AtomicLong();
+  /** Room not claimed: capacity minus the entries claimed and not taken, minus the slots reserved. */
+  private final AtomicLong free;
   /** Written by the consumer only. */
   private volatile long consumerIndex;
   private volatile Thread parkedConsumer;
@@ -44,24 +48,16 @@ final class RecordQueue {
     int size = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
     this.mask = size - 1;
     this.slots = new AtomicReferenceArray<>(size);
+    this.free = new AtomicLong(capacity);
   }
 
   /** Enqueues {@code e} if there is room; never waits. */
   boolean offer(Object e) {
-    while (true) {
-      long p = producerIndex.get();
-      if (p - consumerIndex >= capacity) {
-        return false;
-      }
-      if (producerIndex.compareAndSet(p, p + 1)) {
-        slots.set((int) (p & mask), e); // volatile, like the read of parkedConsumer after it: no missed wake-up
-        Thread waiting = parkedConsumer;
-        if (waiting != null) {
-          LockSupport.unpark(waiting);
-        }
-        return true;
-      }
+    if (!reserve()) {
+      return false;
     }
+    publish(e);
+    return true;
   }
 
   /**
@@ -70,7 +66,33 @@ final class RecordQueue {
    * @throws InterruptedException if the thread is interrupted while waiting
    */
   boolean offer(Object e, long timeout, TimeUnit unit) throws InterruptedException {
-    if (offer(e)) {
+    if (!reserve(timeout, unit)) {
+      return false;
+    }
+    publish(e);
+    return true;
+  }
+
+  /** Reserves room for one later {@link #publish} if there is any; never waits. */
+  boolean reserve() {
+    while (true) {
+      long f = free.get();
+      if (f <= 0) {
+        return false;
+      }
+      if (free.compareAndSet(f, f - 1)) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Reserves room for one later {@link #publish}, waiting up to {@code timeout} for it.
+   *
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  boolean reserve(long timeout, TimeUnit unit) throws InterruptedException {
+    if (reserve()) {
       return true;
     }
     long deadline = System.nanoTime() + unit.toNanos(timeout);
@@ -83,14 +105,37 @@ final class RecordQueue {
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
-      if (offer(e)) {
+      if (reserve()) {
         return true;
       }
     }
   }
 
-  /** Takes the next entry, or {@code null} when none is published yet. Consumer only. */
+  /** Gives back room reserved and not published. */
+  void release() {
+    free.incrementAndGet();
+  }
+
+  /** Enqueues {@code e} into room reserved before; never waits, never fails. */
+  void publish(Object e) {
+    long p = producerIndex.getAndIncrement(); // room is reserved, so slot p is free (p - consumerIndex < capacity)
+    slots.set((int) (p & mask), e); // volatile, like the read of parkedConsumer after it: no missed wake-up
+    Thread waiting = parkedConsumer;
+    if (waiting != null) {
+      LockSupport.unpark(waiting);
+    }
+  }
+
+  /** Takes the next entry, or {@code null} when none is published yet; frees its room. Consumer only. */
   Object pollNow() {
+    Object e = take();
+    if (e != null) {
+      free.incrementAndGet();
+    }
+    return e;
+  }
+
+  private Object take() {
     long c = consumerIndex;
     int i = (int) (c & mask);
     Object e = slots.get(i);
@@ -139,12 +184,16 @@ final class RecordQueue {
 
   /** Moves up to {@code max} entries into {@code into}. Consumer only. */
   void drainTo(List<Object> into, int max) {
-    for (int n = 0; n < max; n++) {
-      Object e = pollNow();
+    int n = 0;
+    for (; n < max; n++) {
+      Object e = take();
       if (e == null) {
-        return;
+        break;
       }
       into.add(e);
+    }
+    if (n > 0) {
+      free.addAndGet(n); // once per batch: the room appears when the writer drains anyway
     }
   }
 

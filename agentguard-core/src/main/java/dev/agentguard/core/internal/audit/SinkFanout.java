@@ -1,6 +1,5 @@
 package dev.agentguard.core.internal.audit;
 
-import dev.agentguard.AuditEvent;
 import dev.agentguard.AuditSink;
 import dev.agentguard.core.spi.AuditLineSink;
 import java.time.Duration;
@@ -11,7 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands each sealed event to every sink in order, and flushes and closes them. A sink whose
+ * Hands each sealed event to every sink in order (the JSON Lines sinks get its line alone, other
+ * line sinks the line and the event, the rest the event, made only when one needs it), and flushes
+ * and closes them. A sink whose
  * {@code write} or {@code flush} throws anything but a fatal {@link VirtualMachineError} (see
  * {@link Fatal}) is retried with the same event, in order, with exponential backoff from 10 ms to
  * 1 s; later events wait behind it. The failure is logged once when it starts and once when the
@@ -37,6 +38,8 @@ final class SinkFanout {
 
   private final AuditSink[] sinks;
   private final AuditLineSink[] encoded;
+  /** The JSON Lines sinks, which take the bytes alone. */
+  private final JsonLinesSink[] files;
   private final boolean[] failing;
   private final boolean[] abandoned;
   private final long[] missed;
@@ -47,7 +50,11 @@ final class SinkFanout {
   SinkFanout(List<AuditSink> sinks) {
     this.sinks = sinks.toArray(new AuditSink[0]);
     this.encoded = new AuditLineSink[this.sinks.length];
+    this.files = new JsonLinesSink[this.sinks.length];
     for (int i = 0; i < this.sinks.length; i++) {
+      if (this.sinks[i] instanceof JsonLinesSink) {
+        files[i] = (JsonLinesSink) this.sinks[i];
+      }
       if (this.sinks[i] instanceof AuditLineSink) {
         encoded[i] = (AuditLineSink) this.sinks[i];
       }
@@ -86,8 +93,14 @@ final class SinkFanout {
     return true;
   }
 
-  /** Writes {@code e} (encoded as {@code line[0..len)}) to every live sink, retrying failures. */
-  void deliver(AuditEvent e, byte[] line, int len) {
+  /**
+   * Writes the event {@code sealer} sealed last to every live sink, retrying failures: its line to
+   * the JSON Lines sinks, the line and the event (made only then) to other line sinks, the event to
+   * the rest.
+   */
+  void deliver(ChainSealer sealer) {
+    byte[] line = sealer.lineBytes();
+    int len = sealer.lineLength();
     for (int i = 0; i < sinks.length; i++) {
       if (abandoned[i]) {
         missed[i]++;
@@ -96,10 +109,12 @@ final class SinkFanout {
       long backoff = MIN_BACKOFF_NANOS;
       while (true) {
         try {
-          if (encoded[i] != null) {
-            encoded[i].write(e, line, 0, len);
+          if (files[i] != null) {
+            files[i].writeLine(line, 0, len);
+          } else if (encoded[i] != null) {
+            encoded[i].write(sealer.event(), line, 0, len);
           } else {
-            sinks[i].write(e);
+            sinks[i].write(sealer.event());
           }
           recovered(i);
           break;

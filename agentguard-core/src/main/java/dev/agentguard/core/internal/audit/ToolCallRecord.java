@@ -4,54 +4,66 @@ import dev.agentguard.AuditEvent;
 import java.util.Objects;
 
 /**
- * The two records of one admitted tool call, as one queue entry enqueued twice: first the decision
- * ({@link AuditPipeline#recordCall}), then, after the body ran, the short {@code tool.completed}
- * ({@link AuditPipeline#recordOutcome}). The writer builds the completion itself from the outcome
- * fields and links it to the decision by {@code parent} (the decision's id), so the caller allocates
- * one small object for the outcome instead of a second full record.
+ * The trail of one admitted tool call, as one queue entry, in one of two forms.
  *
- * <p>A completion says only what its decision does not: {@code task} and {@code tool} (so a task's
- * trail reads alone), {@code outcome}, {@code error} and {@code durationMicros}.
+ * <p><b>One record</b> (a call below the write-ahead risk): a subclass keeps references to what
+ * was decided and builds the {@code tool.decision} content on the writer thread ({@link #content()});
+ * the pipeline reserves a queue slot for it before the body runs ({@link AuditPipeline#reserveCall})
+ * and the caller enqueues it once, after the body returned, with the outcome set
+ * ({@link AuditPipeline#recordOutcome}). The writer writes one {@code tool.decision} that also
+ * carries {@code outcome}, {@code error} and {@code durationMicros} (and {@code traceId}/{@code spanId}
+ * when set), stamped with the time the call was decided.
  *
- * <p>Confinement: the caller sets the outcome before the second enqueue and never touches the record
- * after it; the queue hands it over (happens-before). The writer-only fields are read and written on
- * the writer thread alone.
+ * <p><b>Two records</b> (write-ahead): the decision content is built by the caller
+ * ({@link WriteAhead}) and enqueued before the body runs
+ * ({@link AuditPipeline#recordCallDurably}); after the body the same entry is enqueued again and the
+ * writer builds the short {@code tool.completed} ({@link WriteAhead#completion()}), linked to the decision by
+ * {@code parent}. A completion says only what its decision does not: {@code task} and {@code tool}
+ * (so a task's trail reads alone), {@code outcome}, {@code error} and {@code durationMicros}.
+ *
+ * <p>Confinement: the caller sets the outcome before the (last) enqueue and never touches the
+ * record after it; the queue hands it over (happens-before). The writer-only fields are read and
+ * written on the writer thread alone.
  *
  * @since 0.2.0
  */
-public final class ToolCallRecord {
-  final AuditEvent.Builder decision;
-  private final String task;
-  private final String tool;
-  /** Set before the completion is enqueued. */
+public abstract class ToolCallRecord {
+  /** The call's clock reading (epoch millis) of a one-record call: its record's {@code ts}. */
+  private final long decidedMillis;
+  /** Set before the completion (or the one record) is enqueued. */
   private String error;
   private boolean failed;
   private long durationMicros;
-  /** Set, when a call observer supplied them, before the completion is enqueued. */
+  /** Set, when a call observer supplied them, before the completion (or the one record) is enqueued. */
   private String traceId;
   private String spanId;
-  /** Set by the pipeline when the decision was dropped (GAP) rather than queued. */
-  boolean decisionDropped;
-  /** Writer only: the decision was sealed, under this id. */
-  boolean decisionWritten;
-  String decisionId;
+  /** One-record form: 0 not reserved yet, 1 slot reserved, 2 GAP counted it (never written). */
+  byte reservation;
 
   /**
-   * A call's records.
+   * A call decided at {@code decidedMillis}.
    *
-   * @param decision the {@code tool.decision} content; handed over, not used by the caller afterwards
-   * @param task the task id, or {@code null}
-   * @param tool the tool name
-   * @throws NullPointerException if {@code decision} is null
-   * @throws IllegalArgumentException if {@code decision} is not a {@code tool.decision}
+   * @param decidedMillis the call's clock reading, epoch milliseconds: a one-record call's {@code ts}
    */
-  public ToolCallRecord(AuditEvent.Builder decision, String task, String tool) {
-    if (!AuditEvent.TOOL_DECISION.equals(Objects.requireNonNull(decision, "decision").type())) {
-      throw new IllegalArgumentException("a call's first record is a tool.decision, not " + decision.type());
-    }
-    this.decision = decision;
-    this.task = task;
-    this.tool = tool;
+  protected ToolCallRecord(long decidedMillis) {
+    this.decidedMillis = decidedMillis;
+  }
+
+  /**
+   * The {@code tool.decision} content: for a one-record call built on the writer thread from what
+   * the subclass keeps (which must not change after the enqueue); for a write-ahead call the content
+   * the caller built.
+   */
+  protected abstract AuditEvent.Builder content();
+
+  /** Whether this is the one-record form. */
+  final boolean single() {
+    return !(this instanceof WriteAhead);
+  }
+
+  /** The time the one-record call was decided, epoch milliseconds. */
+  final long decidedMillis() {
+    return decidedMillis;
   }
 
   /**
@@ -60,34 +72,81 @@ public final class ToolCallRecord {
    * @param failure the exception type name when the body threw, else {@code null}
    * @param micros the body's duration in microseconds
    */
-  public void outcome(String failure, long micros) {
+  public final void outcome(String failure, long micros) {
     this.failed = failure != null;
     this.error = failure;
     this.durationMicros = micros;
   }
 
   /**
-   * Sets the trace context of the call's span for the completion (validated W3C ids or {@code null}),
-   * before {@link AuditPipeline#recordOutcome}.
+   * Sets the trace context of the call's span (validated W3C ids or {@code null}), before
+   * {@link AuditPipeline#recordOutcome}.
    */
-  public void traceContext(String traceId, String spanId) {
+  public final void traceContext(String traceId, String spanId) {
     this.traceId = traceId;
     this.spanId = spanId;
   }
 
-  /**
-   * A new builder of the short {@code tool.completed} content (without {@code parent}, which the
-   * writer sets). The writer builds the record from it; a call observer gets its content on the
-   * caller's thread.
-   */
-  public AuditEvent.Builder completion() {
-    return AuditEvent.builder(AuditEvent.TOOL_COMPLETED)
-        .task(task)
-        .tool(tool)
-        .outcome(failed ? "failure" : "success")
+  /** Adds the outcome members ({@code outcome, error, durationMicros, traceId, spanId}) to {@code b}; returns it. */
+  public final AuditEvent.Builder withOutcome(AuditEvent.Builder b) {
+    return b.outcome(failed ? "failure" : "success")
         .error(error)
         .durationMicros(durationMicros)
         .traceId(traceId)
         .spanId(spanId);
+  }
+
+  /** The one record of a one-record call: its decision content with the outcome. Writer thread. */
+  final AuditEvent.Builder combined() {
+    return withOutcome(content());
+  }
+
+  /**
+   * A write-ahead call's two records (and a dry run's decision): the decision content is built by
+   * the caller, and the short {@code tool.completed} follows.
+   *
+   * @since 0.2.0
+   */
+  public static final class WriteAhead extends ToolCallRecord {
+    private final AuditEvent.Builder decision;
+    private final String task;
+    private final String tool;
+    /** Set by the pipeline when the decision was dropped (GAP) rather than queued. */
+    boolean decisionDropped;
+    /** Writer only: the decision was sealed, under this id. */
+    boolean decisionWritten;
+    String decisionId;
+
+    /**
+     * A write-ahead call's two records.
+     *
+     * @param decision the {@code tool.decision} content; handed over, not used by the caller afterwards
+     * @param task the task id, or {@code null}
+     * @param tool the tool name
+     * @throws NullPointerException if {@code decision} is null
+     * @throws IllegalArgumentException if {@code decision} is not a {@code tool.decision}
+     */
+    public WriteAhead(AuditEvent.Builder decision, String task, String tool) {
+      super(Long.MIN_VALUE);
+      if (!AuditEvent.TOOL_DECISION.equals(Objects.requireNonNull(decision, "decision").type())) {
+        throw new IllegalArgumentException("a call's first record is a tool.decision, not " + decision.type());
+      }
+      this.decision = decision;
+      this.task = task;
+      this.tool = tool;
+    }
+
+    @Override
+    protected AuditEvent.Builder content() {
+      return decision;
+    }
+
+    /**
+     * A new builder of the short {@code tool.completed} content (without {@code parent}, which the
+     * writer sets).
+     */
+    public AuditEvent.Builder completion() {
+      return withOutcome(AuditEvent.builder(AuditEvent.TOOL_COMPLETED).task(task).tool(tool));
+    }
   }
 }

@@ -14,7 +14,10 @@ import java.util.List;
  * (which risks are, computed once) are recorded durably and denied {@code AUDIT_UNAVAILABLE} when the
  * sinks do not take the record in time; other calls are enqueued and denied when the overflow
  * behaviour refuses them. The risk is the tool's declared one, never an interceptor's. An admitted
- * call keeps its {@link ToolCallRecord}, which later carries its short {@code tool.completed}.
+ * call keeps its {@link ToolCallRecord}. A consuming call below the write-ahead risk gets one record
+ * (decision and outcome) enqueued after its body: here its queue slot is only reserved
+ * ({@link AuditPipeline#reserveCall}), so the overflow behaviour still decides before the body runs;
+ * a write-ahead call's decision is written now and its short {@code tool.completed} follows.
  */
 final class AuditAdmissionStep implements CallStep {
   private final AuditPipeline audit;
@@ -31,13 +34,27 @@ final class AuditAdmissionStep implements CallStep {
 
   @Override
   public Decision check(Call call) {
-    ToolCallRecord event = new ToolCallRecord(WatchedCall.decisionRecord(call),
-        call.task() == null ? null : call.task().id(), call.request().tool());
-    boolean taken = writeAhead[call.declared().risk().ordinal()]
-        ? audit.recordCallDurably(event, timeout)
-        : audit.recordCall(event);
-    if (taken) {
-      call.trail(event);
+    boolean taken;
+    if (!writeAhead[call.declared().risk().ordinal()] && call.consumes()) {
+      // one record, enqueued after the body: its slot is reserved now, under the overflow behaviour
+      CallTrail trail = new CallTrail(call);
+      WatchedCall w = call.watched();
+      if (w != null && w != WatchedCall.NONE) {
+        w.single(call, trail);
+      }
+      taken = audit.reserveCall(trail);
+      if (taken) {
+        call.trail(trail);
+      }
+    } else {
+      ToolCallRecord.WriteAhead event = new ToolCallRecord.WriteAhead(WatchedCall.decisionRecord(call),
+          call.task() == null ? null : call.task().id(), call.request().tool());
+      taken = writeAhead[call.declared().risk().ordinal()]
+          ? audit.recordCallDurably(event, timeout)
+          : audit.recordCall(event);
+      if (taken) {
+        call.trail(event);
+      }
     }
     return taken ? null : Decision.deny(DenyCode.AUDIT_UNAVAILABLE,
         List.of("the audit trail did not take the decision record in time"), List.of(), call.policyVersion());

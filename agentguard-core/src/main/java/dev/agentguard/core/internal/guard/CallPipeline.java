@@ -154,17 +154,24 @@ final class CallPipeline {
           refused = admission.check(call);
         }
       } catch (VirtualMachineError e) {
+        releaseTrail(call);
         abandon(call);
         throw e;
       } catch (Throwable t) {
+        releaseTrail(call);
         refused = failed(call.request(), t, call.policyVersion());
       }
       if (refused == null) {
-        if (call.consumes()) {
-          call.commitBudgets();
-          call.task().recordAllowed();
-        } else {
-          call.leave();
+        try {
+          if (call.consumes()) {
+            call.commitBudgets();
+            call.task().recordAllowed();
+          } else {
+            call.leave();
+          }
+        } catch (Throwable t) {
+          releaseTrail(call); // the call will not run: give back its reserved audit slot
+          throw t;
         }
         decided(call);
         return call;
@@ -181,8 +188,8 @@ final class CallPipeline {
   }
 
   /**
-   * Records the outcome of an admitted call that ran (a short {@code tool.completed} linked to its
-   * decision), and ends its in-flight mark.
+   * Records the outcome of an admitted call that ran (its one record into its reserved slot, or the
+   * short {@code tool.completed} linked to a write-ahead decision), and ends its in-flight mark.
    *
    * @param failure the exception type name when the body threw, else {@code null}
    * @param micros the body's duration in microseconds
@@ -191,7 +198,7 @@ final class CallPipeline {
     WatchedCall w = call.watched();
     ToolCallRecord trail = call.trail();
     trail.outcome(failure, micros);
-    AuditEvent observed = w == null ? null : w.outcome(trail);
+    AuditEvent observed = w == null ? null : w.outcome(call, trail);
     try {
       audit.recordOutcome(trail);
     } finally {
@@ -199,6 +206,14 @@ final class CallPipeline {
     }
     if (w != null) {
       w.completed(observed);
+    }
+  }
+
+  /** Gives back the audit slot reserved for a call that will not run. */
+  private void releaseTrail(Call call) {
+    if (call.trail() != null) {
+      audit.releaseCall(call.trail());
+      call.trail(null);
     }
   }
 

@@ -497,16 +497,16 @@ public final class GuardImpl implements AgentGuard {
 
   /**
    * Admits the decision to the audit trail (the last step) and records it: a deny asynchronously, an
-   * allow at or above the write-ahead risk durably first (denied when that fails), other allows
-   * enqueued (denied when the overflow policy refuses them).
+   * allow at or above the write-ahead risk durably first (denied when that fails), another allow by
+   * reserving the queue slot of its one record (denied when the overflow policy refuses the slot).
    */
   private Call recordDecision(Call v, Map<String, Object> auditAttributes) {
     return pipeline.admit(v, auditAttributes); // null: the decided request's own attributes (Call#auditAttributes)
   }
 
   /**
-   * Runs an admitted call on {@code args}, then records its outcome (a short {@code tool.completed}
-   * linked to the decision) and updates the task history.
+   * Runs an admitted call on {@code args}, then records its outcome (the call's one record, or the
+   * short {@code tool.completed} after a write-ahead decision) and updates the task history.
    */
   private Object run(Call v, ToolBody body, Object[] args) throws Throwable {
     long start = System.nanoTime();
@@ -518,11 +518,14 @@ public final class GuardImpl implements AgentGuard {
       throw t;
     } finally {
       long micros = Math.max(0, (System.nanoTime() - start) / 1_000);
-      if (failure == null) {
-        ToolRequest request = v.request();
-        v.task().recordSuccess(request.tool(), request.resourceSensitivity());
+      try {
+        if (failure == null) {
+          ToolRequest request = v.request();
+          v.task().recordSuccess(request.tool(), request.resourceSensitivity());
+        }
+      } finally {
+        pipeline.completed(v, failure, micros); // always: it redeems the call's reserved audit slot
       }
-      pipeline.completed(v, failure, micros);
     }
   }
 

@@ -41,6 +41,15 @@ final class WatchedCall {
     return b;
   }
 
+  /**
+   * For a one-record call ({@link CallTrail}): builds the decision content the observation will be
+   * told about, and gives the trail this call's trace context.
+   */
+  void single(Call call, ToolCallRecord trail) {
+    decisionRecord(call);
+    trail.traceContext(traceId, spanId);
+  }
+
   /** Adds this call's trace context to one of its records; returns {@code record}. */
   AuditEvent.Builder traced(AuditEvent.Builder record) {
     if (this == NONE) {
@@ -79,11 +88,12 @@ final class WatchedCall {
    * call's trace context added to {@code outcome}; {@code null} for {@link #NONE}. Taken before the record is handed to
    * the audit pipeline, whose writer thread owns it afterwards.
    */
-  AuditEvent outcome(ToolCallRecord outcome) {
+  AuditEvent outcome(Call call, ToolCallRecord outcome) {
     if (this == NONE) {
       return null;
     }
-    AuditEvent observed = traced(outcome.completion()).build();
+    AuditEvent observed = traced(outcome.withOutcome(AuditEvent.builder(AuditEvent.TOOL_COMPLETED)
+        .task(call.task() == null ? null : call.task().id()).tool(call.request().tool()))).build();
     outcome.traceContext(traceId, spanId);
     return observed;
   }

@@ -5,6 +5,7 @@ import dev.agentguard.Decision;
 import dev.agentguard.DenyCode;
 import dev.agentguard.TaskState;
 import dev.agentguard.ToolRequest;
+import dev.agentguard.core.internal.PermitReasons;
 import java.util.List;
 
 /**
@@ -24,7 +25,7 @@ final class CompiledRule {
     this.decision = rule.forbid
         ? Decision.deny(DenyCode.FORBIDDEN, List.of("forbidden by " + rule.id), List.of(rule.id), version)
         : rule.approval ? ModalRules.approvalRequired(rule.id, version)
-        : Decision.allow(List.of("permitted by " + rule.id), List.of(rule.id), version);
+        : Decision.allow(PermitReasons.of(rule.id), List.of(rule.id), version);
   }
 
   boolean expiredAt(long now) {
