@@ -62,6 +62,7 @@ class ToolRequestStorageTest {
 
   @Test
   void aUrlUnderAPathOfAnotherInstanceIsStillDerived() {
+    // docs/security-cases.md #97
     String url = new String("destination.url");
     ToolRequest r = ToolRequest.builder("http.post").attribute(url, "https://Evil.example/x")
         .attribute("destination.host", "allowed.example").build();

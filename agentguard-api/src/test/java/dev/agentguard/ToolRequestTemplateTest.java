@@ -72,6 +72,7 @@ class ToolRequestTemplateTest {
 
   @Property(tries = 500)
   void aTemplateRequestEqualsTheBuilderRequestForTheSameValues(@ForAll("cases") Case c) {
+    // docs/security-cases.md #96
     ToolRequest.Builder prototype = ToolRequest.builder("tickets.read").action("read").risk(Risk.LOW)
         .sensitivity(Sensitivity.CONFIDENTIAL);
     try {

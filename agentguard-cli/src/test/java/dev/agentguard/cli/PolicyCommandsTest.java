@@ -101,6 +101,7 @@ class PolicyCommandsTest {
 
   @Test
   void lintReportsApprovalOnAForbidWithLineColumnAndTheFix() throws IOException {
+    // docs/security-cases.md #101
     Path bad = write("bad.yaml", "version: 1", "policies:", "  - id: no-refund", "    effect: forbid",
         "    tools: [\"orders.refund\"]", "    approval: required");
     Cli.Result r = Cli.run("policy", "lint", bad);

@@ -347,6 +347,7 @@ class GuardedToolsAiServicesTest {
 
   @Test
   void aMapBoundToAnOpenedTaskRunsConcurrentToolsOnLangChain4jsDefaultPool() {
+    // docs/security-cases.md #94
     try (LcFixture f = new LcFixture()) {
       ScriptedChatModel model = twoReadsAtOnce();
       String taskId;
@@ -388,6 +389,7 @@ class GuardedToolsAiServicesTest {
 
   @Test
   void aMapBoundToATaskThatClosedDeniesNoTaskAndNeverBorrowsTheThreadsTask() { // docs/security-cases.md #23, #51
+    // docs/security-cases.md #94
     try (LcFixture f = new LcFixture()) {
       AgentTask conversation = f.guard.openTask(supportTask());
       Assistant assistant = withMapBoundTo(conversation, twoReadsAtOnce(), f);

@@ -109,6 +109,7 @@ class GuardedMcpServerTest {
 
   @Test // docs/security-cases.md #23, #26
   void aTaskTheApplicationLeftBoundToTheServerThreadNeverDecidesACallerWithoutATask() {
+    // docs/security-cases.md #93
     McpSyncClient leaker = f.client("leaker");
     for (int i = 0; i < 3; i++) {
       CallToolResult r = leaker.callTool(call("tickets.read", Map.of("ticket", "T-" + i)));

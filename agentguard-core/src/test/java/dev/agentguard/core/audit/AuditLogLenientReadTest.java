@@ -91,6 +91,7 @@ class AuditLogLenientReadTest {
 
   @Test
   void aMalformedFirstMiddleOrLastLineIsReportedAndEveryOtherRecordIsRead() throws Exception {
+    // docs/security-cases.md #95
     byte[] torn = Arrays.copyOf(lines.get(3), lines.get(3).length / 2);
     byte[] edited = utf8("{\"v\":1,\"seq\":" + SECRET);
     for (int index : new int[] {0, 3, lines.size() - 1}) {
@@ -132,6 +133,7 @@ class AuditLogLenientReadTest {
 
   @Test
   void strictReadAndVerifyStillFailOnTheDamagedLine() throws Exception {
+    // docs/security-cases.md #95
     Path f = withLine(3, utf8("{\"note\":\"" + SECRET + "\"}"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AuditLog.read(f));
     assertEquals(f + " line 4: unknown member 'note'", e.getMessage());

@@ -49,6 +49,7 @@ class ReservedRecordTest {
 
   @Test
   void closeWaitsForACallInFlightSoItsRecordComesBeforeTheClose() throws Exception {
+    // docs/security-cases.md #88
     InMemoryAuditSink sink = AuditSinks.inMemory();
     AuditPipeline p = AuditPipeline.start(AuditTestSupport.config(sink));
     Call call = new Call("in-flight");
@@ -74,6 +75,7 @@ class ReservedRecordTest {
 
   @Test // docs/security-cases.md #29
   void aCallThatOutlivesTheCloseTimeoutIsCountedNotSilentlyLost() throws Exception {
+    // docs/security-cases.md #88
     Path file = dir.resolve("audit.jsonl");
     AuditPipeline p = AuditPipeline.start(AuditTestSupport.config(AuditSinks.jsonLines(file))
         .withCloseTimeout(Duration.ofMillis(300)));
@@ -131,6 +133,7 @@ class ReservedRecordTest {
 
   @Test // docs/security-cases.md #31
   void deletingOrSwappingOneCombinedRecordIsDetected() throws Exception {
+    // docs/security-cases.md #89
     Path file = dir.resolve("audit.jsonl");
     AuditPipeline p = AuditPipeline.start(AuditTestSupport.config(AuditSinks.jsonLines(file)));
     for (int i = 0; i < 6; i++) {

@@ -88,6 +88,7 @@ class GuardPolicyReloadTest {
    */
   @Test
   void aLimitAddedByAReloadCoversCallsThatHadNoLimitBefore(@TempDir Path dir) throws Exception { // docs/security-cases.md #11
+    // docs/security-cases.md #98
     Path file = dir.resolve("policy.yaml");
     SupportTools.Impl impl = new SupportTools.Impl();
     try (AgentGuard guard = watching(file, AuditSinks.inMemory())) {

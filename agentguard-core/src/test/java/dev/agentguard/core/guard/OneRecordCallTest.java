@@ -197,6 +197,7 @@ class OneRecordCallTest {
 
   @Test // docs/security-cases.md #29
   void denyAfterWaitWithAFullQueueDeniesBeforeTheBodyRunsAndRecordsTheDenial() throws Exception {
+    // docs/security-cases.md #86
     GatedImpl holder = new GatedImpl(CAPACITY);
     holder.release = new CountDownLatch(1);
     GatedImpl second = new GatedImpl();
@@ -260,6 +261,7 @@ class OneRecordCallTest {
 
   @Test // docs/security-cases.md #57
   void slotsAreGivenBackWhenAnObligationRefusesOrTheBodyThrows() throws Exception {
+    // docs/security-cases.md #86
     AtomicInteger obligationCalls = new AtomicInteger();
     GatedImpl impl = new GatedImpl();
     InMemoryAuditSink sink = AuditSinks.inMemory();
@@ -308,6 +310,7 @@ class OneRecordCallTest {
 
   @Test
   void aDecisionUnderTheOldVersionWrittenAfterAReloadKeepsItsVersion() throws Exception {
+    // docs/security-cases.md #89
     Path policy = dir.resolve("policy.yaml");
     String v1 = "version: 1\npolicies:\n  - id: all\n    effect: permit\n    tools: [\"**\"]\n";
     Files.writeString(policy, v1);
@@ -359,5 +362,63 @@ class OneRecordCallTest {
         .orElseThrow().policyVersion());
     assertEquals(second, read.stream().filter(e -> "T-new".equals(e.attributes().get("resource.id"))).findFirst()
         .orElseThrow().policyVersion());
+  }
+
+  @Test
+  void aLenientReadThatLostAPolicyLoadedRestoresNoGuessedVersion() throws Exception {
+    // docs/security-cases.md #87: a damaged policy.loaded must not make later decisions read as decided by the old version
+    Path policy = dir.resolve("policy.yaml");
+    String v1 = "version: 1\npolicies:\n  - id: all\n    effect: permit\n    tools: [\"**\"]\n";
+    Files.writeString(policy, v1);
+    Path file = dir.resolve("audit.jsonl");
+    String first;
+    String second;
+    try (AgentGuard guard = AgentGuard.builder().policy(policy).policyPollInterval(Duration.ofMillis(20))
+        .auditSink(AuditSinks.jsonLines(file)).closeOnShutdown(false).build()) {
+      Gated tools = guard.protect(Gated.class, new GatedImpl());
+      first = guard.policyVersion().orElseThrow();
+      try (AgentTask task = guard.startTask(allScopes())) {
+        assertEquals("gated T-old", tools.gated("T-old"));
+        Path tmp = dir.resolve("policy.tmp");
+        Files.writeString(tmp, v1 + "  - id: more\n    effect: permit\n    tools: [\"notes.*\"]\n");
+        Files.move(tmp, policy, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        await(() -> !first.equals(guard.policyVersion().orElse(first)), "the new version");
+        second = guard.policyVersion().orElseThrow();
+        assertEquals("gated T-new", tools.gated("T-new"));
+      }
+    }
+    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+    int loaded = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains("\"policy.loaded\"") && lines.get(i).contains(second)) {
+        loaded = i;
+      }
+    }
+    assertTrue(loaded >= 0, "the reload was recorded");
+    String fresh = lines.stream().filter(l -> l.contains("\"T-new\"")).findFirst().orElseThrow();
+    assertFalse(fresh.contains("\"policyVersion\""), "the new version is implied: " + fresh);
+    lines.set(loaded, "{\"v\":2,\"seq\":"); // a torn write where the new version was stated
+    Path damaged = dir.resolve("damaged.jsonl");
+    Files.write(damaged, lines, StandardCharsets.UTF_8);
+
+    List<dev.agentguard.core.UnreadableLine> unreadable = new java.util.ArrayList<>();
+    List<AuditEvent> read = AuditLog.read(unreadable::add, damaged);
+    assertEquals(1, unreadable.size());
+    AuditEvent oldCall = read.stream().filter(e -> "T-old".equals(e.attributes().get("resource.id"))).findFirst()
+        .orElseThrow();
+    AuditEvent newCall = read.stream().filter(e -> "T-new".equals(e.attributes().get("resource.id"))).findFirst()
+        .orElseThrow();
+    assertEquals(first, oldCall.policyVersion());
+    assertNotEquals(first, newCall.policyVersion(), "never the version before the lost line");
+    boolean restated = lines.subList(loaded, lines.indexOf(fresh)).stream().anyMatch(l -> l.contains("\"audit.checkpoint\""));
+    if (restated) {
+      assertEquals(second, newCall.policyVersion()); // a checkpoint after the lost line stated the version again
+    } else {
+      assertNull(newCall.policyVersion(), "unknown after the lost line");
+    }
+    assertEquals("success", newCall.outcome()); // the members that depend on nothing else are still restored
+    assertEquals("ALLOW", newCall.decision());
+    assertFalse(AuditLog.verify(damaged).ok());
+    assertThrows(IllegalArgumentException.class, () -> AuditLog.read(damaged));
   }
 }

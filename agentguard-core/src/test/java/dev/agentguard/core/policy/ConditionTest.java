@@ -78,6 +78,7 @@ class ConditionTest {
 
   @Test
   void inALongListOfStringsDecidesAsInAShortOne() {
+    // docs/security-cases.md #99
     String many = "['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9', 'a9', ";
     assertEquals(T, c("resource.id in " + many + "'T-1']"));
     assertEquals(F, c("resource.id in " + many + "'T-2']"));

@@ -229,6 +229,7 @@ class EvaluationTest {
 
   @Test
   void twoArgumentEvaluateUsesTheSystemClockForExpiry() {
+    // docs/security-cases.md #100
     String doc = "version: 1\npolicies:\n"
         + "  - {id: old, effect: permit, tools: [a], expires: '2001-01-01T00:00:00Z'}\n"
         + "  - {id: new, effect: permit, tools: [b], expires: '2999-01-01T00:00:00Z'}\n";
