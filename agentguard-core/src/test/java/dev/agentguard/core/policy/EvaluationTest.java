@@ -239,6 +239,31 @@ class EvaluationTest {
   }
 
   @Test
+  void twoArgumentEvaluateReadsTheSystemClockForATimeCondition() {
+    // docs/security-cases.md #100: evaluate(agent, request) reads the clock only when a rule needs
+    // the time; a forbid on the current hour and weekday must see the real time, not a skipped read
+    // (epoch 0 is hour 0 of a Thursday, so only in that one hour of the week could a skipped read
+    // pass this test unnoticed)
+    for (int attempt = 0; attempt < 3; attempt++) {
+      long now = System.currentTimeMillis();
+      long hour = Math.floorMod(Math.floorDiv(now, 3_600_000L), 24L);
+      long dayOfWeek = java.time.Instant.ofEpochMilli(now).atZone(java.time.ZoneOffset.UTC).getDayOfWeek().getValue();
+      String doc = "version: 1\npolicies:\n"
+          + "  - {id: all, effect: permit, tools: [a]}\n"
+          + "  - {id: now, effect: forbid, tools: [a], when: \"time.hour == " + hour
+          + " && time.dayOfWeek == " + dayOfWeek + "\"}\n";
+      Decision d = PolicySet.parse(doc).evaluate(BOT, ToolRequest.builder("a").build());
+      if (Math.floorDiv(System.currentTimeMillis(), 3_600_000L) != Math.floorDiv(now, 3_600_000L)) {
+        continue; // the hour turned while deciding: try again
+      }
+      assertFalse(d.allowed(), "the forbid for this very hour must match");
+      assertEquals(List.of("now"), d.policies());
+      return;
+    }
+    throw new AssertionError("the hour kept turning");
+  }
+
+  @Test
   void concurrentFirstUseGivesTheSameDecisions() throws Exception {
     StringBuilder sb = new StringBuilder("version: 1\npolicies:\n");
     for (int i = 0; i < 200; i++) {
