@@ -30,13 +30,9 @@ import java.util.Objects;
 public abstract class ToolCallRecord {
   /** The call's clock reading (epoch millis) of a one-record call: its record's {@code ts}. */
   private final long decidedMillis;
-  /** Set before the completion (or the one record) is enqueued. */
+  /** Set before the completion (or the one record) is enqueued; {@code error} is null for a success. */
   private String error;
-  private boolean failed;
   private long durationMicros;
-  /** Set, when a call observer supplied them, before the completion (or the one record) is enqueued. */
-  private String traceId;
-  private String spanId;
   /** One-record form: 0 not reserved yet, 1 slot reserved, 2 GAP counted it (never written). */
   byte reservation;
 
@@ -62,7 +58,7 @@ public abstract class ToolCallRecord {
   }
 
   /** The time the one-record call was decided, epoch milliseconds. */
-  final long decidedMillis() {
+  protected final long decidedMillis() {
     return decidedMillis;
   }
 
@@ -73,27 +69,26 @@ public abstract class ToolCallRecord {
    * @param micros the body's duration in microseconds
    */
   public final void outcome(String failure, long micros) {
-    this.failed = failure != null;
     this.error = failure;
     this.durationMicros = micros;
   }
 
   /**
-   * Sets the trace context of the call's span (validated W3C ids or {@code null}), before
-   * {@link AuditPipeline#recordOutcome}.
+   * The trace id of the call's span for the outcome members (a validated W3C id), or {@code null}:
+   * set, when a call observer supplied it, before the completion (or the one record) is enqueued.
    */
-  public final void traceContext(String traceId, String spanId) {
-    this.traceId = traceId;
-    this.spanId = spanId;
-  }
+  protected abstract String traceId();
+
+  /** The span id that goes with {@link #traceId()}, or {@code null}. */
+  protected abstract String spanId();
 
   /** Adds the outcome members ({@code outcome, error, durationMicros, traceId, spanId}) to {@code b}; returns it. */
   public final AuditEvent.Builder withOutcome(AuditEvent.Builder b) {
-    return b.outcome(failed ? "failure" : "success")
+    return b.outcome(error != null ? "failure" : "success")
         .error(error)
         .durationMicros(durationMicros)
-        .traceId(traceId)
-        .spanId(spanId);
+        .traceId(traceId())
+        .spanId(spanId());
   }
 
   /** The one record of a one-record call: its decision content with the outcome. Writer thread. */
@@ -111,6 +106,9 @@ public abstract class ToolCallRecord {
     private final AuditEvent.Builder decision;
     private final String task;
     private final String tool;
+    /** Set, when a call observer supplied them, before the completion is enqueued. */
+    private String traceId;
+    private String spanId;
     /** Set by the pipeline when the decision was dropped (GAP) rather than queued. */
     boolean decisionDropped;
     /** Writer only: the decision was sealed, under this id. */
@@ -139,6 +137,25 @@ public abstract class ToolCallRecord {
     @Override
     protected AuditEvent.Builder content() {
       return decision;
+    }
+
+    /**
+     * Sets the trace context of the call's span (validated W3C ids or {@code null}), before
+     * {@link AuditPipeline#recordOutcome}.
+     */
+    public void traceContext(String traceId, String spanId) {
+      this.traceId = traceId;
+      this.spanId = spanId;
+    }
+
+    @Override
+    protected String traceId() {
+      return traceId;
+    }
+
+    @Override
+    protected String spanId() {
+      return spanId;
     }
 
     /**

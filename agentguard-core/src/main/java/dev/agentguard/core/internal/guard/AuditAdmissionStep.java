@@ -35,21 +35,20 @@ final class AuditAdmissionStep implements CallStep {
   @Override
   public Decision check(Call call) {
     boolean taken;
-    if (!writeAhead[call.declared().risk().ordinal()] && call.consumes()) {
-      // one record, enqueued after the body: its slot is reserved now, under the overflow behaviour
-      CallTrail trail = new CallTrail(call);
+    if (!writeAhead[call.declaredRisk().ordinal()] && call.consumes()) {
+      // one record (the call itself), enqueued after the body: its slot is reserved now, under the overflow behaviour
       WatchedCall w = call.watched();
       if (w != null && w != WatchedCall.NONE) {
-        w.single(call, trail);
+        w.single(call);
       }
-      taken = audit.reserveCall(trail);
+      taken = audit.reserveCall(call);
       if (taken) {
-        call.trail(trail);
+        call.trail(call);
       }
     } else {
       ToolCallRecord.WriteAhead event = new ToolCallRecord.WriteAhead(WatchedCall.decisionRecord(call),
           call.task() == null ? null : call.task().id(), call.request().tool());
-      taken = writeAhead[call.declared().risk().ordinal()]
+      taken = writeAhead[call.declaredRisk().ordinal()]
           ? audit.recordCallDurably(event, timeout)
           : audit.recordCall(event);
       if (taken) {

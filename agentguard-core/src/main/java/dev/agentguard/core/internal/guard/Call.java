@@ -1,6 +1,8 @@
 package dev.agentguard.core.internal.guard;
 
+import dev.agentguard.AuditEvent;
 import dev.agentguard.Decision;
+import dev.agentguard.Risk;
 import dev.agentguard.ToolRequest;
 import dev.agentguard.core.PolicySet;
 import dev.agentguard.core.internal.audit.ToolCallRecord;
@@ -11,30 +13,41 @@ import java.util.Map;
  * the clock reading, the policy set) and what they leave for the next ones (the bound task, the
  * limits, the budgets taken, the request the policy decided on, the decision). Confined to the
  * calling thread; not thread-safe.
+ *
+ * <p>A call below the write-ahead risk is also its own one audit record (a {@link ToolCallRecord}):
+ * the pipeline reserves its queue slot at admission and enqueues the call itself once the body
+ * returned; the writer then builds the {@code tool.decision} content from it ({@link #content()}).
+ * What the content reads (task, request, audit attributes, decision, policy set, shadow outcome)
+ * does not change after admission, and the caller writes nothing on the call once it is enqueued
+ * (the enqueue hands it over). One object per call instead of a call and a separate queue entry.
  */
-final class Call {
-  private final ToolRequest declared;
-  private final boolean consume;
-  private final long now;
+final class Call extends ToolCallRecord {
+  private static final Risk[] RISKS = Risk.values();
+  private static final byte CONSUMES = 1;
+  private static final byte IN_FLIGHT = 2;
+  private static final byte APPROVABLE = 4;
+
+  /** The declared risk's ordinal: a byte beside the flags instead of a reference to the declared request. */
+  private final byte declaredRisk;
+  /** {@link #CONSUMES}, {@link #IN_FLIGHT}, {@link #APPROVABLE}. */
+  private byte flags;
   private final PolicySet policy;
   private ToolRequest request;
   private TaskImpl task;
-  private boolean inFlight;
   /** The budgets taken, or {@code null}: a call no limit covers allocates none. */
   private CallBudgets.Reservation reservation;
   private Decision decision;
   private Map<String, Object> auditAttributes;
   private WatchedCall watched;
-  // rollout: the policy asked for approval; shadow results for the record
-  private boolean approvable;
+  /** Rollout: shadow results for the record (the policy asking for approval is a flag). */
   private ShadowEvaluation.Outcome shadow;
   private ToolCallRecord trail;
 
   Call(ToolRequest declared, boolean consume, long now, PolicySet policy) {
-    this.declared = declared;
+    super(now);
+    this.declaredRisk = (byte) declared.risk().ordinal();
     this.request = declared;
-    this.consume = consume;
-    this.now = now;
+    this.flags = consume ? CONSUMES : 0;
     this.policy = policy;
   }
 
@@ -46,9 +59,9 @@ final class Call {
     return c;
   }
 
-  /** The request as declared by the tool (metadata the interceptors cannot change). */
-  ToolRequest declared() {
-    return declared;
+  /** The risk the tool declared (metadata the interceptors cannot change). */
+  Risk declaredRisk() {
+    return RISKS[declaredRisk];
   }
 
   /** The request as decided so far: derived attributes applied, interceptors' attributes once they ran. */
@@ -62,12 +75,12 @@ final class Call {
 
   /** Whether the call takes budgets and counts ({@code false} for dry runs). */
   boolean consumes() {
-    return consume;
+    return (flags & CONSUMES) != 0;
   }
 
   /** The guard clock when the call arrived, epoch milliseconds; every step reads this one value. */
   long now() {
-    return now;
+    return decidedMillis();
   }
 
   /** The policy set live when the call arrived, or {@code null}. */
@@ -87,15 +100,25 @@ final class Call {
   /** Binds the task and marks the call as in flight on it (see {@link TaskImpl#enterCall()}). */
   void enteredOn(TaskImpl t) {
     this.task = t;
-    this.inFlight = true;
+    this.flags |= IN_FLIGHT;
   }
 
   /** Ends the in-flight mark, once. */
   void leave() {
-    if (inFlight) {
-      inFlight = false;
+    if (takeInFlight()) {
       task.exitCall();
     }
+  }
+
+  /**
+   * Clears the in-flight mark and says whether it was set; the caller then ends it on the task
+   * ({@link TaskImpl#exitCall()}), e.g. after handing the call to the audit trail, when it may no
+   * longer write on the call.
+   */
+  boolean takeInFlight() {
+    boolean was = (flags & IN_FLIGHT) != 0;
+    flags &= ~IN_FLIGHT;
+    return was;
   }
 
   /** The reservation the limits step fills, made on first use. */
@@ -154,11 +177,11 @@ final class Call {
    * obligations step may ask for the approval.
    */
   boolean approvable() {
-    return approvable;
+    return (flags & APPROVABLE) != 0;
   }
 
   void approvable(boolean a) {
-    this.approvable = a;
+    flags = (byte) (a ? flags | APPROVABLE : flags & ~APPROVABLE);
   }
 
   /** What shadow evaluation found for the record, or {@code null}. */
@@ -170,12 +193,32 @@ final class Call {
     this.shadow = o;
   }
 
-  /** The admitted call's records (decision taken by the trail), or {@code null} before admission or when denied. */
+  /**
+   * The admitted call's records: this call (one record, slot reserved) or its write-ahead decision;
+   * {@code null} before admission or when denied.
+   */
   ToolCallRecord trail() {
     return trail;
   }
 
   void trail(ToolCallRecord t) {
     this.trail = t;
+  }
+
+  @Override
+  protected String traceId() {
+    return watched == null ? null : watched.traceId();
+  }
+
+  @Override
+  protected String spanId() {
+    return watched == null ? null : watched.spanId();
+  }
+
+  /** The {@code tool.decision} content of this call as its one record; built on the writer thread. */
+  @Override
+  protected AuditEvent.Builder content() {
+    return ShadowEvaluation.annotate(AuditRecords.decision(AuditEvent.TOOL_DECISION, task, request,
+        auditAttributes(), decision, policyVersion()), this);
   }
 }

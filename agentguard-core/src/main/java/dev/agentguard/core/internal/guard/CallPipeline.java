@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The request path: the guard's checks as an ordered list of {@link CallStep}s, the one place their
- * order is written ({@link #standard}). {@link #decide} runs the decision steps; {@link #admit} runs
- * the last step (audit admission) once the audit attributes are known, records the decision and then
- * keeps or gives back the budgets the call reserved.
+ * The request path: the guard's checks as an ordered list of {@link CallStep}s (for the guard, one
+ * {@link StandardSteps}, the one place their order is written). {@link #decide} runs the decision
+ * steps; {@link #admit} runs the last step (audit admission) once the audit attributes are known,
+ * records the decision and then keeps or gives back the budgets the call reserved.
  *
  * <p>With a call observer configured, each consuming call is watched ({@link CallWatch}): its
  * decision and outcome records carry the observation's trace context and the observation is told
@@ -75,7 +75,7 @@ final class CallPipeline {
   static CallPipeline standard(Parts p) {
     GuardConfig c = p.config();
     Rollout rollout = Rollout.start(c.rollout(), c.clock(), c.policyPollInterval(), p.audit(), p.revocations());
-    List<CallStep> steps = List.of(
+    CallStep steps = new StandardSteps(
         new GuardOpenStep(p.closed()),
         new TaskBoundStep(p.boundTask()),
         new CredentialLifetimeStep(),
@@ -92,8 +92,8 @@ final class CallPipeline {
       obligations = then(obligations, new SecretStep(p.secrets()));
     }
     CallStep admission = new AuditAdmissionStep(p.audit(), c.writeAheadRisk(), c.writeAheadTimeout());
-    return new CallPipeline(steps, obligations, admission, rollout, c.clock(), p.policy(), p.derived(), p.audit(),
-        CallWatch.of(c.callObserver()));
+    return new CallPipeline(List.of(steps), obligations, admission, rollout, c.clock(), p.policy(), p.derived(),
+        p.audit(), CallWatch.of(c.callObserver()));
   }
 
   private static CallStep then(CallStep first, CallStep second) {
@@ -199,10 +199,14 @@ final class CallPipeline {
     ToolCallRecord trail = call.trail();
     trail.outcome(failure, micros);
     AuditEvent observed = w == null ? null : w.outcome(call, trail);
+    TaskImpl task = call.task();
+    boolean inFlight = call.takeInFlight(); // before the hand-over: the call may be the record itself
     try {
       audit.recordOutcome(trail);
     } finally {
-      call.leave();
+      if (inFlight) {
+        task.exitCall();
+      }
     }
     if (w != null) {
       w.completed(observed);

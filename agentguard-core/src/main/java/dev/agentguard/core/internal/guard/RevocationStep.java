@@ -23,7 +23,7 @@ final class RevocationStep implements CallStep {
 
   @Override
   public Decision check(Call call) {
-    if (revocations.stale() && call.declared().risk().compareTo(staleDeniesFrom) >= 0) {
+    if (revocations.stale() && call.declaredRisk().compareTo(staleDeniesFrom) >= 0) {
       return STALE;
     }
     TaskImpl task = call.task();

@@ -28,7 +28,7 @@ final class RiskTierStep implements CallStep {
 
   @Override
   public Decision check(Call call) {
-    Risk risk = call.declared().risk();
+    Risk risk = call.declaredRisk();
     if (!elevated[risk.ordinal()]) {
       return null;
     }

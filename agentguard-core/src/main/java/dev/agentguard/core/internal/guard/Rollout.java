@@ -74,7 +74,7 @@ final class Rollout implements AutoCloseable {
     TaskImpl task = call.task();
     return desk.decide(new Pending(task.agent().id(), task.onBehalfOf(), task.id(), task.purpose(),
         task.credential().id(), task.expiresAtMillis(), call.request().tool(), call.request().action(),
-        call.declared().risk(), call.auditAttributes(), call.decision(),
+        call.declaredRisk(), call.auditAttributes(), call.decision(),
         () -> task.isClosed() || (revocations != null && revocations.isRevoked(task))));
   }
 

@@ -147,8 +147,12 @@ final class TaskImpl implements AgentTask {
 
   /** Records a successful call: the tool and the sensitivity it touched. */
   void recordSuccess(String tool, Sensitivity touched) {
-    toolsCalled.add(tool);
-    lastTool = tool;
+    if (!toolsCalled.contains(tool)) { // a lookup: the add of a present key costs more, and every call would pay it
+      toolsCalled.add(tool);
+    }
+    if (lastTool != tool) { // skips the volatile write (a fence) when the same tool name object repeats
+      lastTool = tool;
+    }
     int rank = touched.ordinal();
     int current;
     while ((current = maxSensitivity.get()) < rank && !maxSensitivity.compareAndSet(current, rank)) {

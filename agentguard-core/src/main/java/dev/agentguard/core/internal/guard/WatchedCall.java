@@ -42,12 +42,21 @@ final class WatchedCall {
   }
 
   /**
-   * For a one-record call ({@link CallTrail}): builds the decision content the observation will be
-   * told about, and gives the trail this call's trace context.
+   * For a one-record call (the {@link Call} itself): builds the decision content the observation
+   * will be told about; the call's record reads this call's trace context ({@link #traceId()}).
    */
-  void single(Call call, ToolCallRecord trail) {
+  void single(Call call) {
     decisionRecord(call);
-    trail.traceContext(traceId, spanId);
+  }
+
+  /** The validated trace id of this call's span, once asked for; else {@code null}. */
+  String traceId() {
+    return traceId;
+  }
+
+  /** The validated span id of this call's span, once asked for; else {@code null}. */
+  String spanId() {
+    return spanId;
   }
 
   /** Adds this call's trace context to one of its records; returns {@code record}. */
@@ -94,7 +103,9 @@ final class WatchedCall {
     }
     AuditEvent observed = traced(outcome.withOutcome(AuditEvent.builder(AuditEvent.TOOL_COMPLETED)
         .task(call.task() == null ? null : call.task().id()).tool(call.request().tool()))).build();
-    outcome.traceContext(traceId, spanId);
+    if (outcome instanceof ToolCallRecord.WriteAhead) {
+      ((ToolCallRecord.WriteAhead) outcome).traceContext(traceId, spanId); // a one-record call reads them here
+    }
     return observed;
   }
 
