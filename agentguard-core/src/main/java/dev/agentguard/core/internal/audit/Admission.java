@@ -1,6 +1,7 @@
 package dev.agentguard.core.internal.audit;
 
 import dev.agentguard.AuditEvent;
+import dev.agentguard.core.AuditOverflow;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -96,6 +97,7 @@ final class Admission {
       if (queue.reserve()) {
         held = true;
       } else {
+        call.waitedForRoom = config.overflow() != AuditOverflow.GAP;
         switch (config.overflow()) {
           case GAP -> {
             pendingGap.incrementAndGet();

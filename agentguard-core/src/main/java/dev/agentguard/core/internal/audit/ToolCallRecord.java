@@ -35,6 +35,8 @@ public abstract class ToolCallRecord {
   private long durationMicros;
   /** One-record form: 0 not reserved yet, 1 slot reserved, 2 GAP counted it (never written). */
   byte reservation;
+  /** One-record form: the reservation found no room at once and waited for it (BLOCK, DENY_AFTER_WAIT). */
+  boolean waitedForRoom;
 
   /**
    * A call decided at {@code decidedMillis}.
@@ -51,6 +53,14 @@ public abstract class ToolCallRecord {
    * the caller built.
    */
   protected abstract AuditEvent.Builder content();
+
+  /**
+   * Whether reserving this one-record call's slot ({@link AuditPipeline#reserveCall}) had to wait
+   * for room; {@code false} when it found room at once or was never reserved.
+   */
+  public final boolean waitedForRoom() {
+    return waitedForRoom;
+  }
 
   /** Whether this is the one-record form. */
   final boolean single() {

@@ -23,9 +23,16 @@ final class AuditAdmissionStep implements CallStep {
   private final AuditPipeline audit;
   private final boolean[] writeAhead = new boolean[Risk.values().length];
   private final Duration timeout;
+  /** The guard has no interceptors, no obligation step and no secret brokers: no step of its own may wait. */
+  private final boolean plainPath;
 
   AuditAdmissionStep(AuditPipeline audit, Risk writeAheadRisk, Duration timeout) {
+    this(audit, writeAheadRisk, timeout, false);
+  }
+
+  AuditAdmissionStep(AuditPipeline audit, Risk writeAheadRisk, Duration timeout, boolean plainPath) {
     this.audit = audit;
+    this.plainPath = plainPath;
     for (Risk r : Risk.values()) {
       writeAhead[r.ordinal()] = r.compareTo(writeAheadRisk) >= 0;
     }
@@ -44,6 +51,9 @@ final class AuditAdmissionStep implements CallStep {
       taken = audit.reserveCall(call);
       if (taken) {
         call.trail(call);
+        if (plainPath && !call.approvable() && !call.tookBudgets() && !call.waitedForRoom()) {
+          call.startsAtArrival();
+        }
       }
     } else {
       ToolCallRecord.WriteAhead event = new ToolCallRecord.WriteAhead(WatchedCall.decisionRecord(call),

@@ -26,10 +26,11 @@ final class Call extends ToolCallRecord {
   private static final byte CONSUMES = 1;
   private static final byte IN_FLIGHT = 2;
   private static final byte APPROVABLE = 4;
+  private static final byte STARTS_AT_ARRIVAL = 8;
 
   /** The declared risk's ordinal: a byte beside the flags instead of a reference to the declared request. */
   private final byte declaredRisk;
-  /** {@link #CONSUMES}, {@link #IN_FLIGHT}, {@link #APPROVABLE}. */
+  /** {@link #CONSUMES}, {@link #IN_FLIGHT}, {@link #APPROVABLE}, {@link #STARTS_AT_ARRIVAL}. */
   private byte flags;
   private final PolicySet policy;
   private ToolRequest request;
@@ -182,6 +183,25 @@ final class Call extends ToolCallRecord {
 
   void approvable(boolean a) {
     flags = (byte) (a ? flags | APPROVABLE : flags & ~APPROVABLE);
+  }
+
+  /**
+   * Marks that nothing between the call's arrival and its body could wait (no approval, interceptor,
+   * obligation, limit store, secret broker, write-ahead or wait for audit room), so the body's
+   * duration may be measured from the arrival's clock reading instead of a new one.
+   */
+  void startsAtArrival() {
+    flags |= STARTS_AT_ARRIVAL;
+  }
+
+  /** See {@link #startsAtArrival()}. */
+  boolean bodyStartsAtArrival() {
+    return (flags & STARTS_AT_ARRIVAL) != 0;
+  }
+
+  /** Whether the limits step took budgets for this call (a store may have been asked). */
+  boolean tookBudgets() {
+    return reservation != null;
   }
 
   /** What shadow evaluation found for the record, or {@code null}. */

@@ -36,7 +36,7 @@ final class CallPipeline {
   private final CallStep obligations;
   private final CallStep admission;
   private final Rollout rollout;
-  private final Clock clock;
+  private final CallClock clock;
   private final Supplier<PolicySet> policy;
   private final DerivedAttributes derived;
   private final AuditPipeline audit;
@@ -54,7 +54,7 @@ final class CallPipeline {
     this.obligations = obligations;
     this.admission = admission;
     this.rollout = rollout;
-    this.clock = clock;
+    this.clock = new CallClock(clock);
     this.policy = policy;
     this.derived = derived;
     this.audit = audit;
@@ -91,7 +91,8 @@ final class CallPipeline {
       // secrets (issue 15): after approval and the user's obligations, so no denied call gets a lease
       obligations = then(obligations, new SecretStep(p.secrets()));
     }
-    CallStep admission = new AuditAdmissionStep(p.audit(), c.writeAheadRisk(), c.writeAheadTimeout());
+    boolean plainPath = c.interceptors().isEmpty() && c.obligations() == ObligationStep.none() && p.secrets() == null;
+    CallStep admission = new AuditAdmissionStep(p.audit(), c.writeAheadRisk(), c.writeAheadTimeout(), plainPath);
     return new CallPipeline(List.of(steps), obligations, admission, rollout, c.clock(), p.policy(), p.derived(),
         p.audit(), CallWatch.of(c.callObserver()));
   }
@@ -108,9 +109,20 @@ final class CallPipeline {
     return rollout;
   }
 
-  /** Runs the decision steps on a request; the call carries the policy's allow or the first deny. */
+  /** Runs the decision steps on a request arriving now; see {@link #decide(ToolRequest, boolean, long)}. */
   Call decide(ToolRequest request, boolean consume) {
-    Call call = new Call(request, consume, clock.millis(), policy.get());
+    return decide(request, consume, System.nanoTime());
+  }
+
+  /**
+   * Runs the decision steps on a request; the call carries the policy's allow or the first deny.
+   *
+   * @param arrivedNanos the {@link System#nanoTime()} reading taken when the call arrived: the
+   *     call's wall-clock time is derived from it ({@link CallClock}), and a call that waits for
+   *     nothing measures its body from it ({@link Call#bodyStartsAtArrival()})
+   */
+  Call decide(ToolRequest request, boolean consume, long arrivedNanos) {
+    Call call = new Call(request, consume, clock.millisAt(arrivedNanos), policy.get());
     if (watch != null) {
       call.watched(consume ? watch.start(request.tool()) : WatchedCall.NONE); // dry runs are not observed
     }

@@ -455,12 +455,13 @@ public final class GuardImpl implements AgentGuard {
       recordDecision(denied, null);
       throw new AccessDeniedException(tool.tool(), denied.decision());
     }
-    Call v = decide(request, true);
+    long arrived = System.nanoTime();
+    Call v = pipeline.decide(request, true, arrived);
     v = recordDecision(v, tool.auditAttributes(v.request(), digests));
     if (!v.decision().allowed()) {
       throw new AccessDeniedException(v.request().tool(), v.decision());
     }
-    return run(v, body, args);
+    return run(v, body, args, arrived);
   }
 
   @Override
@@ -473,13 +474,14 @@ public final class GuardImpl implements AgentGuard {
   public <V> V call(ToolRequest request, Callable<V> action) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(action, "action");
-    Call v = recordDecision(decide(request, true), null);
+    long arrived = System.nanoTime();
+    Call v = recordDecision(pipeline.decide(request, true, arrived), null);
     if (!v.decision().allowed()) {
       throw new AccessDeniedException(v.request().tool(), v.decision());
     }
     try {
       @SuppressWarnings("unchecked")
-      V result = (V) run(v, noArgs -> action.call(), null);
+      V result = (V) run(v, noArgs -> action.call(), null, arrived);
       return result;
     } catch (RuntimeException | Error e) {
       throw e;
@@ -506,10 +508,13 @@ public final class GuardImpl implements AgentGuard {
 
   /**
    * Runs an admitted call on {@code args}, then records its outcome (the call's one record, or the
-   * short {@code tool.completed} after a write-ahead decision) and updates the task history.
+   * short {@code tool.completed} after a write-ahead decision) and updates the task history. The
+   * body's duration is measured from {@code arrivedNanos} when nothing on the way could wait
+   * ({@link Call#bodyStartsAtArrival()}: it then includes the guard's own sub-microsecond checks),
+   * else from a clock reading taken now.
    */
-  private Object run(Call v, ToolBody body, Object[] args) throws Throwable {
-    long start = System.nanoTime();
+  private Object run(Call v, ToolBody body, Object[] args, long arrivedNanos) throws Throwable {
+    long start = v.bodyStartsAtArrival() ? arrivedNanos : System.nanoTime();
     String failure = null;
     try {
       return secrets == null ? body.run(args) : secrets.runBound(v.task(), v.request().tool(), () -> body.run(args));
