@@ -134,7 +134,7 @@ class BodyDurationTest {
     }
   }
 
-  @Test
+  @Test // docs/security-cases.md #112
   void anObligationThatWaitsIsNotCountedAsTheToolsTime() {
     try (SystemClockGuard f = new SystemClockGuard(b -> b.obligations((r, t, allow) -> {
       sleep(60); // e.g. a remote check before the body
@@ -149,7 +149,7 @@ class BodyDurationTest {
     }
   }
 
-  @Test
+  @Test // docs/security-cases.md #112
   void aWaitForAuditRoomUnderBlockIsNotCountedAsTheToolsTime() throws Exception {
     TimedImpl impl = new TimedImpl(CAPACITY);
     try (SystemClockGuard f = new SystemClockGuard(b -> b
@@ -175,7 +175,7 @@ class BodyDurationTest {
     }
   }
 
-  @Test
+  @Test // docs/security-cases.md #111
   void anExpiredCredentialIsDeniedOnTheSystemClock() throws Exception {
     try (SystemClockGuard f = new SystemClockGuard(b -> b)) {
       Timed tools = f.guard.protect(Timed.class, new TimedImpl(1));

@@ -71,7 +71,10 @@ final class ToolDescriptor {
     if (bindings.length == 0) {
       return live;
     }
-    Object[] args = live.clone();
+    Object[] args = new Object[live.length];
+    for (int i = 0; i < args.length; i++) { // a loop: clone() of a one- or two-element array calls the copy stub
+      args[i] = live[i];
+    }
     for (Binding b : bindings) {
       try {
         args[b.index()] = b.copier().copy(live[b.index()]);

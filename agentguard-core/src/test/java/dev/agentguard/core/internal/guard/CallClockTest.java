@@ -53,7 +53,7 @@ class CallClockTest {
     }
   }
 
-  @Test
+  @Test // docs/security-cases.md #111
   void aTestClockIsAskedOnEveryCallSoMovingItMovesTheCallsTime() {
     SettableClock test = new SettableClock(Instant.parse("2026-12-02T10:00:00Z"));
     CallClock clock = new CallClock(test);
@@ -67,7 +67,7 @@ class CallClockTest {
     assertTrue(Math.abs(derived - offset.millis()) < 1_000, "an offset clock keeps its offset: " + derived);
   }
 
-  @Test
+  @Test // docs/security-cases.md #111
   void aStepOfTheWallClockIsSeenOnceTheAnchorIsASecondOld() {
     Instant start = Instant.parse("2026-12-02T10:00:00Z");
     SettableClock wall = new SettableClock(start);
