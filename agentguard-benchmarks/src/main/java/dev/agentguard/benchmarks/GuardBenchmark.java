@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * them (still BLOCK); {@code audit=discard-gap} also lets the caller go on when the queue is full
  * (GAP), which leaves the caller thread's own cost: proxy, credential, policy, enqueue. The
  * HIGH-risk call always waits for its record to be taken, whatever the overflow policy.
+ * {@code twoClockReads} is the floor the clock sets: a guarded call reads it twice.
  *
  * <p>Run (after {@code mvn -B -Pbench package -pl agentguard-benchmarks -am -DskipTests}):
  * <pre>
@@ -75,6 +76,15 @@ public class GuardBenchmark {
   @Benchmark
   public String direct() {
     return direct.read("T-1");
+  }
+
+  /**
+   * The two clock reads a guarded LOW-risk call makes (on arrival and when its body returns), alone:
+   * the part of {@code guardedLowRisk} that is the machine's clock, not the guard.
+   */
+  @Benchmark
+  public long twoClockReads() {
+    return System.nanoTime() + System.nanoTime();
   }
 
   /** The LOW-risk tool through the guard. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,6 +30,9 @@ import picocli.CommandLine.Spec;
 final class AuditReplayCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
+
+  @Mixin
+  DamagedLines damaged;
 
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Audit files (each with its rotated files).")
   List<Path> files;
@@ -59,7 +63,7 @@ final class AuditReplayCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PolicyDocument candidate = PolicyDocument.of(PolicyFiles.loadOrFail(policy));
     ToolCatalog catalog = tools == null ? null : ToolCatalog.load(tools);
-    List<AuditEvent> events = Trail.read(Trail.files(files));
+    List<AuditEvent> events = damaged.read(Trail.files(files), spec.commandLine().getErr());
     List<Replayer.Outcome> outcomes = new Replayer(candidate, catalog, new LinkedHashMap<>(context)).replay(events);
 
     Map<Replayer.Change, List<Replayer.Outcome>> byChange = new EnumMap<>(Replayer.Change.class);
@@ -105,7 +109,7 @@ final class AuditReplayCommand implements Callable<Integer> {
         }
       }
     }
-    return failOnChange && changed > 0 ? Main.BAD : Main.OK;
+    return damaged.exitCode(failOnChange && changed > 0 ? Main.BAD : Main.OK);
   }
 
   private static String line(Replayer.Outcome o) {

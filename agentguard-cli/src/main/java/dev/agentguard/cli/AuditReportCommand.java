@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code agentguard audit report FILE... --html OUT}: writes the reviewer's self-contained HTML
  * report (see {@link HtmlReport}). Exit code 1 when the trail does not verify (the report is still
- * written, with the failure on top).
+ * written, with the failure on top). Damaged lines do not stop it: the report reads past them and
+ * lists each (file, line, reason) under the verification status.
  *
  * @since 0.2.0
  */
@@ -48,8 +49,9 @@ final class AuditReportCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     List<Path> paths = Trail.files(files);
     Verification v = Verification.run(paths, jwks);
-    List<AuditEvent> events = Trail.read(paths);
-    String page = HtmlReport.render(paths, v, events, Instant.now());
+    Trail.Read read = Trail.readPastDamage(paths); // the report is most needed for a damaged trail
+    List<AuditEvent> events = read.events();
+    String page = HtmlReport.render(paths, v, read.damaged(), events, Instant.now());
     try {
       Files.writeString(html, page, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -59,10 +61,12 @@ final class AuditReportCommand implements Callable<Integer> {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("html", html.toString());
       doc.put("events", events.size());
+      doc.put("damagedLines", read.damaged().size());
       doc.put("verification", v.toJson());
       Json.print(out, doc);
     } else {
-      out.println("wrote " + html + " (" + events.size() + " events); " + v.headline());
+      out.println("wrote " + html + " (" + events.size() + " events" + (read.damaged().isEmpty() ? ""
+          : ", " + read.damaged().size() + " damaged line(s) skipped and listed on top") + "); " + v.headline());
     }
     return v.report().ok() ? Main.OK : Main.BAD;
   }

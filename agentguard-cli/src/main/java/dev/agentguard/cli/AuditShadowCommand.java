@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,6 +32,9 @@ final class AuditShadowCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Mixin
+  DamagedLines damaged;
+
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Audit files (each with its rotated files).")
   List<Path> files;
 
@@ -43,7 +47,7 @@ final class AuditShadowCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    List<AuditEvent> dis = AuditLog.disagreements(Trail.read(Trail.files(files)));
+    List<AuditEvent> dis = AuditLog.disagreements(damaged.read(Trail.files(files), spec.commandLine().getErr()));
     Map<String, Integer> byVersion = new TreeMap<>();
     for (AuditEvent e : dis) {
       byVersion.merge(String.valueOf(e.shadowVersion()), 1, Integer::sum);
@@ -80,7 +84,7 @@ final class AuditShadowCommand implements Callable<Integer> {
       }
       byVersion.forEach((v, n) -> out.println("shadow version " + Terminal.safe(v) + ": " + n + " disagreement(s)"));
     }
-    return failOnDisagreement && !dis.isEmpty() ? Main.BAD : Main.OK;
+    return damaged.exitCode(failOnDisagreement && !dis.isEmpty() ? Main.BAD : Main.OK);
   }
 
   private static String outcome(String decision, String code, List<String> rules) {

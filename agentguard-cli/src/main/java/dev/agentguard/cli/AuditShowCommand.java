@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,6 +30,9 @@ import picocli.CommandLine.Spec;
 final class AuditShowCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
+
+  @Mixin
+  DamagedLines damaged;
 
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Audit files (each with its rotated files).")
   List<Path> files;
@@ -54,7 +58,7 @@ final class AuditShowCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    List<AuditEvent> events = Trail.read(Trail.files(files));
+    List<AuditEvent> events = damaged.read(Trail.files(files), spec.commandLine().getErr());
     List<Map<String, Object>> selected = new ArrayList<>();
     int count = 0;
     for (AuditEvent e : events) {
@@ -73,7 +77,7 @@ final class AuditShowCommand implements Callable<Integer> {
     } else {
       out.println("-- " + count + " of " + events.size() + " event(s)");
     }
-    return Main.OK;
+    return damaged.exitCode(Main.OK);
   }
 
   private boolean selected(AuditEvent e) {

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,6 +34,9 @@ final class AuditUnusedCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Mixin
+  DamagedLines damaged;
+
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Audit files (each with its rotated files).")
   List<Path> files;
 
@@ -49,7 +53,7 @@ final class AuditUnusedCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PolicyDocument doc = PolicyDocument.of(PolicyFiles.loadOrFail(policy));
-    List<AuditEvent> events = Trail.read(Trail.files(files));
+    List<AuditEvent> events = damaged.read(Trail.files(files), spec.commandLine().getErr());
     Globs globs = new Globs();
 
     Set<String> decidingRules = new HashSet<>();
@@ -152,6 +156,6 @@ final class AuditUnusedCommand implements Callable<Integer> {
         out.println("permits whose agents never appear in the trail: " + String.join(", ", permitsMatchingNoAgent));
       }
     }
-    return failOnUnused && anything ? Main.BAD : Main.OK;
+    return damaged.exitCode(failOnUnused && anything ? Main.BAD : Main.OK);
   }
 }

@@ -1,6 +1,7 @@
 package dev.agentguard.cli;
 
 import dev.agentguard.AuditEvent;
+import dev.agentguard.core.UnreadableLine;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,12 +31,22 @@ final class HtmlReport {
 
   /** The page for {@code events} of {@code files}, verified as {@code verification}. */
   static String render(List<Path> files, Verification verification, List<AuditEvent> events, Instant generatedAt) {
+    return render(files, verification, List.of(), events, generatedAt);
+  }
+
+  /**
+   * The page for {@code events} of {@code files}, verified as {@code verification}, read past the
+   * {@code damaged} lines (listed under the verification status; never their content).
+   */
+  static String render(List<Path> files, Verification verification, List<UnreadableLine> damaged,
+      List<AuditEvent> events, Instant generatedAt) {
     HtmlReport r = new HtmlReport();
-    r.page(files, verification, events, generatedAt);
+    r.page(files, verification, damaged, events, generatedAt);
     return r.html.toString();
   }
 
-  private void page(List<Path> files, Verification v, List<AuditEvent> events, Instant generatedAt) {
+  private void page(List<Path> files, Verification v, List<UnreadableLine> damaged, List<AuditEvent> events,
+      Instant generatedAt) {
     if (!v.report().ok()) {
       firstBadSeq = v.report().firstBadSeq().orElse(v.report().lastSeq().orElse(0) + 1);
     }
@@ -50,6 +61,7 @@ final class HtmlReport {
     }
     html.append("</p>\n");
     verification(v);
+    damaged(damaged);
     List<AuditEvent> decisions = new ArrayList<>();
     for (AuditEvent e : events) {
       if (AuditEvent.TOOL_DECISION.equals(e.type())) {
@@ -74,6 +86,19 @@ final class HtmlReport {
       html.append("<p>Records after the first problem are shown below but are <strong>not verified</strong>.</p>\n");
     }
     html.append("</section>\n");
+  }
+
+  private void damaged(List<UnreadableLine> damaged) {
+    if (damaged.isEmpty()) {
+      return;
+    }
+    html.append("<section id=\"damaged\" class=\"status bad\">\n<h2>").append(damaged.size())
+        .append(" damaged line(s) could not be read and are missing below</h2>\n<ul>\n");
+    for (UnreadableLine d : damaged) {
+      html.append("<li><code>").append(text(d.file().map(Path::toString).orElse("(input)") + ":" + d.line()))
+          .append("</code>: ").append(text(d.reason())).append("</li>\n");
+    }
+    html.append("</ul>\n</section>\n");
   }
 
   private void summary(List<AuditEvent> events, List<AuditEvent> decisions) {

@@ -2,6 +2,7 @@ package dev.agentguard.cli;
 
 import dev.agentguard.AuditEvent;
 import dev.agentguard.core.AuditLog;
+import dev.agentguard.core.UnreadableLine;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +12,8 @@ import java.util.Set;
 
 /**
  * The audit files the audit commands read: each argument expanded to its rotated files in chain
- * order ({@link AuditLog#files(Path)}), then read with {@link AuditLog#read(Path...)}. Stateless.
+ * order ({@link AuditLog#files(Path)}), then read with {@link AuditLog#read(Path...)}, or past
+ * damaged lines ({@link #readPastDamage}). Stateless.
  *
  * @since 0.2.0
  */
@@ -47,7 +49,27 @@ final class Trail {
     try {
       return AuditLog.read(files.toArray(Path[]::new));
     } catch (IllegalArgumentException e) {
-      throw CliException.bad("cannot read the trail: " + e.getMessage() + " (run 'agentguard audit verify' for details)");
+      throw CliException.bad("cannot read the trail: " + e.getMessage() + " (run 'agentguard audit verify' for "
+          + "details, or pass --skip-damaged to read past damaged lines)");
+    } catch (UncheckedIOException e) {
+      throw CliException.usage(e.getMessage());
+    }
+  }
+
+  /** What a read past damaged lines found: the readable events in file order and the damaged lines. */
+  record Read(List<AuditEvent> events, List<UnreadableLine> damaged) {}
+
+  /**
+   * The events of {@code files} in file order, reading past damaged lines ({@link AuditLog#read(
+   * java.util.function.Consumer, Path...)}); each damaged line is kept by file, line and reason.
+   *
+   * @throws CliException (usage) when a file cannot be read at all
+   */
+  static Read readPastDamage(List<Path> files) {
+    List<UnreadableLine> damaged = new ArrayList<>();
+    try {
+      List<AuditEvent> events = AuditLog.read(damaged::add, files.toArray(Path[]::new));
+      return new Read(events, List.copyOf(damaged));
     } catch (UncheckedIOException e) {
       throw CliException.usage(e.getMessage());
     }
