@@ -27,22 +27,43 @@ final class Call extends ToolCallRecord {
   private static final byte IN_FLIGHT = 2;
   private static final byte APPROVABLE = 4;
   private static final byte STARTS_AT_ARRIVAL = 8;
+  /** The call's records are this call itself (one record, slot reserved). */
+  private static final byte SELF_RECORDED = 16;
 
   /** The declared risk's ordinal: a byte beside the flags instead of a reference to the declared request. */
   private final byte declaredRisk;
-  /** {@link #CONSUMES}, {@link #IN_FLIGHT}, {@link #APPROVABLE}, {@link #STARTS_AT_ARRIVAL}. */
+  /** {@link #CONSUMES}, {@link #IN_FLIGHT}, {@link #APPROVABLE}, {@link #STARTS_AT_ARRIVAL}, {@link #SELF_RECORDED}. */
   private byte flags;
   private final PolicySet policy;
   private ToolRequest request;
   private TaskImpl task;
-  /** The budgets taken, or {@code null}: a call no limit covers allocates none. */
-  private CallBudgets.Reservation reservation;
   private Decision decision;
-  private Map<String, Object> auditAttributes;
-  private WatchedCall watched;
-  /** Rollout: shadow results for the record (the policy asking for approval is a flag). */
-  private ShadowEvaluation.Outcome shadow;
-  private ToolCallRecord trail;
+  /** What only some calls have, made on first use: a plain call allocates none. */
+  private Rare rare;
+
+  /**
+   * The parts of a call that only some calls have: budgets (a limit covers the tool), audit
+   * attributes of their own (an argument is redacted), an observation (a call observer is
+   * configured), a shadow outcome (rollout) and a write-ahead record (a privileged tool or a dry
+   * run). Apart from the call so that a plain call is one object of 56 bytes.
+   */
+  private static final class Rare {
+    /** The budgets taken, or {@code null}. */
+    CallBudgets.Reservation reservation;
+    Map<String, Object> auditAttributes;
+    WatchedCall watched;
+    ShadowEvaluation.Outcome shadow;
+    ToolCallRecord.WriteAhead writeAhead;
+  }
+
+  private Rare rare() {
+    Rare r = rare;
+    if (r == null) {
+      r = new Rare();
+      rare = r;
+    }
+    return r;
+  }
 
   Call(ToolRequest declared, boolean consume, long now, PolicySet policy) {
     super(now);
@@ -124,25 +145,26 @@ final class Call extends ToolCallRecord {
 
   /** The reservation the limits step fills, made on first use. */
   CallBudgets.Reservation reservation() {
-    CallBudgets.Reservation r = reservation;
+    Rare x = rare();
+    CallBudgets.Reservation r = x.reservation;
     if (r == null) {
       r = new CallBudgets.Reservation();
-      reservation = r;
+      x.reservation = r;
     }
     return r;
   }
 
   /** Keeps the budgets the call took, if any. */
   void commitBudgets() {
-    if (reservation != null) {
-      reservation.commit();
+    if (rare != null && rare.reservation != null) {
+      rare.reservation.commit();
     }
   }
 
   /** Gives back the budgets the call took, if any. Idempotent. */
   void releaseBudgets() {
-    if (reservation != null) {
-      reservation.release();
+    if (rare != null && rare.reservation != null) {
+      rare.reservation.release();
     }
   }
 
@@ -157,20 +179,25 @@ final class Call extends ToolCallRecord {
 
   /** The attributes the record keeps: those set by {@link #auditAttributes(Map)}, else (null) the decided request's. */
   Map<String, Object> auditAttributes() {
-    return auditAttributes != null ? auditAttributes : request.attributes();
+    Map<String, Object> own = rare == null ? null : rare.auditAttributes;
+    return own != null ? own : request.attributes();
   }
 
   void auditAttributes(Map<String, Object> a) {
-    this.auditAttributes = a;
+    if (a != null || rare != null) {
+      rare().auditAttributes = a;
+    }
   }
 
   /** What follows this call for the guard's call observer, or {@code null} (no observer, or not asked yet). */
   WatchedCall watched() {
-    return watched;
+    return rare == null ? null : rare.watched;
   }
 
   void watched(WatchedCall w) {
-    this.watched = w;
+    if (w != null || rare != null) {
+      rare().watched = w;
+    }
   }
 
   /**
@@ -201,16 +228,18 @@ final class Call extends ToolCallRecord {
 
   /** Whether the limits step took budgets for this call (a store may have been asked). */
   boolean tookBudgets() {
-    return reservation != null;
+    return rare != null && rare.reservation != null;
   }
 
   /** What shadow evaluation found for the record, or {@code null}. */
   ShadowEvaluation.Outcome shadow() {
-    return shadow;
+    return rare == null ? null : rare.shadow;
   }
 
   void shadow(ShadowEvaluation.Outcome o) {
-    this.shadow = o;
+    if (o != null || rare != null) {
+      rare().shadow = o;
+    }
   }
 
   /**
@@ -218,21 +247,37 @@ final class Call extends ToolCallRecord {
    * {@code null} before admission or when denied.
    */
   ToolCallRecord trail() {
-    return trail;
+    if ((flags & SELF_RECORDED) != 0) {
+      return this;
+    }
+    return rare == null ? null : rare.writeAhead;
   }
 
+  /** Sets the call's records: this call itself, a write-ahead record, or {@code null} (given back). */
   void trail(ToolCallRecord t) {
-    this.trail = t;
+    if (t == this) {
+      flags |= SELF_RECORDED;
+      if (rare != null) {
+        rare.writeAhead = null;
+      }
+      return;
+    }
+    flags &= ~SELF_RECORDED;
+    if (t != null || rare != null) {
+      rare().writeAhead = (ToolCallRecord.WriteAhead) t; // the only other form
+    }
   }
 
   @Override
   protected String traceId() {
-    return watched == null ? null : watched.traceId();
+    WatchedCall w = watched();
+    return w == null ? null : w.traceId();
   }
 
   @Override
   protected String spanId() {
-    return watched == null ? null : watched.spanId();
+    WatchedCall w = watched();
+    return w == null ? null : w.spanId();
   }
 
   /** The {@code tool.decision} content of this call as its one record; built on the writer thread. */
