@@ -141,7 +141,10 @@ final class ArgumentCopier {
   }
 
   private static Object copyValue(Object v, int depth) {
-    if (v == null || IMMUTABLE.contains(v.getClass()) || v instanceof Enum<?>) {
+    if (v == null || v.getClass() == String.class) { // the common argument, before the set lookup
+      return v;
+    }
+    if (IMMUTABLE.contains(v.getClass()) || v instanceof Enum<?>) {
       return v;
     }
     if (v instanceof BigInteger b) {
