@@ -81,16 +81,24 @@ class ToolRequestSharingTest {
 
   @Test
   void aToolNameIsKeptAsOneInstanceAndAnInvisibleVariantIsStillRejected() {
+    // docs/security-cases.md #104
     String first = ToolRequest.builder(new String("tickets.read")).build().tool();
     String again = ToolRequest.builder(new String("tickets.read")).build().tool();
     assertSame(first, again);
     assertEquals("tickets.read", again);
     assertThrows(IllegalArgumentException.class, () -> ToolRequest.builder("tickets.read\u200b"));
     assertThrows(IllegalArgumentException.class, () -> ToolRequest.builder("tickets.read\u0000"));
+    for (int i = 0; i < 10_000; i++) { // every memo slot taken: a bad name always meets another name's slot
+      ToolRequest.builder("filler.t" + i);
+    }
+    for (String bad : List.of("tickets.read\u200b", "\u200btickets.read", "tickets read", "tickets..read", ".x")) {
+      assertThrows(IllegalArgumentException.class, () -> ToolRequest.builder(bad), bad);
+    }
   }
 
   @Test
   void aPathOfAnotherInstanceIsKeptAsTheMemosOneAndABadVariantIsStillRejected() {
+    // docs/security-cases.md #104
     String path = ToolRequest.checkAttributePath("resource.ticketNumber");
     assertSame(path, ToolRequest.checkAttributePath(new String("resource.ticketNumber")));
     ToolRequest r = ToolRequest.builder("tickets.read").attribute(new String("resource.ticketNumber"), "T-1")
@@ -100,10 +108,19 @@ class ToolRequestSharingTest {
         () -> ToolRequest.checkAttributePath("resource.ticketNumber\u200b"));
     assertThrows(IllegalArgumentException.class, () -> ToolRequest.builder("tickets.read")
         .attribute("resource.ticket Number", "T-1"));
+    for (int i = 0; i < 20_000; i++) { // every memo slot taken
+      ToolRequest.checkAttributePath("context.filler" + i);
+    }
+    for (String bad : List.of("resource.ticketNumber\u200b", "resource.ticket Number", "other.ticketNumber",
+        "resource.", "resource..a")) {
+      assertThrows(IllegalArgumentException.class, () -> ToolRequest.checkAttributePath(bad), bad);
+      assertThrows(IllegalArgumentException.class, () -> ToolRequest.builder("tickets.read").attribute(bad, "v"), bad);
+    }
   }
 
   @Test
   void concurrentBuildersWithOverlappingKeySetsEachSeeTheirOwnAttributes() throws Exception {
+    // docs/security-cases.md #102
     List<String> paths = List.of("resource.id", "resource.a", "destination.host", "context.environment",
         "context.x1", "resource.b");
     ExecutorService pool = Executors.newFixedThreadPool(4);
