@@ -91,24 +91,26 @@ public final class ToolRequest {
   private static ToolRequest assemble(String tool, String action, Risk risk, Sensitivity sensitivity,
       Map<String, Object> more, int n, String k0, Object v0, String k1, Object v1, String k2,
       Object v2, String k3, Object v3) {
-    if (more == null && plainSlots(n, k0, k1, k2, k3)) {
+    String[] keys = null;
+    if (more == null) {
       if (n == 0) {
         return new ToolRequest(tool, action, risk, sensitivity, NO_KEYS, NO_VALUES);
       }
-      String[] keys = new String[n];
+      keys = KeySets.known(n, k0, k1, k2, k3);
+      if (keys == null && plainSlots(n, k0, k1, k2, k3)) {
+        keys = KeySets.remember(n, k0, k1, k2, k3);
+      }
+    }
+    if (keys != null) {
       Object[] values = new Object[n];
-      keys[0] = k0;
       values[0] = v0;
       if (n > 1) {
-        keys[1] = k1;
         values[1] = v1;
       }
       if (n > 2) {
-        keys[2] = k2;
         values[2] = v2;
       }
       if (n > 3) {
-        keys[3] = k3;
         values[3] = v3;
       }
       return new ToolRequest(tool, action, risk, sensitivity, keys, values);
@@ -142,7 +144,7 @@ public final class ToolRequest {
     if (size == 0) {
       return new ToolRequest(tool, action, risk, sensitivity, NO_KEYS, NO_VALUES);
     }
-    String[] keys = new String[size];
+    keys = new String[size];
     Object[] values = new Object[size];
     int i = 0;
     for (Map.Entry<String, Object> e : m.entrySet()) {
@@ -251,14 +253,22 @@ public final class ToolRequest {
     return (Map<String, Object>) values[0];
   }
 
-  /** The index of {@code key} in {@code keys}, or -1; a null key is never found. */
+  /**
+   * The index of {@code key} in {@code keys} (distinct keys), or -1; a null key is never found.
+   * Identity first: a request's keys and a policy's lookup keys are mostly the same instances
+   * (literals, the path memo's), and the keys are distinct, so the first pass finds the only match.
+   */
   static int indexOf(String[] keys, Object key) {
     if (key == null) {
       return -1;
     }
     for (int i = 0; i < keys.length; i++) {
-      String k = keys[i];
-      if (k == key || k.equals(key)) { // equals is an intrinsic, quick on a length mismatch
+      if (keys[i] == key) {
+        return i;
+      }
+    }
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i].equals(key)) {
         return i;
       }
     }
@@ -312,11 +322,19 @@ public final class ToolRequest {
         + " " + attributes().keySet() + "}";
   }
 
-  /** Checks a tool name: 1-128 characters of letters, digits, {@code . _ -}, not starting or ending with {@code .}. */
+  /**
+   * Checks a tool name: 1-128 characters of letters, digits, {@code . _ -}, not starting or ending
+   * with {@code .}. Returns the memo's instance of an equal name that passed before, so the
+   * requests of one tool share one instance and the engine's lookups by tool name succeed on
+   * identity; else {@code tool} itself.
+   */
   static String checkToolName(String tool) {
     Objects.requireNonNull(tool, "tool");
-    if (VALID_TOOLS.contains(tool)) {
-      return tool;
+    // one memo lookup in line (names from a model's call are new instances each call, so equal to
+    // the memo's one rather than it): the builder's constructor stays small enough to inline
+    String known = VALID_TOOLS.canonical(tool);
+    if (known != null) {
+      return known;
     }
     validateToolName(tool);
     VALID_TOOLS.remember(tool);
@@ -345,12 +363,22 @@ public final class ToolRequest {
    * in a small fixed-size memo (it never grows), so the paths an application uses on every call
    * are checked once.
    *
+   * @return {@code path}, or the memo's instance of an equal path that passed before (the builder
+   *     keeps that one, so requests naming one path share one key instance)
    * @throws IllegalArgumentException naming the path and what is wrong
    */
   public static String checkAttributePath(String path) {
     Objects.requireNonNull(path, "path");
-    if (VALID_PATHS.contains(path)) {
-      return path;
+    // in line only the common case, the memo's own instance (a literal, a path kept from before):
+    // callers such as the builder stay small enough for the JIT to inline
+    return VALID_PATHS.holds(path) ? path : checkNewPath(path);
+  }
+
+  /** {@link #checkAttributePath} of a path that is not the memo's instance: equal to it, or to be validated. */
+  private static String checkNewPath(String path) {
+    String known = VALID_PATHS.canonical(path);
+    if (known != null) {
+      return known;
     }
     validatePath(path);
     VALID_PATHS.remember(path);
@@ -380,15 +408,33 @@ public final class ToolRequest {
    * {@link Builder#attribute}.
    */
   private static Object frozen(String path, Object value) {
-    if (value == null) {
-      return null;
+    // strings and sensitivities, the common cases, need no freezing (AttributeValues.freeze returns
+    // both as they are); everything else is copied out of line
+    if (value instanceof String) {
+      return isSensitivityPath(path) ? sensitivityNamed((String) value) : value;
     }
-    // strings, the common case, need no freezing; everything else is copied out of line
-    Object frozen = value instanceof String ? value : AttributeValues.freeze(path, value);
-    if (frozen instanceof String && path.equals(RESOURCE_SENSITIVITY)) {
-      frozen = sensitivityNamed((String) frozen);
+    if (value == null || value instanceof Sensitivity) {
+      return value;
+    }
+    return frozenOther(path, value);
+  }
+
+  /** {@link #frozen} of a value that is neither a string nor a sensitivity. */
+  private static Object frozenOther(String path, Object value) {
+    Object frozen = AttributeValues.freeze(path, value);
+    if (frozen instanceof String && isSensitivityPath(path)) {
+      return sensitivityNamed((String) frozen);
     }
     return frozen;
+  }
+
+  /**
+   * Whether {@code path} is {@code resource.sensitivity}; the full comparison only for a path of its
+   * length, so for the usual other paths the compiled code is two comparisons of numbers.
+   */
+  private static boolean isSensitivityPath(String path) {
+    return path == RESOURCE_SENSITIVITY
+        || (path.length() == RESOURCE_SENSITIVITY.length() && path.equals(RESOURCE_SENSITIVITY));
   }
 
   private static Sensitivity sensitivityNamed(String name) {
@@ -511,13 +557,28 @@ public final class ToolRequest {
      *     names the path and the type, never the value
      */
     public Builder attribute(String path, Object value) {
-      Object frozen = frozen(checkAttributePath(path), value);
+      String p = checkAttributePath(path);
+      Object frozen = frozen(p, value);
+      int n = size;
+      // the common case in line, everything else (removal, a fifth attribute) out of line: the
+      // compiled method stays small enough to inline at its call site, so the builder is left to
+      // escape analysis there however hot this method was before
+      if (frozen != null && n < SLOTS && more == null) {
+        slot(n, p, frozen);
+        size = n + 1;
+      } else {
+        change(p, frozen);
+      }
+      return this;
+    }
+
+    /** {@link #attribute} outside its common case: a removal ({@code frozen} null), or past the slots. */
+    private void change(String path, Object frozen) {
       if (frozen == null) {
         remove(path);
       } else {
         put(path, frozen);
       }
-      return this;
     }
 
     /**
@@ -540,8 +601,8 @@ public final class ToolRequest {
         fixedValues[i] = e.getValue();
         i++;
       }
-      for (String path : paths) {
-        checkAttributePath(path);
+      for (String given : paths) {
+        String path = checkAttributePath(given);
         if (Arrays.asList(keys).subList(0, i).contains(path)) {
           throw new IllegalArgumentException("attribute path '" + path + "' is "
               + (fixed.containsKey(path) ? "already fixed in the template" : "given twice"));

@@ -35,8 +35,25 @@ final class ValidNames {
 
   /** Whether {@code s} (not null) equals a string that was remembered and is still in its slot. */
   boolean contains(String s) {
+    return canonical(s) != null;
+  }
+
+  /**
+   * Whether the very instance {@code s} (not null) is remembered and still in its slot: one
+   * comparison of references, small enough to compile into every caller (see {@link #canonical}
+   * for an equal string of another instance).
+   */
+  boolean holds(String s) {
+    return slots[index(s)] == s;
+  }
+
+  /**
+   * The remembered instance equal to {@code s} (not null), or null when there is none: callers
+   * keep that instance, so later comparisons of the same name succeed on identity.
+   */
+  String canonical(String s) {
     String c = slots[index(s)];
-    return c == s || (c != null && c.equals(s));
+    return c == s || (c != null && c.equals(s)) ? c : null;
   }
 
   /** Remembers {@code s}, which the caller has just validated. */

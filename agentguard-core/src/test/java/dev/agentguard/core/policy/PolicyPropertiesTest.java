@@ -38,6 +38,8 @@ class PolicyPropertiesTest {
   static final long NOW = 2_000_000_000_000L;
   static final List<String> TOOLS = List.of("a.x", "a.y", "b.x", "c.z");
   static final List<String> AGENTS = List.of("ag1", "ag2", "bot-1", "zz");
+  /** A huge string value: starts like the list elements, equals none. */
+  static final String LONG_S = "v" + "w".repeat(100_000);
 
   /** A request in the test's own terms. */
   record Req(String tool, String agent, Object n, String s, String e, Risk risk, Sensitivity sens) {
@@ -227,6 +229,10 @@ class PolicyPropertiesTest {
         new C("resource.n == 'x'", q -> strX(q, T, F)),
         new C("resource.n != 'x'", q -> strX(q, F, T)),
         new C("resource.n in ['z', 'x']", q -> strX(q, T, F)),
+        // the length-first scan of a short string list (docs/security-cases.md #103): elements of one
+        // length that differ, a value that is an element plus an invisible character, a huge value
+        new C("resource.s in ['vw', 'wv', 'v']", q -> q.s() == null ? E : bool(List.of("vw", "wv", "v").contains(q.s()))),
+        new C("!(resource.s in ['uu', 'w', 'vv'])", q -> q.s() == null ? E : bool(!List.of("uu", "w", "vv").contains(q.s()))),
         new C("resource.sensitivity == 'internal'", q -> bool(q.sens() == Sensitivity.INTERNAL)),
         new C("tool.risk != 'low'", q -> bool(q.risk() != Risk.LOW)),
         new C("tool.name.matches('a.*')", q -> bool(q.tool().startsWith("a."))),
@@ -268,7 +274,8 @@ class PolicyPropertiesTest {
     return Combinators.combine(Arbitraries.of(TOOLS), Arbitraries.of(AGENTS),
         Arbitraries.of((Object) 0L, 1L, 2L, "x", "y", 2.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY,
             Double.NEGATIVE_INFINITY).injectNull(0.2),
-        Arbitraries.of("v", "w", "u").injectNull(0.2), Arbitraries.of("prod", "dev").injectNull(0.3),
+        Arbitraries.of("v", "w", "u", "vw", "wv", "vv", "v\u200b", "\u200bv", "", "V", LONG_S).injectNull(0.2),
+        Arbitraries.of("prod", "dev").injectNull(0.3),
         Arbitraries.of(Risk.class), Arbitraries.of(Sensitivity.class)).as(Req::new);
   }
 

@@ -131,11 +131,14 @@ final class Comparisons {
     /** The same test in general form: its elements, and its explanation of an error. */
     private final InList general;
     private final String[] strings; // when short
+    /** The length of each of {@link #strings}: only a string of the same length can equal it. */
+    private final int[] lengths;
     private final java.util.Set<String> set; // when long
 
     private InStrings(InList general, String[] strings) {
       this.general = general;
       this.strings = strings.length <= SCAN ? strings : null;
+      this.lengths = strings.length <= SCAN ? java.util.Arrays.stream(strings).mapToInt(String::length).toArray() : null;
       this.set = strings.length <= SCAN ? null : java.util.Set.of(java.util.Arrays.stream(strings).distinct().toArray(String[]::new));
     }
 
@@ -161,8 +164,12 @@ final class Comparisons {
       if (set != null) {
         return set.contains(x) ? TRUE : FALSE;
       }
-      for (String s : strings) {
-        if (s.equals(x)) {
+      // a value of the model's choosing against a short list: most elements differ in length, so
+      // compare lengths first (equal strings have equal lengths) and the characters only on a tie
+      String v = (String) x;
+      int len = v.length();
+      for (int i = 0; i < strings.length; i++) {
+        if (lengths[i] == len && strings[i].equals(v)) {
           return TRUE;
         }
       }

@@ -204,15 +204,25 @@ public final class CompiledPolicySet implements PolicySet {
     return modal.hasShadowRules();
   }
 
-  /** The decision of the indexed rules (every rule but shadow rules and approval permits). */
+  /**
+   * The decision of the indexed rules (every rule but shadow rules and approval permits). The
+   * {@link ToolCandidates#planned} case, the common one, is kept small enough to inline into
+   * {@link #evaluate}; the general one is {@link #evaluateUnplanned}.
+   */
   private Decision evaluateIndexed(ToolCandidates c, AgentIdentity agent, ToolRequest request, TaskState task,
       long now) {
-    String aid = agent.id();
-    CompiledRule[][] ex = c.exact.isEmpty() ? null : c.exact.get(aid);
-    if (c.planned) {
-      return ex == null ? decide(c.anyForbid, c.anyPermit, agent, request, task, now)
-          : decide(ex[0], ex[1], agent, request, task, now);
+    CompiledRule[][] ex = c.exact.isEmpty() ? null : c.exact.get(agent.id());
+    if (!c.planned) {
+      return evaluateUnplanned(c, ex, agent, request, task, now);
     }
+    return ex == null ? decide(c.anyForbid, c.anyPermit, agent, request, task, now)
+        : decide(ex[0], ex[1], agent, request, task, now);
+  }
+
+  /** {@link #evaluateIndexed} for a tool whose candidates are not planned; {@code ex} as looked up there. */
+  private Decision evaluateUnplanned(ToolCandidates c, CompiledRule[][] ex, AgentIdentity agent, ToolRequest request,
+      TaskState task, long now) {
+    String aid = agent.id();
     CompiledRule[] gf = c.globForbid;
     CompiledRule[] gp = c.globPermit;
     boolean checkGlob = true;
@@ -398,9 +408,12 @@ public final class CompiledPolicySet implements PolicySet {
 
   private ToolCandidates candidates(String tool) {
     ToolCandidates c = toolCache.get(tool);
-    if (c != null) {
-      return c;
-    }
+    return c != null ? c : computeCandidates(tool);
+  }
+
+  /** The candidates of a tool not in {@link #toolCache}, cached while the cache has room. */
+  private ToolCandidates computeCandidates(String tool) {
+    ToolCandidates c;
     CompiledRule[] exact = byExactTool.get(tool);
     List<CompiledRule> all = new ArrayList<>(exact == null ? List.of() : java.util.Arrays.asList(exact));
     if (globToolEntries.length > 0) {
