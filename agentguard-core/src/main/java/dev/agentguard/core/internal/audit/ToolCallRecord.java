@@ -37,7 +37,7 @@ public abstract class ToolCallRecord {
   /** Set, when a call observer supplied them, before the completion (or the one record) is enqueued. */
   private String traceId;
   private String spanId;
-  /** One-record form: 0 not reserved yet, 1 slot reserved, 2 GAP counted it (never written). */
+  /** One-record form: 0 not reserved yet, {@code s + 1} slot reserved on gate stripe {@code s}, -1 GAP counted it (never written). */
   byte reservation;
 
   /**
