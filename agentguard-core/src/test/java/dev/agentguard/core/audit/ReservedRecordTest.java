@@ -42,16 +42,6 @@ class ReservedRecordTest {
       return AuditEvent.builder(AuditEvent.TOOL_DECISION).task("task-1").tool("files.read").decision("ALLOW")
           .attributes(Map.of("resource.id", id));
     }
-
-    @Override
-    protected String traceId() {
-      return null;
-    }
-
-    @Override
-    protected String spanId() {
-      return null;
-    }
   }
 
   @TempDir

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +14,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes records into the bounded queue under the configured overflow behaviour, and counts what
  * it refused or dropped. Never does I/O or hashing on the caller's thread.
+ *
+ * <p>A caller writes only its own stripe of the {@link AdmissionGate} (the in-flight step, the slot
+ * it holds, its gaps and refusals) plus the queue's room and producer index when it takes a slot;
+ * a caller that finds the queue full under GAP writes no shared line at all. A wait for room
+ * happens outside the gate's steps, counted in {@link #waiters}, so close waits for it but the seal
+ * never counts a caller that held nothing.
  *
  * <p>Thread-safe: any number of producers; one consumer (the writer).
  *
@@ -25,25 +30,29 @@ final class Admission {
   private static final int QUEUED = 0;
   private static final int DROPPED = 1;
   private static final int REFUSED = 2;
+  /** {@link ToolCallRecord#reservation}: GAP counted the call (never written); {@code s + 1}: a slot held on stripe {@code s}. */
+  static final byte GAP_COUNTED = -1;
   private static final Logger LOG = LoggerFactory.getLogger(AuditPipeline.class);
 
   private final AuditConfig config;
   private final RecordQueue queue;
-  private final AtomicInteger producers = new AtomicInteger();
-  private final AtomicLong pendingGap = new AtomicLong();
-  private final AtomicLong gapsTotal = new AtomicLong();
-  private final AtomicLong refused = new AtomicLong();
-  /**
-   * Reservations of one-record calls taken and neither redeemed nor released, plus callers waiting
-   * for one; {@link #SEALED} once close gave up waiting for them (then they were counted as a gap).
-   */
-  private final AtomicLong reservations = new AtomicLong();
-  private static final long SEALED = Long.MIN_VALUE;
+  /** In-flight steps, held reservations, gaps and refusals, per thread stripe; sealed by close. */
+  private final AdmissionGate gate;
+  /** Callers waiting for room (BLOCK, DENY_AFTER_WAIT, write-ahead): close waits for them too. */
+  private final AtomicInteger waiters = new AtomicInteger();
+  /** Gaps the writer has taken ({@link #takeGap}). Writer only. */
+  private long gapsTaken;
   private volatile boolean closed;
 
   Admission(AuditConfig config) {
+    this(config, AdmissionGate.defaultStripes());
+  }
+
+  /** With {@code stripes} gate stripes (a power of two, 1 to 64): tests force threads to share one. */
+  Admission(AuditConfig config, int stripes) {
     this.config = config;
     this.queue = new RecordQueue(config.queueCapacity());
+    this.gate = new AdmissionGate(stripes);
   }
 
   /** See {@link AuditPipeline#record}. */
@@ -66,99 +75,115 @@ final class Admission {
     if (!call.single()) {
       return offer(call) != REFUSED;
     }
-    if (call.reservation != RESERVED_SLOT) {
-      return call.reservation == GAP_COUNTED; // counted in a gap when it was reserved; never reserved: refused
+    int r = call.reservation;
+    if (r <= 0) {
+      return r == GAP_COUNTED; // counted in a gap when it was reserved; never reserved: refused
     }
     call.reservation = 0;
-    if (!leaveReservation()) {
+    int stripe = r - 1;
+    if (!gate.enterReleasing(stripe)) {
       return true; // close gave up on it and counted it in the gap before audit.closed
     }
-    queue.publish(call);
+    try {
+      queue.publish(call); // inside the step: a close that seals now waits until it is queued
+    } finally {
+      gate.exit(stripe);
+    }
     return true;
   }
-
-  /** {@link ToolCallRecord#reservation} states. */
-  static final byte RESERVED_SLOT = 1;
-  static final byte GAP_COUNTED = 2;
 
   /** See {@link AuditPipeline#reserveCall}. */
   boolean reserveCall(ToolCallRecord call) {
     if (!call.single() || call.reservation != 0) {
       throw new IllegalStateException("a one-record call reserves its slot once");
     }
-    if (!enterReservation()) {
-      return refuse();
+    int stripe = gate.stripe();
+    if (closed || !gate.enter(stripe)) {
+      return refuse(stripe);
     }
     boolean held = false;
     try {
-      if (closed) {
-        return refuse();
+      held = queue.reserve();
+      if (!held && config.overflow() == AuditOverflow.GAP) {
+        gate.countGap(stripe);
+        call.reservation = GAP_COUNTED;
+        return true;
       }
-      if (queue.reserve()) {
-        held = true;
+    } finally {
+      if (held) {
+        gate.exitHolding(stripe);
       } else {
-        call.waitedForRoom = config.overflow() != AuditOverflow.GAP;
-        switch (config.overflow()) {
-          case GAP -> {
-            pendingGap.incrementAndGet();
-            gapsTotal.incrementAndGet();
-            call.reservation = GAP_COUNTED;
-            return true;
-          }
-          case DENY_AFTER_WAIT -> held = queue.reserve(config.overflowWait().toNanos(), TimeUnit.NANOSECONDS);
-          case BLOCK -> {
-            while (!held && !closed) {
-              held = queue.reserve(POLL_MILLIS, TimeUnit.MILLISECONDS);
-            }
-          }
+        gate.exit(stripe);
+      }
+    }
+    if (!held) {
+      call.waitedForRoom = true; // the body's duration is then timed from its own clock reading
+      if (!awaitRoom(stripe)) {
+        return refuse(stripe);
+      }
+      gate.exitHolding(stripe);
+    }
+    call.reservation = (byte) (stripe + 1);
+    return true;
+  }
+
+  /**
+   * See {@link AuditPipeline#releaseCall}. {@code true} when the call's room was given back;
+   * {@code false} when it held none, or when close had already given up on it and counted it in the
+   * gap (then it stays counted: a gap counted once is never taken back).
+   */
+  boolean releaseCall(ToolCallRecord call) {
+    int r = call.reservation;
+    if (r <= 0) {
+      return false;
+    }
+    call.reservation = 0;
+    int stripe = r - 1;
+    if (!gate.enterReleasing(stripe)) {
+      return false;
+    }
+    try {
+      queue.release();
+    } finally {
+      gate.exit(stripe);
+    }
+    return true;
+  }
+
+  /**
+   * Waits for room under the overflow behaviour (BLOCK: until close; otherwise the overflow wait).
+   * On {@code true} the caller holds the room inside a gate step it must end.
+   */
+  private boolean awaitRoom(int stripe) {
+    long nanos = config.overflow() == AuditOverflow.BLOCK ? -1 : config.overflowWait().toNanos();
+    return awaitRoom(stripe, nanos);
+  }
+
+  /** {@link #awaitRoom(int)} with a wait of {@code nanos} ({@code < 0}: until close). */
+  private boolean awaitRoom(int stripe, long nanos) {
+    waiters.incrementAndGet();
+    try {
+      if (closed) {
+        return false;
+      }
+      boolean room = false;
+      if (nanos >= 0) {
+        room = queue.reserve(nanos, TimeUnit.NANOSECONDS);
+      } else {
+        while (!room && !closed) {
+          room = queue.reserve(POLL_MILLIS, TimeUnit.MILLISECONDS);
         }
       }
-      if (!held) {
-        return refuse();
+      if (room && !gate.enter(stripe)) {
+        queue.release(); // sealed while it waited: refused, not counted
+        room = false;
       }
-      call.reservation = RESERVED_SLOT;
-      return true;
+      return room;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return refuse();
+      return false;
     } finally {
-      if (!held) {
-        leaveReservation();
-      }
-    }
-  }
-
-  /** See {@link AuditPipeline#releaseCall}. */
-  void releaseCall(ToolCallRecord call) {
-    if (call.reservation == RESERVED_SLOT) {
-      call.reservation = 0;
-      queue.release();
-      leaveReservation();
-    }
-  }
-
-  private boolean enterReservation() {
-    while (true) {
-      long r = reservations.get();
-      if ((r & SEALED) != 0) {
-        return false;
-      }
-      if (reservations.compareAndSet(r, r + 1)) {
-        return true;
-      }
-    }
-  }
-
-  /** False when close already gave up on (and counted) the reservation. */
-  private boolean leaveReservation() {
-    while (true) {
-      long r = reservations.get();
-      if ((r & SEALED) != 0) {
-        return false;
-      }
-      if (reservations.compareAndSet(r, r - 1)) {
-        return true;
-      }
+      waiters.decrementAndGet();
     }
   }
 
@@ -167,11 +192,8 @@ final class Admission {
    * will never be written) as a gap, loudly, and makes their later enqueue a no-op.
    */
   private void sealReservations(String why) {
-    long r = reservations.getAndUpdate(x -> x | SEALED);
-    long held = r & ~SEALED;
-    if ((r & SEALED) == 0 && held > 0) {
-      pendingGap.addAndGet(held);
-      gapsTotal.addAndGet(held);
+    long held = gate.seal();
+    if (held > 0) {
       LOG.error("{} calls were still running when {}; their records will not be written and are counted "
           + "in an audit.gap", held, why);
     }
@@ -179,36 +201,36 @@ final class Admission {
 
   /** Queues {@code entry} under the overflow behaviour: {@link #QUEUED}, {@link #DROPPED} (GAP) or {@link #REFUSED}. */
   private int offer(Object entry) {
-    producers.incrementAndGet();
+    int stripe = gate.stripe();
+    if (closed || !gate.enter(stripe)) {
+      return refuseEntry(stripe);
+    }
     try {
-      if (closed) {
-        return refuseEntry();
-      }
       if (queue.offer(entry)) {
         return QUEUED;
       }
-      return switch (config.overflow()) {
-        case GAP -> {
-          pendingGap.incrementAndGet();
-          gapsTotal.incrementAndGet();
-          yield DROPPED;
-        }
-        case DENY_AFTER_WAIT -> queue.offer(entry, config.overflowWait().toNanos(), TimeUnit.NANOSECONDS)
-            ? QUEUED : refuseEntry();
-        case BLOCK -> {
-          boolean taken = false;
-          while (!taken && !closed) {
-            taken = queue.offer(entry, POLL_MILLIS, TimeUnit.MILLISECONDS);
-          }
-          yield taken ? QUEUED : refuseEntry();
-        }
-      };
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return refuseEntry();
+      if (config.overflow() == AuditOverflow.GAP) {
+        gate.countGap(stripe);
+        return DROPPED;
+      }
     } finally {
-      producers.decrementAndGet();
+      gate.exit(stripe);
     }
+    return publishAfterWait(entry, stripe, config.overflow() == AuditOverflow.BLOCK ? -1
+        : config.overflowWait().toNanos()) ? QUEUED : refuseEntry(stripe);
+  }
+
+  /** Waits for room ({@link #awaitRoom(int, long)}) and queues {@code entry} into it. */
+  private boolean publishAfterWait(Object entry, int stripe, long nanos) {
+    if (!awaitRoom(stripe, nanos)) {
+      return false;
+    }
+    try {
+      queue.publish(entry);
+    } finally {
+      gate.exit(stripe);
+    }
+    return true;
   }
 
   /** See {@link AuditPipeline#recordDurably}. */
@@ -226,16 +248,18 @@ final class Admission {
     Objects.requireNonNull(timeout, "timeout");
     long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
     Durable d = new Durable(event);
-    producers.incrementAndGet();
+    int stripe = gate.stripe();
+    if (closed || !gate.enter(stripe)) {
+      return refuse(stripe);
+    }
+    boolean queued;
     try {
-      if (closed || !(queue.offer(d) || queue.offer(d, deadline - System.nanoTime(), TimeUnit.NANOSECONDS))) {
-        return refuse();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return refuse();
+      queued = queue.offer(d);
     } finally {
-      producers.decrementAndGet();
+      gate.exit(stripe);
+    }
+    if (!queued && !publishAfterWait(d, stripe, Math.max(0, deadline - System.nanoTime()))) {
+      return refuse(stripe);
     }
     boolean ok;
     try {
@@ -246,18 +270,18 @@ final class Admission {
     }
     if (!ok) {
       d.cancel();
-      refuse();
+      refuse(stripe);
     }
     return ok;
   }
 
-  private int refuseEntry() {
-    refuse();
+  private int refuseEntry(int stripe) {
+    refuse(stripe);
     return REFUSED;
   }
 
-  private boolean refuse() {
-    refused.incrementAndGet();
+  private boolean refuse(int stripe) {
+    gate.countRefused(stripe);
     return false;
   }
 
@@ -276,10 +300,13 @@ final class Admission {
     }
   }
 
-  /** Refuses every later record, then waits (bounded) for producers inside a call to leave. */
+  /**
+   * Refuses every later record, waits (bounded) for the callers waiting for room and for the calls
+   * holding a reservation to finish, then seals the gate: what is left is counted in the gap.
+   */
   void close(long deadlineNanos) {
     closed = true;
-    while ((producers.get() > 0 || (reservations.get() & ~SEALED) > 0) && System.nanoTime() < deadlineNanos) {
+    while ((waiters.get() > 0 || !gate.quiet()) && System.nanoTime() < deadlineNanos) {
       LockSupport.parkNanos(100_000);
     }
     sealReservations("the audit trail closed (closeTimeout passed)");
@@ -307,11 +334,15 @@ final class Admission {
 
   /** Takes the count of records dropped since the last call. Writer only. */
   long takeGap() {
-    return pendingGap.getAndSet(0);
+    long total = gate.gaps();
+    long n = total - gapsTaken;
+    gapsTaken = total;
+    return n;
   }
 
+  /** Nothing queued and no gap to write. Writer only. */
   boolean idle() {
-    return queue.isEmpty() && pendingGap.get() == 0;
+    return queue.isEmpty() && gate.gaps() == gapsTaken;
   }
 
   /** Removes everything still queued: fails the write-ahead waiters, returns how many others were lost. */
@@ -333,10 +364,10 @@ final class Admission {
   }
 
   long gaps() {
-    return gapsTotal.get();
+    return gate.gaps();
   }
 
   long refused() {
-    return refused.get();
+    return gate.refused();
   }
 }

@@ -36,7 +36,13 @@ final class RecordQueue {
   private final AtomicLong producerIndex = new AtomicLong();
   /** Room not claimed: capacity minus the entries claimed and not taken, minus the slots reserved. */
   private final AtomicLong free;
-  /** Written by the consumer only. */
+  /** The consumer's position. Consumer only. */
+  private long consumed;
+  /**
+   * {@link #consumed} as other threads may see it ({@link #size}, {@link #isEmpty}), stored once per
+   * take or batch, not per entry: this object's line holds what every producer reads ({@link #free},
+   * {@link #slots}, {@link #parkedConsumer}), and a store per entry made each producer miss it.
+   */
   private volatile long consumerIndex;
   private volatile Thread parkedConsumer;
 
@@ -130,13 +136,15 @@ final class RecordQueue {
   Object pollNow() {
     Object e = take();
     if (e != null) {
+      consumerIndex = consumed;
       free.incrementAndGet();
     }
     return e;
   }
 
+  /** Takes the next entry without publishing the position or freeing its room (the caller does). */
   private Object take() {
-    long c = consumerIndex;
+    long c = consumed;
     int i = (int) (c & mask);
     Object e = slots.get(i);
     if (e == null) {
@@ -153,7 +161,7 @@ final class RecordQueue {
       }
     }
     slots.setRelease(i, null);
-    consumerIndex = c + 1;
+    consumed = c + 1;
     return e;
   }
 
@@ -193,6 +201,7 @@ final class RecordQueue {
       into.add(e);
     }
     if (n > 0) {
+      consumerIndex = consumed;
       free.addAndGet(n); // once per batch: the room appears when the writer drains anyway
     }
   }

@@ -33,7 +33,7 @@ public abstract class ToolCallRecord {
   /** Set before the completion (or the one record) is enqueued; {@code error} is null for a success. */
   private String error;
   private long durationMicros;
-  /** One-record form: 0 not reserved yet, 1 slot reserved, 2 GAP counted it (never written). */
+  /** One-record form: 0 not reserved yet, {@code s + 1} slot reserved on gate stripe {@code s}, -1 GAP counted it (never written). */
   byte reservation;
   /** One-record form: the reservation found no room at once and waited for it (BLOCK, DENY_AFTER_WAIT). */
   boolean waitedForRoom;
@@ -84,13 +84,18 @@ public abstract class ToolCallRecord {
   }
 
   /**
-   * The trace id of the call's span for the outcome members (a validated W3C id), or {@code null}:
-   * set, when a call observer supplied it, before the completion (or the one record) is enqueued.
+   * The trace id of the call's span for the outcome members (a validated W3C id), or {@code null}
+   * (the default: no call observer): set, when a call observer supplied it, before the completion
+   * (or the one record) is enqueued.
    */
-  protected abstract String traceId();
+  protected String traceId() {
+    return null;
+  }
 
   /** The span id that goes with {@link #traceId()}, or {@code null}. */
-  protected abstract String spanId();
+  protected String spanId() {
+    return null;
+  }
 
   /** Adds the outcome members ({@code outcome, error, durationMicros, traceId, spanId}) to {@code b}; returns it. */
   public final AuditEvent.Builder withOutcome(AuditEvent.Builder b) {
