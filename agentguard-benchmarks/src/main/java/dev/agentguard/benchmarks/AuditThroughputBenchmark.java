@@ -2,8 +2,11 @@ package dev.agentguard.benchmarks;
 
 import dev.agentguard.core.AuditLog;
 import dev.agentguard.core.VerificationReport;
+import dev.agentguard.core.internal.audit.AuditPipeline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * and it must hold one {@code tickets.read} record (the decision with its outcome) for every call made; otherwise the teardown
  * throws and the run fails.
  *
+ * <p>After each iteration it prints the writer thread's CPU time per call of that iteration
+ * ({@code writer CPU: <ns>/call, <share>% of the iteration}): the writer's cost per record, which
+ * load on the machine moves far less than the calls/s, and whether the writer was saturated.
+ *
  * <p>Run (after {@code mvn -B -Pbench package -pl agentguard-benchmarks -am -DskipTests}):
  * <pre>
  * java -jar agentguard-benchmarks/target/benchmarks.jar AuditThroughputBenchmark \
@@ -54,6 +61,10 @@ public class AuditThroughputBenchmark {
   private GuardFixture fixture;
   private GuardFixture.BenchTools guarded;
   private long calls;
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private long iterationCalls;
+  private long iterationCpuNanos;
+  private long iterationStartNanos;
 
   /** Builds the guard and binds the task to this benchmark thread. */
   @Setup(Level.Trial)
@@ -61,6 +72,34 @@ public class AuditThroughputBenchmark {
     fixture = new GuardFixture(audit);
     guarded = fixture.guarded;
     calls = 0;
+  }
+
+  /** Notes the writer thread's CPU time and the calls made so far. */
+  @Setup(Level.Iteration)
+  public void startIteration() {
+    iterationCalls = calls;
+    iterationCpuNanos = writerCpuNanos();
+    iterationStartNanos = System.nanoTime();
+  }
+
+  /** Prints the writer thread's CPU time per call of the iteration and its share of the wall time. */
+  @TearDown(Level.Iteration)
+  public void endIteration() {
+    long wall = System.nanoTime() - iterationStartNanos;
+    long cpu = writerCpuNanos() - iterationCpuNanos;
+    long n = calls - iterationCalls;
+    System.out.printf("writer CPU: %d ns/call, %d%% of the iteration (%d calls)%n", n == 0 ? 0 : cpu / n,
+        100 * cpu / Math.max(1, wall), n);
+  }
+
+  /** CPU time of the guard's audit writer thread so far, or 0 when it is not found. */
+  private long writerCpuNanos() {
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (AuditPipeline.THREAD_NAME.equals(t.getName())) {
+        return threads.getThreadCpuTime(t.getId());
+      }
+    }
+    return 0;
   }
 
   /** Closes the guard, then verifies that the file holds every call's event. */

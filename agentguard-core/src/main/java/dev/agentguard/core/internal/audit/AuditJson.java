@@ -47,6 +47,43 @@ public final class AuditJson {
   public static final String GENESIS = "sha256:" + "0".repeat(64);
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_DEPTH = RecordBounds.MAX_LIST_DEPTH;
+  // the members' names with their separators, in canonical order
+  private static final byte[] V = ascii("{\"v\":");
+  private static final byte[] SEQ = ascii(",\"seq\":");
+  private static final byte[] ID = ascii(",\"id\":");
+  private static final byte[] TS = ascii(",\"ts\":");
+  private static final byte[] TYPE = ascii(",\"type\":");
+  private static final byte[] AGENT = ascii(",\"agent\":");
+  private static final byte[] ON_BEHALF_OF = ascii(",\"onBehalfOf\":");
+  private static final byte[] TASK = ascii(",\"task\":");
+  private static final byte[] CREDENTIAL = ascii(",\"credential\":");
+  private static final byte[] TOOL = ascii(",\"tool\":");
+  private static final byte[] ACTION = ascii(",\"action\":");
+  private static final byte[] RISK = ascii(",\"risk\":");
+  private static final byte[] ATTRIBUTES = ascii(",\"attributes\":");
+  private static final byte[] DECISION = ascii(",\"decision\":");
+  private static final byte[] CODE = ascii(",\"code\":");
+  private static final byte[] REASONS = ascii(",\"reasons\":");
+  private static final byte[] POLICIES = ascii(",\"policies\":");
+  private static final byte[] POLICY_VERSION = ascii(",\"policyVersion\":");
+  private static final byte[] OUTCOME = ascii(",\"outcome\":");
+  private static final byte[] ERROR = ascii(",\"error\":");
+  private static final byte[] DURATION_MICROS = ascii(",\"durationMicros\":");
+  private static final byte[] COUNT = ascii(",\"count\":");
+  private static final byte[] SIGNATURE = ascii(",\"signature\":");
+  private static final byte[] KEY_ID = ascii(",\"keyId\":");
+  private static final byte[] JWKS = ascii(",\"jwks\":");
+  private static final byte[] INSTANCE = ascii(",\"instance\":");
+  private static final byte[] TRACE_ID = ascii(",\"traceId\":");
+  private static final byte[] SPAN_ID = ascii(",\"spanId\":");
+  private static final byte[] SHADOW_DECISION = ascii(",\"shadowDecision\":");
+  private static final byte[] SHADOW_CODE = ascii(",\"shadowCode\":");
+  private static final byte[] SHADOW_POLICIES = ascii(",\"shadowPolicies\":");
+  private static final byte[] SHADOW_VERSION = ascii(",\"shadowVersion\":");
+  private static final byte[] SHADOW_RULES = ascii(",\"shadowRules\":");
+  private static final byte[] PARENT = ascii(",\"parent\":");
+  private static final byte[] PREV = ascii(",\"prev\":");
+  private static final byte[] HASH = ascii(",\"hash\":");
 
   private AuditJson() {}
 
@@ -61,54 +98,70 @@ public final class AuditJson {
    */
   static void writeCanonical(AuditEvent e, int v, long seq, String id, String ts, String parent, String prev,
       List<String> implied, ByteBuf out) {
+    writeCanonical(e, v, seq, id, ts, parent, prev, implied, out, null);
+  }
+
+  /**
+   * Like {@link #writeCanonical(AuditEvent, int, long, String, String, String, String, List, ByteBuf)},
+   * copying the encodings of repeating members from {@code memo} when it holds them (the same bytes:
+   * {@link EncodedMembers} keeps an encoding for an equal value only); {@code memo} may be null.
+   */
+  static void writeCanonical(AuditEvent e, int v, long seq, String id, String ts, String parent, String prev,
+      List<String> implied, ByteBuf out, EncodedMembers memo) {
     boolean none = implied.isEmpty();
-    out.putAscii("{\"v\":");
+    out.put(V, 0, V.length);
     out.putLong(v);
-    out.putAscii(",\"seq\":");
+    out.put(SEQ, 0, SEQ.length);
     out.putLong(seq);
-    str(out, ",\"id\":", id);
-    str(out, ",\"ts\":", ts);
-    str(out, ",\"type\":", e.type());
-    str(out, ",\"agent\":", e.agent());
-    str(out, ",\"onBehalfOf\":", e.onBehalfOf());
-    str(out, ",\"task\":", e.task());
-    str(out, ",\"credential\":", e.credential());
-    str(out, ",\"tool\":", e.tool());
-    str(out, ",\"action\":", e.action());
-    str(out, ",\"risk\":", e.risk());
+    str(out, ID, id);
+    str(out, TS, ts, memo, EncodedMembers.TS);
+    str(out, TYPE, e.type(), memo, EncodedMembers.TYPE);
+    str(out, AGENT, e.agent(), memo, EncodedMembers.AGENT);
+    str(out, ON_BEHALF_OF, e.onBehalfOf(), memo, EncodedMembers.ON_BEHALF_OF);
+    str(out, TASK, e.task(), memo, EncodedMembers.TASK);
+    str(out, CREDENTIAL, e.credential(), memo, EncodedMembers.CREDENTIAL);
+    str(out, TOOL, e.tool(), memo, EncodedMembers.TOOL);
+    str(out, ACTION, e.action(), memo, EncodedMembers.ACTION);
+    str(out, RISK, e.risk(), memo, EncodedMembers.RISK);
     Map<String, Object> attrs = e.attributes();
     if (attrs != null && !attrs.isEmpty()) {
-      out.putAscii(",\"attributes\":");
-      writeAttributes(attrs, out);
+      if (memo != null) {
+        memo.putAttributes(out, ATTRIBUTES, attrs);
+      } else {
+        out.put(ATTRIBUTES, 0, ATTRIBUTES.length);
+        writeAttributes(attrs, out);
+      }
     }
     if (none || !implied.contains(AuditEvent.DECISION)) {
-      str(out, ",\"decision\":", e.decision());
+      str(out, DECISION, e.decision(), memo, EncodedMembers.DECISION);
     }
-    str(out, ",\"code\":", e.code());
+    str(out, CODE, e.code(), memo, EncodedMembers.CODE);
     if (none || !implied.contains(AuditEvent.REASONS)) {
-      strings(out, ",\"reasons\":", e.reasons());
+      strings(out, REASONS, e.reasons(), memo, EncodedMembers.REASONS);
     }
-    strings(out, ",\"policies\":", e.policies());
+    strings(out, POLICIES, e.policies(), memo, EncodedMembers.POLICIES);
     if (none || !implied.contains(AuditEvent.POLICY_VERSION)) {
-      str(out, ",\"policyVersion\":", e.policyVersion());
+      str(out, POLICY_VERSION, e.policyVersion(), memo, EncodedMembers.POLICY_VERSION);
     }
-    str(out, ",\"outcome\":", e.outcome());
-    str(out, ",\"error\":", e.error());
-    num(out, ",\"durationMicros\":", e.durationMicros());
-    num(out, ",\"count\":", e.count());
-    str(out, ",\"signature\":", e.signature());
-    str(out, ",\"keyId\":", e.keyId());
-    str(out, ",\"jwks\":", e.jwks());
-    str(out, ",\"instance\":", e.instance());
-    str(out, ",\"traceId\":", e.traceId());
-    str(out, ",\"spanId\":", e.spanId());
-    str(out, ",\"shadowDecision\":", e.shadowDecision());
-    str(out, ",\"shadowCode\":", e.shadowCode());
-    strings(out, ",\"shadowPolicies\":", e.shadowPolicies());
-    str(out, ",\"shadowVersion\":", e.shadowVersion());
-    strings(out, ",\"shadowRules\":", e.shadowRules());
-    str(out, ",\"parent\":", parent);
-    str(out, ",\"prev\":", prev);
+    str(out, OUTCOME, e.outcome(), memo, EncodedMembers.OUTCOME);
+    str(out, ERROR, e.error(), memo, EncodedMembers.ERROR);
+    num(out, DURATION_MICROS, e.durationMicros());
+    num(out, COUNT, e.count());
+    str(out, SIGNATURE, e.signature());
+    str(out, KEY_ID, e.keyId());
+    str(out, JWKS, e.jwks());
+    str(out, INSTANCE, e.instance());
+    str(out, TRACE_ID, e.traceId());
+    str(out, SPAN_ID, e.spanId());
+    str(out, SHADOW_DECISION, e.shadowDecision());
+    str(out, SHADOW_CODE, e.shadowCode());
+    strings(out, SHADOW_POLICIES, e.shadowPolicies());
+    str(out, SHADOW_VERSION, e.shadowVersion());
+    strings(out, SHADOW_RULES, e.shadowRules());
+    str(out, PARENT, parent);
+    if (memo == null || prev == null || !memo.putPrev(out, PREV, prev)) {
+      str(out, PREV, prev);
+    }
     out.put('}');
   }
 
@@ -125,9 +178,25 @@ public final class AuditJson {
    */
   public static void appendHash(ByteBuf buf, String hash) {
     buf.truncate(buf.length() - 1);
-    buf.putAscii(",\"hash\":");
+    buf.put(HASH, 0, HASH.length);
     putString(buf, hash);
-    buf.putAscii("}\n");
+    buf.put('}');
+    buf.put('\n');
+  }
+
+  /**
+   * Like {@link #appendHash(ByteBuf, String)} with the hash given as its ASCII bytes
+   * ({@code "sha256:<hex>"}, which a JSON string writes as they are).
+   */
+  static void appendHash(ByteBuf buf, byte[] hashAscii, int len) {
+    buf.truncate(buf.length() - 1);
+    buf.ensure(HASH.length + len + 4);
+    buf.put(HASH, 0, HASH.length);
+    buf.put('"');
+    buf.put(hashAscii, 0, len);
+    buf.put('"');
+    buf.put('}');
+    buf.put('\n');
   }
 
   /** The canonical JSON object of {@code attrs}: members sorted by key, values as in the class comment. */
@@ -160,23 +229,51 @@ public final class AuditJson {
     putValue(out, value, 0);
   }
 
-  private static void str(ByteBuf out, String name, String value) {
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static void str(ByteBuf out, byte[] name, String value) {
     if (value != null) {
-      out.putAscii(name);
+      out.put(name, 0, name.length);
       putString(out, value);
     }
   }
 
-  private static void num(ByteBuf out, String name, Long value) {
+  private static void str(ByteBuf out, byte[] name, String value, EncodedMembers memo, int slot) {
+    if (value == null) {
+      return;
+    }
+    if (memo != null) {
+      memo.putString(out, slot, name, value);
+    } else {
+      out.put(name, 0, name.length);
+      putString(out, value);
+    }
+  }
+
+  private static void num(ByteBuf out, byte[] name, Long value) {
     if (value != null) {
-      out.putAscii(name);
+      out.put(name, 0, name.length);
       out.putLong(value);
     }
   }
 
-  private static void strings(ByteBuf out, String name, List<String> values) {
+  private static void strings(ByteBuf out, byte[] name, List<String> values, EncodedMembers memo, int slot) {
+    if (values == null || values.isEmpty()) {
+      return;
+    }
+    if (memo != null) {
+      memo.putStrings(out, slot, name, values);
+    } else {
+      strings(out, name, values);
+    }
+  }
+
+  /** Appends {@code name} and the array of {@code values} unless the list is null or empty. */
+  static void strings(ByteBuf out, byte[] name, List<String> values) {
     if (values != null && !values.isEmpty()) {
-      out.putAscii(name);
+      out.put(name, 0, name.length);
       out.put('[');
       for (int i = 0; i < values.size(); i++) {
         if (i > 0) {

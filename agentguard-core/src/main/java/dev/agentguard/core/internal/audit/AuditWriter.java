@@ -51,6 +51,8 @@ final class AuditWriter implements Runnable {
   private long unflushedSinceNanos;
   private long tsSecond = Long.MIN_VALUE;
   private String tsPrefix;
+  private long tsMillis;
+  private String ts;
 
   AuditWriter(AuditConfig config, Admission admission, SinkFanout sinks, ChainHead head) {
     this.config = config;
@@ -244,7 +246,11 @@ final class AuditWriter implements Runnable {
     waiters.clear();
   }
 
+  /** The record time of {@code millis}; the same string again while the millisecond repeats. */
   private String timestamp(long millis) {
+    if (millis == tsMillis && ts != null) {
+      return ts;
+    }
     long sec = Math.floorDiv(millis, 1000L);
     int ms = (int) Math.floorMod(millis, 1000L);
     if (sec != tsSecond) {
@@ -252,6 +258,8 @@ final class AuditWriter implements Runnable {
       tsPrefix = TS_SECONDS.format(LocalDateTime.ofEpochSecond(sec, 0, ZoneOffset.UTC)) + ".";
     }
     char[] tail = {(char) ('0' + ms / 100), (char) ('0' + ms / 10 % 10), (char) ('0' + ms % 10), 'Z'};
-    return tsPrefix.concat(new String(tail));
+    tsMillis = millis;
+    ts = tsPrefix.concat(new String(tail));
+    return ts;
   }
 }

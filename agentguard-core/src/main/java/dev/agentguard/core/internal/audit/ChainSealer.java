@@ -41,6 +41,7 @@ public final class ChainSealer {
   private final RecordBounds bounds = new RecordBounds();
   private final Map<String, String> lastIdByTask = new HashMap<>();
   private final ImpliedMembers implied = new ImpliedMembers();
+  private final EncodedMembers memo = new EncodedMembers();
   private final String idPrefix;
   private final byte[] digest = new byte[32];
   /** {@code prevHash} as ASCII bytes, and the array the next hash is formatted into (swapped after each seal). */
@@ -120,8 +121,9 @@ public final class ChainSealer {
     int compact = implied.compact(view);
     int v = (compact & ImpliedMembers.VERSION_1) != 0 ? 1 : AuditEvent.FORMAT_VERSION;
     List<String> left = ImpliedMembers.names(compact);
+    memo.prev(prevHash, prevBytes);
     line.reset();
-    AuditJson.writeCanonical(view, v, s, id, ts, parent, prevHash, left, line);
+    AuditJson.writeCanonical(view, v, s, id, ts, parent, prevHash, left, line, memo);
     if (line.length() + HASH_MEMBER_BYTES > RecordBounds.MAX_LINE_BYTES) {
       b = bounds.shrink(AuditEvent.recorded(b, v, s, id, ts, parent, prevHash, null, left));
       view = b.build();
@@ -129,10 +131,10 @@ public final class ChainSealer {
       v = (compact & ImpliedMembers.VERSION_1) != 0 ? 1 : AuditEvent.FORMAT_VERSION;
       left = ImpliedMembers.names(compact);
       line.reset();
-      AuditJson.writeCanonical(view, v, s, id, ts, parent, prevHash, left, line);
+      AuditJson.writeCanonical(view, v, s, id, ts, parent, prevHash, left, line, memo);
     }
     String hash = chainHash();
-    AuditJson.appendHash(line, hash);
+    AuditJson.appendHash(line, nextBytes, HASH_CHARS);
     if (task != null) {
       if (type == EventType.TASK_COMPLETED) {
         lastIdByTask.remove(task);

@@ -37,6 +37,9 @@ public final class ImpliedMembers {
   private static final List<List<String>> NAMES = names();
 
   private String current;
+  /** Writer: the last reasons and policies lists found plain ({@link #plain}). */
+  private List<String> plainReasons;
+  private List<String> plainPolicies;
   /** Set by {@link #lost}: a record of the chain could not be read, so {@link #current} may be stale. */
   private boolean unknown;
 
@@ -90,7 +93,7 @@ public final class ImpliedMembers {
       if (e.reasons().isEmpty()) {
         return VERSION_1;
       }
-      if (PermitReasons.isPlain(e.reasons(), e.policies())) {
+      if (plain(e.reasons(), e.policies())) {
         bits |= REASONS;
       }
     }
@@ -103,6 +106,22 @@ public final class ImpliedMembers {
       }
     }
     return bits;
+  }
+
+  /**
+   * {@link PermitReasons#isPlain}, remembering the last pair of lists found plain: the same two
+   * list objects (immutable, as every event's lists are) are not compared again.
+   */
+  private boolean plain(List<String> reasons, List<String> policies) {
+    if (reasons == plainReasons && policies == plainPolicies) {
+      return true;
+    }
+    if (!PermitReasons.isPlain(reasons, policies)) {
+      return false;
+    }
+    plainReasons = reasons;
+    plainPolicies = policies;
+    return true;
   }
 
   /** The member names of {@link #compact} bits. */

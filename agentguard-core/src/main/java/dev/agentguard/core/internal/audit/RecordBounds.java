@@ -63,6 +63,8 @@ public final class RecordBounds {
   public static final String TRUNCATED_KEY = "audit.truncated";
 
   private final ByteBuf scratch = new ByteBuf(1024);
+  /** Per text member of {@link #apply}: the last string found to fit (identity, see {@link #fits(int, String)}). */
+  private final String[] fitting = new String[12];
 
   /** Creates bounds with their own scratch buffer. */
   public RecordBounds() {}
@@ -82,9 +84,10 @@ public final class RecordBounds {
             || draft.instance() != null);
     boolean same = attrs == draft.attributes() && reasons == draft.reasons() && policies == draft.policies()
         && !foreignSignature
-        && fits(draft.agent()) && fits(draft.onBehalfOf()) && fits(draft.task()) && fits(draft.credential())
-        && fits(draft.tool()) && fits(draft.action()) && fits(draft.risk()) && fits(draft.decision())
-        && fits(draft.code()) && fits(draft.policyVersion()) && fits(draft.outcome()) && fits(draft.error())
+        && fits(0, draft.agent()) && fits(1, draft.onBehalfOf()) && fits(2, draft.task())
+        && fits(3, draft.credential()) && fits(4, draft.tool()) && fits(5, draft.action()) && fits(6, draft.risk())
+        && fits(7, draft.decision()) && fits(8, draft.code()) && fits(9, draft.policyVersion())
+        && fits(10, draft.outcome()) && fits(11, draft.error())
         && shadowPolicies == draft.shadowPolicies() && shadowRules == draft.shadowRules()
         && fits(draft.shadowDecision()) && fits(draft.shadowCode()) && fits(draft.shadowVersion());
     if (same) {
@@ -133,6 +136,22 @@ public final class RecordBounds {
     scratch.reset();
     AuditJson.writeValue(values, scratch);
     return "...[omitted " + values.size() + " " + what + ", " + digestOfScratch() + "]";
+  }
+
+  /**
+   * {@link #fits(String)} for member {@code slot} of {@link #apply}, remembering the last string of
+   * that member found to fit: the same string object (whose characters cannot change) is not scanned
+   * again, so the members that repeat per task and tool are checked once.
+   */
+  private boolean fits(int slot, String s) {
+    if (s == null || s == fitting[slot]) {
+      return true;
+    }
+    if (!fits(s)) {
+      return false;
+    }
+    fitting[slot] = s;
+    return true;
   }
 
   private static boolean fits(String s) {
