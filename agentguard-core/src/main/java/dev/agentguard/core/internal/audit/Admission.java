@@ -118,7 +118,7 @@ final class Admission {
     }
     if (!held) {
       call.waitedForRoom = true; // the body's duration is then timed from its own clock reading
-      if (!awaitRoom(stripe)) {
+      if (!awaitRoom(stripe, overflowWaitNanos())) {
         return refuse(stripe);
       }
       gate.exitHolding(stripe);
@@ -150,16 +150,15 @@ final class Admission {
     return true;
   }
 
-  /**
-   * Waits for room under the overflow behaviour (BLOCK: until close; otherwise the overflow wait).
-   * On {@code true} the caller holds the room inside a gate step it must end.
-   */
-  private boolean awaitRoom(int stripe) {
-    long nanos = config.overflow() == AuditOverflow.BLOCK ? -1 : config.overflowWait().toNanos();
-    return awaitRoom(stripe, nanos);
+  /** How long the overflow behaviour waits for room: BLOCK {@code -1} (until close), else the overflow wait. */
+  private long overflowWaitNanos() {
+    return config.overflow() == AuditOverflow.BLOCK ? -1 : config.overflowWait().toNanos();
   }
 
-  /** {@link #awaitRoom(int)} with a wait of {@code nanos} ({@code < 0}: until close). */
+  /**
+   * Waits up to {@code nanos} ({@code < 0}: until close) for room, counted in {@link #waiters}. On
+   * {@code true} the caller holds the room inside a gate step it must end.
+   */
   private boolean awaitRoom(int stripe, long nanos) {
     waiters.incrementAndGet();
     try {
@@ -216,11 +215,10 @@ final class Admission {
     } finally {
       gate.exit(stripe);
     }
-    return publishAfterWait(entry, stripe, config.overflow() == AuditOverflow.BLOCK ? -1
-        : config.overflowWait().toNanos()) ? QUEUED : refuseEntry(stripe);
+    return publishAfterWait(entry, stripe, overflowWaitNanos()) ? QUEUED : refuseEntry(stripe);
   }
 
-  /** Waits for room ({@link #awaitRoom(int, long)}) and queues {@code entry} into it. */
+  /** Waits for room ({@link #awaitRoom}) and queues {@code entry} into it. */
   private boolean publishAfterWait(Object entry, int stripe, long nanos) {
     if (!awaitRoom(stripe, nanos)) {
       return false;
