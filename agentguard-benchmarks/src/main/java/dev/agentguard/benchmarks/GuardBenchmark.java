@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Latency of one tool call through {@code guard.protect(...)} with a task bound to the thread,
@@ -46,6 +47,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch",
     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class GuardBenchmark {
+  /** CPU tokens of work between two paced calls. */
+  static final long PACE = 2_000;
+
   /** The audit setup, see {@link GuardFixture#GuardFixture(String)}. */
   @Param({"jsonl", "discard", "discard-gap"})
   public String audit;
@@ -90,6 +94,26 @@ public class GuardBenchmark {
   /** The LOW-risk tool through the guard. */
   @Benchmark
   public String guardedLowRisk() {
+    return guarded.read("T-1");
+  }
+
+  /**
+   * Work the caller does between two calls ({@link #PACE} JMH CPU tokens, a few microseconds), the
+   * baseline of {@link #guardedLowRiskPaced}.
+   */
+  @Benchmark
+  public void pacing() {
+    Blackhole.consumeCPU(PACE);
+  }
+
+  /**
+   * The LOW-risk call at a pace the audit writer keeps up with, so the writer catches up and waits
+   * for the next record between calls, as in an application that does other work between tool calls:
+   * what a call costs its caller then, over {@link #pacing}.
+   */
+  @Benchmark
+  public String guardedLowRiskPaced() {
+    Blackhole.consumeCPU(PACE);
     return guarded.read("T-1");
   }
 

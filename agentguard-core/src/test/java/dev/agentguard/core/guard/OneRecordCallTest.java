@@ -133,6 +133,15 @@ class OneRecordCallTest {
     return holders;
   }
 
+  /** The lines of a trail being written, as ISO-8859-1 (a torn last line never fails the read). */
+  private static List<String> linesOf(Path file) {
+    try {
+      return Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private static List<AuditEvent> calls(List<AuditEvent> events) {
     return events.stream().filter(e -> e.type().startsWith("tool.")).toList();
   }
@@ -384,6 +393,11 @@ class OneRecordCallTest {
         Files.move(tmp, policy, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         await(() -> !first.equals(guard.policyVersion().orElse(first)), "the new version");
         second = guard.policyVersion().orElseThrow();
+        String reloaded = second;
+        // the source swaps the set, then records policy.loaded: a call in between states its version
+        // explicitly (correct, not implied); wait until the record is written so T-new's is implied
+        await(() -> linesOf(file).stream().anyMatch(l -> l.contains("\"policy.loaded\"") && l.contains(reloaded)),
+            "the reload's policy.loaded in the file");
         assertEquals("gated T-new", tools.gated("T-new"));
       }
     }

@@ -259,6 +259,7 @@ final class Admission {
     if (!queued && !publishAfterWait(d, stripe, Math.max(0, deadline - System.nanoTime()))) {
       return refuse(stripe);
     }
+    queue.wake(); // the caller waits for this record: a dozing writer takes it now, not a step later
     boolean ok;
     try {
       ok = d.latch.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS) && d.state.get() == Durable.OK;

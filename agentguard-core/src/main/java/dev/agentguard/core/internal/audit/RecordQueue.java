@@ -16,9 +16,16 @@ import java.util.concurrent.locks.LockSupport;
  * callers queued behind each other and behind a writer that was descheduled while holding it (on a
  * busy two-core machine, for milliseconds).
  *
- * <p>Waiting: the consumer parks when it finds the queue empty and is woken by the producer that
- * publishes the next entry; a producer waiting for room (BLOCK, DENY_AFTER_WAIT) parks in short
- * steps and retries, since room only appears when the writer drains, which it does in batches.
+ * <p>Waiting: a consumer that finds the queue empty soon after it took an entry <em>dozes</em>: it
+ * parks in short steps (from {@value #DOZE_FIRST_STEP_NANOS} ns, doubling to
+ * {@value #DOZE_LONGEST_STEP_NANOS} ns) and looks again, without asking producers to wake it, for up
+ * to {@value #DOZE_NANOS} ns after its last entry. Only then does it announce itself and park until
+ * the producer that publishes the next entry wakes it. Waking a parked thread is a system call of a
+ * few microseconds on the publishing caller's thread: at a pace the writer keeps up with, every call
+ * paid it, several times the rest of a guarded call. A dozing writer picks a record up at most one
+ * step late; a caller that waits for its record ({@link #wake}, write-ahead) wakes it at once. A
+ * producer waiting for room (BLOCK, DENY_AFTER_WAIT) parks in short steps and retries, since room
+ * only appears when the writer drains, which it does in batches.
  *
  * <p>Thread-safe for any number of producers ({@link #offer}) and one consumer thread
  * ({@link #poll}, {@link #drainTo}, {@link #pollNow}); {@link #size} and {@link #isEmpty} from any
@@ -29,6 +36,12 @@ import java.util.concurrent.locks.LockSupport;
 final class RecordQueue {
   /** Longest a producer waiting for room parks before it looks again. */
   private static final long ROOM_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+  /** How long after its last entry the consumer dozes before it asks producers to wake it. */
+  static final long DOZE_NANOS = 10_000_000L;
+  /** The dozing consumer's first step; the steps double up to {@link #DOZE_LONGEST_STEP_NANOS}. */
+  static final long DOZE_FIRST_STEP_NANOS = 50_000L;
+  /** The dozing consumer's longest step: how late it may pick up a record nobody waits for. */
+  static final long DOZE_LONGEST_STEP_NANOS = 1_000_000L;
 
   private final int capacity;
   private final int mask;
@@ -44,7 +57,12 @@ final class RecordQueue {
    * {@link #slots}, {@link #parkedConsumer}), and a store per entry made each producer miss it.
    */
   private volatile long consumerIndex;
+  /** The consumer while it parks until woken: every publish wakes it. */
   private volatile Thread parkedConsumer;
+  /** The consumer while it dozes: only {@link #wake} wakes it. */
+  private volatile Thread dozingConsumer;
+  /** When the consumer last took an entry ({@link System#nanoTime()}). Consumer only. */
+  private long lastTakenNanos = System.nanoTime() - DOZE_NANOS;
 
   RecordQueue(int capacity) {
     if (capacity <= 0) {
@@ -165,19 +183,44 @@ final class RecordQueue {
     return e;
   }
 
+  /**
+   * Wakes the consumer now, whether it parks or dozes: for an entry a producer waits for (a
+   * write-ahead record), which must not wait for the end of a doze step.
+   */
+  void wake() {
+    Thread t = dozingConsumer;
+    if (t == null) {
+      t = parkedConsumer;
+    }
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
   /** Waits up to {@code nanos} for an entry; {@code null} on timeout or interrupt. Consumer only. */
   Object poll(long nanos) {
     Object e = pollNow();
     if (e != null) {
-      return e;
+      return taken(e);
     }
-    long deadline = System.nanoTime() + nanos;
+    long now = System.nanoTime();
+    long deadline = now + nanos;
+    if (now - lastTakenNanos < DOZE_NANOS) {
+      e = doze(Math.min(deadline, lastTakenNanos + DOZE_NANOS));
+      if (e != null) {
+        return taken(e);
+      }
+      if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted()) {
+        Thread.interrupted();
+        return null;
+      }
+    }
     parkedConsumer = Thread.currentThread();
     try {
       while (true) {
         e = pollNow(); // re-check after announcing: a producer that published before saw no parked consumer
         if (e != null) {
-          return e;
+          return taken(e);
         }
         long left = deadline - System.nanoTime();
         if (left <= 0 || Thread.interrupted()) {
@@ -188,6 +231,38 @@ final class RecordQueue {
     } finally {
       parkedConsumer = null;
     }
+  }
+
+  /** Looks for an entry in doubling park steps until {@code until}, unannounced; {@code null} if none came. */
+  private Object doze(long until) {
+    dozingConsumer = Thread.currentThread();
+    try {
+      long step = DOZE_FIRST_STEP_NANOS;
+      while (true) {
+        Object e = pollNow(); // re-check after announcing the doze: a wake() before it found no dozing consumer
+        if (e != null) {
+          return e;
+        }
+        long left = until - System.nanoTime();
+        if (left <= 0 || Thread.currentThread().isInterrupted()) {
+          return null;
+        }
+        LockSupport.parkNanos(this, Math.min(step, left));
+        step = Math.min(2 * step, DOZE_LONGEST_STEP_NANOS);
+      }
+    } finally {
+      dozingConsumer = null;
+    }
+  }
+
+  /** Whether the consumer dozes now (a snapshot, for tests). */
+  boolean dozing() {
+    return dozingConsumer != null;
+  }
+
+  private Object taken(Object e) {
+    lastTakenNanos = System.nanoTime();
+    return e;
   }
 
   /** Moves up to {@code max} entries into {@code into}. Consumer only. */
@@ -203,6 +278,7 @@ final class RecordQueue {
     if (n > 0) {
       consumerIndex = consumed;
       free.addAndGet(n); // once per batch: the room appears when the writer drains anyway
+      lastTakenNanos = System.nanoTime();
     }
   }
 

@@ -59,6 +59,50 @@ class RecordQueueTest {
   }
 
   @Test
+  void soonAfterAnEntryTheConsumerDozesAndStillTakesTheNextOneWithoutBeingWoken() throws Exception {
+    RecordQueue q = new RecordQueue(4);
+    assertTrue(q.offer("first"));
+    Object[] got = new Object[2];
+    Thread consumer = new Thread(() -> {
+      got[0] = q.poll(TimeUnit.SECONDS.toNanos(30));
+      got[1] = q.poll(TimeUnit.SECONDS.toNanos(30)); // right after a take: dozes, producers need not wake it
+    });
+    consumer.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!q.dozing() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertTrue(q.dozing(), "a consumer that just took an entry dozes before it asks to be woken");
+    long start = System.nanoTime();
+    assertTrue(q.offer("second"));
+    consumer.join(10_000);
+    assertEquals("first", got[0]);
+    assertEquals("second", got[1]);
+    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "picked up by a doze step, not the timeout");
+    q.wake(); // no consumer: nothing to wake, never fails
+  }
+
+  @Test
+  void aDozingConsumerThatIsInterruptedReturnsNothingAndKeepsNoInterrupt() throws Exception {
+    RecordQueue q = new RecordQueue(4);
+    assertTrue(q.offer("first"));
+    Object[] got = new Object[2];
+    boolean[] interruptedAfter = new boolean[1];
+    Thread consumer = new Thread(() -> {
+      got[0] = q.poll(TimeUnit.SECONDS.toNanos(30));
+      Thread.currentThread().interrupt();
+      got[1] = q.poll(TimeUnit.SECONDS.toNanos(30));
+      interruptedAfter[0] = Thread.currentThread().isInterrupted();
+    });
+    consumer.start();
+    consumer.join(10_000);
+    assertFalse(consumer.isAlive(), "an interrupt ends the doze at once, as it ends a park");
+    assertEquals("first", got[0]);
+    assertNull(got[1]);
+    assertFalse(interruptedAfter[0], "the poll consumed the interrupt, as before the doze");
+  }
+
+  @Test
   void manyProducersOneSmallQueueEveryEntryOnceInEachProducersOrder() throws Exception {
     int producers = 8;
     int each = 20_000;
