@@ -58,7 +58,7 @@ class RecordQueueTest {
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "woken, not timed out");
   }
 
-  @Test
+  @Test // docs/security-cases.md #114
   void soonAfterAnEntryTheConsumerDozesAndStillTakesTheNextOneWithoutBeingWoken() throws Exception {
     RecordQueue q = new RecordQueue(4);
     assertTrue(q.offer("first"));
@@ -82,7 +82,7 @@ class RecordQueueTest {
     q.wake(); // no consumer: nothing to wake, never fails
   }
 
-  @Test
+  @Test // docs/security-cases.md #114
   void aDozingConsumerThatIsInterruptedReturnsNothingAndKeepsNoInterrupt() throws Exception {
     RecordQueue q = new RecordQueue(4);
     assertTrue(q.offer("first"));
