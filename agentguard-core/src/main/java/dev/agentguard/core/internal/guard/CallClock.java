@@ -53,7 +53,8 @@ final class CallClock {
       anchor = a;
       since = nanoTime - a.nanoTime;
     }
-    return Math.floorDiv(a.epochNanos + since, 1_000_000L);
+    long epochNanos = a.epochNanos + since;
+    return epochNanos >= 0 ? epochNanos / 1_000_000L : Math.floorDiv(epochNanos, 1_000_000L); // before 1970: floor
   }
 
   private Anchor read() {
