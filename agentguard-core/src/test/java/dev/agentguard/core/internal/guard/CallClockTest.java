@@ -3,6 +3,7 @@ package dev.agentguard.core.internal.guard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentguard.core.TestClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,30 +16,6 @@ import org.junit.jupiter.api.Test;
  * {@code nanoTime} reading and agrees with the system time; every other clock is asked on each call.
  */
 class CallClockTest {
-  /** A clock whose time a test sets; not the system clock's class, so never anchored. */
-  static final class SettableClock extends Clock {
-    volatile Instant now;
-
-    SettableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   @Test
   void onTheSystemClockTheDerivedTimeIsTheSystemTime() {
     for (Clock system : new Clock[] {Clock.systemUTC(), Clock.systemDefaultZone(), Clock.system(ZoneId.of("Asia/Tokyo"))}) {
@@ -55,11 +32,11 @@ class CallClockTest {
 
   @Test // docs/security-cases.md #111
   void aTestClockIsAskedOnEveryCallSoMovingItMovesTheCallsTime() {
-    SettableClock test = new SettableClock(Instant.parse("2026-12-02T10:00:00Z"));
+    TestClock test = TestClock.at("2026-12-02T10:00:00Z");
     CallClock clock = new CallClock(test);
-    assertEquals(test.now.toEpochMilli(), clock.millisAt(System.nanoTime()));
-    test.now = test.now.plus(Duration.ofHours(2));
-    assertEquals(test.now.toEpochMilli(), clock.millisAt(System.nanoTime()), "a stepped test clock is seen at once");
+    assertEquals(test.millis(), clock.millisAt(System.nanoTime()));
+    test.advance(Duration.ofHours(2));
+    assertEquals(test.millis(), clock.millisAt(System.nanoTime()), "a stepped test clock is seen at once");
     Clock fixed = Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC);
     assertEquals(fixed.millis(), new CallClock(fixed).millisAt(System.nanoTime()), "a fixed clock is not anchored");
     Clock offset = Clock.offset(Clock.systemUTC(), Duration.ofDays(-3));
@@ -70,16 +47,16 @@ class CallClockTest {
   @Test // docs/security-cases.md #111
   void aStepOfTheWallClockIsSeenOnceTheAnchorIsASecondOld() {
     Instant start = Instant.parse("2026-12-02T10:00:00Z");
-    SettableClock wall = new SettableClock(start);
+    TestClock wall = new TestClock(start);
     CallClock clock = new CallClock(wall, true);
     long n0 = System.nanoTime();
     long first = clock.millisAt(n0);
     assertTrue(Math.abs(first - start.toEpochMilli()) <= 1_000, "anchored at the wall time: " + first);
-    wall.now = start.plus(Duration.ofHours(1)); // an operator or NTP steps the wall clock
+    wall.set(start.plus(Duration.ofHours(1))); // an operator or NTP steps the wall clock
     assertEquals(first + 5, clock.millisAt(n0 + 5_000_000L), "within the second the anchor extrapolates");
     long later = clock.millisAt(System.nanoTime() + CallClock.REANCHOR_NANOS + 1);
     assertTrue(later >= start.plus(Duration.ofHours(1)).toEpochMilli(), "the step is seen after a second: " + later);
-    wall.now = start; // stepped back
+    wall.set(start); // stepped back
     long back = clock.millisAt(System.nanoTime() + 3 * CallClock.REANCHOR_NANOS);
     assertTrue(back < start.plus(Duration.ofMinutes(1)).toEpochMilli(), "a step back is seen too: " + back);
   }
