@@ -55,6 +55,9 @@ class SharedRevocationTest {
       a.guard.revokeCredential(task.credential().id());
       Await.until(DELIVERY, "b applies the revocation", () -> b.fleet.revocationStore()
           .isCredentialRevoked(task.credential().id()));
+      // the store applies the revocation, then its listener records it: wait for the record too, or
+      // a close right after could refuse it
+      awaitRecorded(b, "revoked by credential id on " + a.guard.instanceId());
       AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> b.tools.read("2"));
       assertEquals(DenyCode.CREDENTIAL_REVOKED, e.code());
       assertEquals(1, b.impl.invocations.get(), "the tool body ran after the revocation");
@@ -103,6 +106,7 @@ class SharedRevocationTest {
       try (AgentTask fresh = b.start()) {
         assertEquals("read later", b.tools.read("later"), "a task started after the revocation is a new grant");
       }
+      awaitRecorded(b, "revoked by agent id on " + a.guard.instanceId());
       assertTrue(drained(b).stream().anyMatch(ev -> AuditEvent.CREDENTIAL_REVOKED.equals(ev.type())
           && onB.id().equals(ev.task()) && ev.reasons().contains("revoked by agent id on " + a.guard.instanceId())));
     }
@@ -179,6 +183,12 @@ class SharedRevocationTest {
         .password("pw-acl-test".toCharArray()).build());
     assertTrue(e.getMessage().contains("NOPERM") || e.getMessage().contains("permission"), e.getMessage());
     assertFalse(e.getMessage().contains("pw-acl-test"));
+  }
+
+  /** Waits until {@code n}'s trail holds a {@code credential.revoked} with {@code reason}. */
+  private static void awaitRecorded(FleetNode n, String reason) {
+    Await.until(DELIVERY, "the credential.revoked record: " + reason, () -> n.sink.events().stream()
+        .anyMatch(ev -> AuditEvent.CREDENTIAL_REVOKED.equals(ev.type()) && ev.reasons().contains(reason)));
   }
 
   private static List<AuditEvent> drained(FleetNode n) {
