@@ -104,6 +104,15 @@ final class CallPipeline {
     };
   }
 
+  /**
+   * The guard clock now, epoch milliseconds, as calls read it ({@link CallClock}): a task issued at
+   * this time is never "not valid before" a call that follows it, even within the second after a
+   * step of the wall clock, when calls still read the old anchor.
+   */
+  long millisNow() {
+    return clock.millisAt(System.nanoTime());
+  }
+
   /** The approval desk and shadow evaluation of this path (the guard wakes and closes them). */
   Rollout rollout() {
     return rollout;

@@ -260,7 +260,7 @@ public final class GuardImpl implements AgentGuard {
       }
     }
     long agentRevocations = revocations.agentCountAtStart(spec.agent().id()); // fleet: read before issuing
-    Instant issuedAt = Instant.ofEpochMilli(clock.millis());
+    Instant issuedAt = Instant.ofEpochMilli(pipeline.millisNow()); // the calls' own timeline
     String taskId = "task-" + randomId();
     TaskCredential credential = issuer.issue(spec.agent().id(), taskId, spec.scopes(), spec.onBehalfOf(),
         spec.agent().proof().orElse(null), issuedAt, issuedAt.plus(ttl));
