@@ -29,6 +29,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * them (still BLOCK); {@code audit=discard-gap} also lets the caller go on when the queue is full
  * (GAP), which leaves the caller thread's own cost: proxy, credential, policy, enqueue. The
  * HIGH-risk call always waits for its record to be taken, whatever the overflow policy.
+ * {@code audit=stalled-gap} (not in the default set: {@code -p audit=stalled-gap}) holds the writer,
+ * so every LOW call drops its record into the gap: the caller's cost alone, without the writer
+ * competing for two shared cores (a diagnostic, not the goal's measurement: no record is enqueued).
  * {@code twoClockReads} is the floor the clock sets: a guarded call reads it twice.
  *
  * <p>Run (after {@code mvn -B -Pbench package -pl agentguard-benchmarks -am -DskipTests}):
@@ -66,6 +69,9 @@ public class GuardBenchmark {
     guarded = fixture.guarded;
     if (!"ticket".equals(guarded.read("T-1")) || !"sent".equals(guarded.post(GuardFixture.URL, "x"))) {
       throw new IllegalStateException("the guarded tools did not run");
+    }
+    if ("stalled-gap".equals(audit)) {
+      fixture.stallWriter();
     }
   }
 

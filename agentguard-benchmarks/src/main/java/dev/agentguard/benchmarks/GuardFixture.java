@@ -3,6 +3,7 @@ package dev.agentguard.benchmarks;
 import dev.agentguard.AgentIdentity;
 import dev.agentguard.AgentTask;
 import dev.agentguard.AgentTool;
+import dev.agentguard.AuditEvent;
 import dev.agentguard.AuditSink;
 import dev.agentguard.Attr;
 import dev.agentguard.Redact;
@@ -18,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A guard over two benchmark tools, a JSON Lines audit file in a temporary directory and one task
@@ -74,6 +76,10 @@ public final class GuardFixture implements AutoCloseable {
   /** A sink that drops every event. */
   static final AuditSink DISCARD = event -> { };
 
+  /** Holds the audit writer inside the sink once {@link #stallWriter} was called ({@code stalled-gap}); released by {@link #close}. */
+  private final CountDownLatch stall = new CountDownLatch(1);
+  private volatile boolean stalling;
+
   final Path dir;
   final Path auditFile;
   final AgentGuard guard;
@@ -92,7 +98,10 @@ public final class GuardFixture implements AutoCloseable {
    * {@code jsonl-fsync1s} — the same file forced at most once a second; {@code discard} — a sink that drops every event after the
    * pipeline sequenced and hash-chained it, BLOCK; {@code discard-gap} — the same with
    * {@link AuditOverflow#GAP}, so a caller never waits for the pipeline and only the caller
-   * thread's own cost is left.
+   * thread's own cost is left; {@code stalled-gap} — {@code GAP} with a sink that, after
+   * {@link #stallWriter}, holds the writer until {@link #close}: once the queue is full every call's record is dropped (counted in the gap),
+   * so the caller runs alone, without the writer competing for the CPUs (a diagnostic: no call
+   * enqueues its record then).
    *
    * @throws IllegalArgumentException for another {@code audit} value
    */
@@ -110,6 +119,7 @@ public final class GuardFixture implements AutoCloseable {
         gap = false;
         break;
       case "discard-gap":
+      case "stalled-gap":
         jsonLines = false;
         gap = true;
         break;
@@ -124,7 +134,7 @@ public final class GuardFixture implements AutoCloseable {
     auditFile = dir.resolve("audit.jsonl");
     AgentGuard.Builder builder = AgentGuard.builder()
         .policy(PolicySet.parse(POLICY, "guard-bench"))
-        .auditSink(!jsonLines ? DISCARD
+        .auditSink(!jsonLines ? (audit.equals("stalled-gap") ? this::stalled : DISCARD)
             : audit.equals("jsonl-fsync1s")
                 ? AuditSinks.jsonLines(auditFile, JsonLinesOptions.builder()
                     .fsyncInterval(Duration.ofSeconds(1)).build())
@@ -149,9 +159,31 @@ public final class GuardFixture implements AutoCloseable {
         .build());
   }
 
+  /**
+   * From now on the {@code stalled-gap} sink holds the writer until {@link #close}: the queue fills
+   * and every later LOW call's record is dropped (counted in the gap). Call after the set-up calls,
+   * which need the writer (the HIGH-risk call waits for its record).
+   */
+  public void stallWriter() {
+    stalling = true;
+  }
+
+  /** The {@code stalled-gap} sink: drops the event; once {@link #stallWriter} was called, after waiting until {@link #close}. */
+  private void stalled(AuditEvent event) {
+    if (!stalling) {
+      return;
+    }
+    try {
+      stall.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Ends the task and closes the guard, draining the audit queue; the files stay. */
   @Override
   public void close() {
+    stall.countDown();
     task.close();
     guard.close();
   }

@@ -98,7 +98,18 @@ final class Admission {
       throw new IllegalStateException("a one-record call reserves its slot once");
     }
     int stripe = gate.stripe();
-    if (closed || !gate.enter(stripe)) {
+    if (closed) {
+      return refuse(stripe);
+    }
+    if (config.overflow() == AuditOverflow.GAP && queue.full()) {
+      // the common case of a sustained overload: the record is dropped, counted in one compare-and-set
+      if (!gate.countGapUnlessSealed(stripe)) {
+        return refuse(stripe); // the trail closed: the call is refused, not run with an uncounted gap
+      }
+      call.reservation = GAP_COUNTED;
+      return true;
+    }
+    if (!gate.enter(stripe)) {
       return refuse(stripe);
     }
     boolean held = false;

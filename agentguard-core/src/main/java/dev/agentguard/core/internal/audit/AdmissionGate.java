@@ -19,6 +19,12 @@ import java.lang.invoke.VarHandle;
  * will never be enqueued (each is refused at its {@link #enterReleasing}) and are counted as a gap;
  * every gap and every record enqueued on the stripe was counted or queued before the seal returned.
  *
+ * <p>A gap can also be counted outside a step, in one compare-and-set ({@link #countGapUnlessSealed}:
+ * a call whose record {@code GAP} drops because the queue is full, the common case of a sustained
+ * overload). The gap cell has a {@code SEALED} bit of its own, set by {@link #seal} after the steps
+ * ended: a gap counted before it is in every total read after the seal, and one tried after it is
+ * refused without ever touching the count, so the total never moves by a caller that was refused.
+ *
  * <p>Thread-safe.
  *
  * @since 0.2.0
@@ -109,6 +115,24 @@ final class AdmissionGate {
     add(stripe, GAPS, 1);
   }
 
+  /**
+   * Counts one record dropped (GAP) without a step: {@code false} (nothing counted) once the stripe's
+   * gap cell is sealed, so a gap is either in the total every reader sees after {@link #seal} or not
+   * counted at all. One compare-and-set where a step costs three atomic adds.
+   */
+  boolean countGapUnlessSealed(int stripe) {
+    int at = at(stripe, GAPS);
+    while (true) {
+      long g = (long) CELL.getVolatile(cells, at);
+      if (g < 0) {
+        return false;
+      }
+      if (CELL.compareAndSet(cells, at, g, g + 1)) {
+        return true;
+      }
+    }
+  }
+
   /** Counts one refusal. */
   void countRefused(int stripe) {
     add(stripe, REFUSED, 1);
@@ -127,7 +151,7 @@ final class AdmissionGate {
   private long sum(int cell) {
     long n = 0;
     for (int s = 0; s < stripes; s++) {
-      n += (long) CELL.getVolatile(cells, at(s, cell));
+      n += (long) CELL.getVolatile(cells, at(s, cell)) & ~SEALED; // a sealed gap cell keeps its count
     }
     return n;
   }
@@ -140,6 +164,18 @@ final class AdmissionGate {
       }
     }
     return true;
+  }
+
+  /**
+   * Seals the gap cell of {@code stripe}, adding {@code held} (the reservations the seal counted) in
+   * the same compare-and-set: from here on {@link #countGapUnlessSealed} refuses on the stripe.
+   */
+  private void sealGaps(int stripe, long held) {
+    int at = at(stripe, GAPS);
+    long g;
+    do {
+      g = (long) CELL.getVolatile(cells, at);
+    } while (!CELL.compareAndSet(cells, at, g, (g + held) | SEALED));
   }
 
   /**
@@ -172,10 +208,8 @@ final class AdmissionGate {
         }
       }
       long n = (w & HELD) + ((w & BUSY_MASK) >>> 32);
-      if (n > 0) {
-        add(s, GAPS, n);
-        counted += n;
-      }
+      sealGaps(s, n);
+      counted += n;
     }
     return counted;
   }

@@ -135,6 +135,11 @@ final class RecordQueue {
     }
   }
 
+  /** Whether there is no room now (a snapshot: room may appear right after it). */
+  boolean full() {
+    return free.get() <= 0;
+  }
+
   /** Gives back room reserved and not published. */
   void release() {
     free.incrementAndGet();

@@ -147,7 +147,8 @@ final class TaskImpl implements AgentTask {
 
   /** Records a successful call: the tool and the sensitivity it touched. */
   void recordSuccess(String tool, Sensitivity touched) {
-    if (!toolsCalled.contains(tool)) { // a lookup: the add of a present key costs more, and every call would pay it
+    // lastTool is written after the add below, so the same name object there means it is in the set
+    if (lastTool != tool && !toolsCalled.contains(tool)) { // a lookup: the add of a present key costs more
       toolsCalled.add(tool);
     }
     if (lastTool != tool) { // skips the volatile write (a fence) when the same tool name object repeats

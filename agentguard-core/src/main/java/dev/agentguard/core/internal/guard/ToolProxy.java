@@ -29,7 +29,21 @@ final class ToolProxy implements InvocationHandler {
     Object call(Object proxy, Method method, Object[] args) throws Throwable;
   }
 
+  /** How many methods the identity table keeps; an interface with more looks the rest up by hash. */
+  private static final int IDENTITY_ROUTES = 16;
+
   private final Map<Method, Route> routes;
+  /**
+   * The routes of the {@code Method} objects the proxy class has passed so far, matched by identity
+   * (a proxy class hands each method in as the same object on every call): a {@code HashMap} lookup
+   * hashes and compares the method's name and parameter types on every call. Replaced whole, so a
+   * reader sees a complete table; a race between two first calls only loses one entry, looked up by
+   * hash again next time.
+   */
+  private volatile IdentityRoutes seen = new IdentityRoutes(new Method[0], new Route[0]);
+
+  /** Methods and their routes, as parallel arrays. Immutable. */
+  private record IdentityRoutes(Method[] methods, Route[] routes) {}
 
   private ToolProxy(Map<Method, Route> routes) {
     this.routes = routes;
@@ -108,9 +122,23 @@ final class ToolProxy implements InvocationHandler {
 
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+    IdentityRoutes t = seen;
+    Method[] ms = t.methods;
+    for (int i = 0; i < ms.length; i++) {
+      if (ms[i] == method) {
+        return t.routes[i].call(proxy, method, args);
+      }
+    }
     Route route = routes.get(method);
     if (route == null) {
       throw new IllegalStateException("no route for " + method);
+    }
+    if (ms.length < IDENTITY_ROUTES) {
+      Method[] m2 = Arrays.copyOf(ms, ms.length + 1);
+      Route[] r2 = Arrays.copyOf(t.routes, ms.length + 1);
+      m2[ms.length] = method;
+      r2[ms.length] = route;
+      seen = new IdentityRoutes(m2, r2);
     }
     return route.call(proxy, method, args);
   }

@@ -5,9 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 // docs/security-cases.md #106
@@ -77,6 +84,64 @@ class AdmissionGateTest {
     }
     assertTrue(gate.enterReleasing(7) == false && gate.enterReleasing(7) == false);
     assertEquals(35L, gate.gaps());
+  }
+
+  @Test
+  void aGapCountedWithoutAStepIsInTheSealedTotalAndOneTriedAfterTheSealIsRefused() {
+    AdmissionGate gate = new AdmissionGate(2);
+    assertTrue(gate.countGapUnlessSealed(1));
+    assertTrue(gate.countGapUnlessSealed(1));
+    assertTrue(gate.enter(1));
+    gate.exitHolding(1); // one reservation held on the same stripe
+    assertEquals(1L, gate.seal(), "the seal counts the held reservation, not the gaps counted before it");
+    assertEquals(3L, gate.gaps(), "two gaps counted before the seal plus the held reservation");
+    assertFalse(gate.countGapUnlessSealed(1), "sealed: refused");
+    assertFalse(gate.countGapUnlessSealed(0), "every stripe is sealed");
+    assertEquals(3L, gate.gaps(), "a refused gap is never counted");
+  }
+
+  @Test
+  void gapsCountedWithoutAStepWhileTheSealRunsAreAllInTheTotalTheSealLeavesAndRefusedOnesNeverMoveIt()
+      throws Exception {
+    for (int round = 0; round < 10; round++) {
+      AdmissionGate gate = new AdmissionGate(2);
+      int threads = 3;
+      AtomicBoolean stop = new AtomicBoolean();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        CountDownLatch started = new CountDownLatch(threads);
+        List<Future<Long>> counted = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int stripe = t % 2;
+          counted.add(pool.submit(() -> {
+            started.countDown();
+            long n = 0;
+            while (!stop.get()) { // callers keep trying after the seal, as late calls would
+              if (gate.countGapUnlessSealed(stripe)) {
+                n++;
+              }
+            }
+            return n;
+          }));
+        }
+        started.await();
+        Thread.sleep(2);
+        gate.seal();
+        long atSeal = gate.gaps(); // what the writer reads for the last audit.gap once the seal returned
+        for (int i = 0; i < 200_000; i++) {
+          assertEquals(atSeal, gate.gaps(), "a refused caller moved the sealed total");
+        }
+        stop.set(true);
+        long total = 0;
+        for (Future<Long> f : counted) {
+          total += f.get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(total, atSeal, "every gap a caller was told was counted is in the total read after the seal");
+      } finally {
+        stop.set(true);
+        pool.shutdownNow();
+      }
+    }
   }
 
   @Test
