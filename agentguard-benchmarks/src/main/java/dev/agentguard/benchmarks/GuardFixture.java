@@ -76,7 +76,7 @@ public final class GuardFixture implements AutoCloseable {
   /** A sink that drops every event. */
   static final AuditSink DISCARD = event -> { };
 
-  /** Holds the audit writer inside the sink once {@link #stallWriter} was called ({@code stalled-gap}); released by {@link #close}. */
+  /** Holds the writer inside the {@code stalled-gap} sink after {@link #stallWriter}; released by {@link #close}. */
   private final CountDownLatch stall = new CountDownLatch(1);
   private volatile boolean stalling;
 
@@ -99,9 +99,9 @@ public final class GuardFixture implements AutoCloseable {
    * pipeline sequenced and hash-chained it, BLOCK; {@code discard-gap} — the same with
    * {@link AuditOverflow#GAP}, so a caller never waits for the pipeline and only the caller
    * thread's own cost is left; {@code stalled-gap} — {@code GAP} with a sink that, after
-   * {@link #stallWriter}, holds the writer until {@link #close}: once the queue is full every call's record is dropped (counted in the gap),
-   * so the caller runs alone, without the writer competing for the CPUs (a diagnostic: no call
-   * enqueues its record then).
+   * {@link #stallWriter}, holds the writer until {@link #close}: once the queue is full every
+   * call's record is dropped (counted in the gap), so the caller runs alone, without the writer
+   * competing for the CPUs (a diagnostic: no call enqueues its record then).
    *
    * @throws IllegalArgumentException for another {@code audit} value
    */
@@ -168,7 +168,7 @@ public final class GuardFixture implements AutoCloseable {
     stalling = true;
   }
 
-  /** The {@code stalled-gap} sink: drops the event; once {@link #stallWriter} was called, after waiting until {@link #close}. */
+  /** The {@code stalled-gap} sink: drops the event; after {@link #stallWriter}, once {@link #close} released it. */
   private void stalled(AuditEvent event) {
     if (!stalling) {
       return;
