@@ -28,6 +28,52 @@ class ProtectTest {
     String helper();
   }
 
+  /** More methods than the proxy's identity table keeps (16): the rest are looked up by hash. */
+  interface Wide {
+    int m00();
+
+    int m01();
+
+    int m02();
+
+    int m03();
+
+    int m04();
+
+    int m05();
+
+    int m06();
+
+    int m07();
+
+    int m08();
+
+    int m09();
+
+    int m10();
+
+    int m11();
+
+    int m12();
+
+    int m13();
+
+    int m14();
+
+    int m15();
+
+    int m16();
+
+    int m17();
+
+    int m18();
+
+    int m19();
+
+    @AgentTool("tickets.read")
+    String read(@Attr("resource.id") String id);
+  }
+
   interface AnnotatedOnImpl {
     String read(String id);
   }
@@ -140,6 +186,143 @@ class ProtectTest {
       Unannotated tools = f.guard.protect(Unannotated.class, impl);
       assertEquals("helped", tools.helper(), "passes through without a task");
       assertEquals(DenyCode.NO_TASK, assertThrows(AccessDeniedException.class, () -> tools.read("x")).code());
+    }
+  }
+
+  @Test
+  void everyMethodOfAWideInterfaceKeepsItsOwnRouteOnEveryCall() { // docs/security-cases.md #22
+    Wide impl = new Wide() {
+      @Override
+      public int m00() {
+        return 0;
+      }
+
+      @Override
+      public int m01() {
+        return 1;
+      }
+
+      @Override
+      public int m02() {
+        return 2;
+      }
+
+      @Override
+      public int m03() {
+        return 3;
+      }
+
+      @Override
+      public int m04() {
+        return 4;
+      }
+
+      @Override
+      public int m05() {
+        return 5;
+      }
+
+      @Override
+      public int m06() {
+        return 6;
+      }
+
+      @Override
+      public int m07() {
+        return 7;
+      }
+
+      @Override
+      public int m08() {
+        return 8;
+      }
+
+      @Override
+      public int m09() {
+        return 9;
+      }
+
+      @Override
+      public int m10() {
+        return 10;
+      }
+
+      @Override
+      public int m11() {
+        return 11;
+      }
+
+      @Override
+      public int m12() {
+        return 12;
+      }
+
+      @Override
+      public int m13() {
+        return 13;
+      }
+
+      @Override
+      public int m14() {
+        return 14;
+      }
+
+      @Override
+      public int m15() {
+        return 15;
+      }
+
+      @Override
+      public int m16() {
+        return 16;
+      }
+
+      @Override
+      public int m17() {
+        return 17;
+      }
+
+      @Override
+      public int m18() {
+        return 18;
+      }
+
+      @Override
+      public int m19() {
+        return 19;
+      }
+
+      @Override
+      public String read(String id) {
+        return id;
+      }
+    };
+    try (GuardFixture f = new GuardFixture(b -> b.allowUnannotatedMethods(true))) {
+      Wide tools = f.guard.protect(Wide.class, impl);
+      for (int round = 0; round < 3; round++) { // first calls fill the identity table, later ones read it
+        assertEquals(0, tools.m00());
+        assertEquals(1, tools.m01());
+        assertEquals(2, tools.m02());
+        assertEquals(3, tools.m03());
+        assertEquals(4, tools.m04());
+        assertEquals(5, tools.m05());
+        assertEquals(6, tools.m06());
+        assertEquals(7, tools.m07());
+        assertEquals(8, tools.m08());
+        assertEquals(9, tools.m09());
+        assertEquals(10, tools.m10());
+        assertEquals(11, tools.m11());
+        assertEquals(12, tools.m12());
+        assertEquals(13, tools.m13());
+        assertEquals(14, tools.m14());
+        assertEquals(15, tools.m15());
+        assertEquals(16, tools.m16());
+        assertEquals(17, tools.m17());
+        assertEquals(18, tools.m18());
+        assertEquals(19, tools.m19());
+        // the tool comes after 20 others: past the identity table, still decided (no task: denied)
+        assertEquals(DenyCode.NO_TASK, assertThrows(AccessDeniedException.class, () -> tools.read("x")).code());
+      }
     }
   }
 
